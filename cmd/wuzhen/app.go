@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/wuzhen/wuzhen/internal/admin"
+	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/config"
+	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/jobs"
+	"github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/site"
+	"github.com/wuzhen/wuzhen/internal/web"
+)
+
+// migrations lists every package's schema, platform first.
+var migrations = []db.Migrations{
+	jobs.Migrations, mail.Migrations, audit.Migrations, auth.Migrations, site.Migrations,
+}
+
+// pages lists every package's templates.
+var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates}
+
+// app is every concrete part, wired.
+type app struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	db     *db.DB
+	users  *auth.Store
+	site   *site.Store
+	sender *mail.Sender
+	web    *web.Server
+}
+
+func newLogger(cfg *config.Config) *slog.Logger {
+	var h slog.Handler
+	if cfg.LogJSON {
+		h = slog.NewJSONHandler(os.Stderr, nil)
+	} else {
+		h = slog.NewTextHandler(os.Stderr, nil)
+	}
+	return slog.New(web.LogHandler{Handler: h})
+}
+
+// open opens and migrates the database and builds the stores.
+func open(ctx context.Context, cfg *config.Config) (*app, error) {
+	a := &app{cfg: cfg, log: newLogger(cfg)}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx, migrations...); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.db = d
+	a.users = &auth.Store{DB: d, Log: a.log, Params: auth.DefaultParams, BaseURL: cfg.BaseURL}
+	a.site = &site.Store{DB: d}
+	return a, nil
+}
+
+// handler builds the web server with every route.
+func (a *app) handler() (*web.Server, error) {
+	mc, err := mail.ParseConfig(a.cfg.SMTPURL, a.cfg.MailFrom)
+	if err != nil {
+		return nil, err
+	}
+	a.sender = mail.NewSender(mc, a.db, a.log)
+	tpl, err := web.ParseTemplates(pages...)
+	if err != nil {
+		return nil, err
+	}
+	srv := web.New(web.Config{
+		Logger: a.log, Identity: a.users, Policy: auth.Can, BaseURL: a.cfg.BaseURL,
+		Brand: a.site.Brand, Ready: a.db.Ping, Templates: tpl, Now: a.db.Now,
+	})
+	srv.Handle((&site.Handlers{Store: a.site}).Routes()...)
+	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
+	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != ""}).Routes()...)
+	a.web = srv
+	return srv, nil
+}
+
+// worker builds the background job worker with every job kind.
+func (a *app) worker() *jobs.Worker {
+	return jobs.NewWorker(a.db, a.log, map[string]jobs.Handler{
+		mail.JobKind: a.sender.Handle,
+	})
+}
+
+func (a *app) close() {
+	if a.db != nil {
+		a.db.Close()
+	}
+}

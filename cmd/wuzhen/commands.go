@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/wuzhen/wuzhen/internal/config"
+	"github.com/wuzhen/wuzhen/internal/demo"
+	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/i18n"
+)
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg := config.RegisterServe(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Resolve(); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	a, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	srv, err := a.handler()
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		creds, loaded, err := demo.Load(ctx, demo.Deps{DB: a.db, Users: a.users, Site: a.site})
+		if err != nil {
+			return err
+		}
+		if loaded {
+			fmt.Println("Demo content loaded. Demo accounts (shown once, keep them):")
+			for _, c := range creds {
+				fmt.Printf("  %-12s %-36s password: %s\n", c.Role, c.Email, c.Password)
+			}
+		} else {
+			fmt.Println("Demo content not loaded: the database already has accounts.")
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	workCtx, stopWork := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := a.worker().Run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("jobs stopped", "err", err)
+		}
+	}()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+
+	fmt.Printf("Wuzhen is running at http://%s/ (database: %s). Press Ctrl+C to stop.\n", ln.Addr(), a.db.Dialect())
+	a.log.Info("listening", "addr", ln.Addr().String(), "db", string(a.db.Dialect()), "data", cfg.Data)
+
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	stopWork()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	a.log.Info("stopped")
+	return err
+}
+
+func migrate(args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	cfg := config.Register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Resolve(); err != nil {
+		return err
+	}
+	a, err := open(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	fmt.Printf("Database is up to date (%s).\n", a.db.Dialect())
+	return nil
+}
+
+func userCreate(args []string) error {
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	cfg := config.Register(fs)
+	email := fs.String("email", "", "email address (required)")
+	name := fs.String("name", "", "full name (required)")
+	role := fs.String("role", "", "role: admin or secretariat (optional)")
+	stdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Resolve(); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" {
+		return fmt.Errorf("user create: --email and --name are required")
+	}
+	var password string
+	if *stdin {
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	var roles []string
+	if *role != "" {
+		roles = []string{*role}
+	}
+	a, err := open(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	u, err := a.users.Create(context.Background(), *email, *name, password, roles...)
+	if err != nil {
+		return explain(err)
+	}
+	fmt.Printf("Created account %d: %s (%s)", u.ID, u.Email, u.Name)
+	if len(roles) > 0 {
+		fmt.Printf(", role %s", strings.Join(roles, ", "))
+	}
+	fmt.Println()
+	if password == "" {
+		fmt.Println("No password set: use \"Forgot your password?\" on the sign-in page to set one.")
+	}
+	return nil
+}
+
+func tokenCreate(args []string) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	cfg := config.Register(fs)
+	email := fs.String("email", "", "email address of the account (required)")
+	label := fs.String("name", "", "a label for the token")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Resolve(); err != nil {
+		return err
+	}
+	if *email == "" {
+		return fmt.Errorf("token create: --email is required")
+	}
+	a, err := open(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	tok, err := a.users.CreateToken(context.Background(), *email, *label)
+	if err != nil {
+		return explain(err)
+	}
+	fmt.Println("Personal API token (shown once; send it as \"Authorization: Bearer TOKEN\"):")
+	fmt.Println(tok)
+	return nil
+}
+
+// explain says an error for the terminal, in English.
+func explain(err error) error {
+	e, ok := errs.As(err)
+	if !ok {
+		return err
+	}
+	p := i18n.For(i18n.En)
+	var parts []string
+	for _, f := range e.Fields {
+		parts = append(parts, "--"+f.Name+": "+p.T(f.Key, f.Args...))
+	}
+	if len(parts) == 0 {
+		return errors.New(p.T(e.Key))
+	}
+	return errors.New(strings.Join(parts, "; "))
+}

@@ -1,0 +1,125 @@
+// Package admin is the staff area: a dashboard, the outbox of mail kept or
+// sent, and the audit log. It composes platform packages only.
+package admin
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"net/http"
+	"strconv"
+
+	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/jobs"
+	"github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates are the admin pages.
+var Templates = web.PageSource{Prefix: "admin", FS: func() fs.FS {
+	s, err := fs.Sub(templates, "templates")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()}
+
+// Handlers serve the admin area.
+type Handlers struct {
+	DB    *db.DB
+	Users interface {
+		Count(ctx context.Context) (int, error)
+	}
+	// SMTP reports whether mail goes out by SMTP (else it stays in the outbox).
+	SMTP bool
+}
+
+// Routes is the admin part of the route table.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/admin", Access: web.Perm(auth.PermAdmin), Handle: h.dashboard},
+		{Method: "GET", Path: "/admin/outbox", Access: web.Perm(auth.PermOutbox), Handle: h.outbox},
+		{Method: "GET", Path: "/admin/outbox/{id}", Access: web.Perm(auth.PermOutbox), Handle: h.message},
+		{Method: "GET", Path: "/admin/audit", Access: web.Perm(auth.PermAudit), Handle: h.audit},
+	}
+}
+
+func (h *Handlers) dashboard(c *web.Ctx) error {
+	users, err := h.Users.Count(c.Context())
+	if err != nil {
+		return err
+	}
+	stats, err := jobs.Stats(c.Context(), h.DB)
+	if err != nil {
+		return err
+	}
+	_, mails, err := mail.List(c.Context(), h.DB, 0, 0)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/dashboard", map[string]any{
+		"Users": users, "Jobs": stats, "Mails": mails, "SMTP": h.SMTP,
+		"CanAudit": c.Can(auth.PermAudit), "CanOutbox": c.Can(auth.PermOutbox),
+	})
+}
+
+const perPage = 50
+
+// page reads ?page= (1-based) and returns it with the row offset.
+func page(c *web.Ctx) (int, int) {
+	p, _ := strconv.Atoi(c.R.URL.Query().Get("page"))
+	if p < 1 {
+		p = 1
+	}
+	return p, (p - 1) * perPage
+}
+
+// Pager is the data of a pagination bar.
+type Pager struct{ Page, Pages, Prev, Next int }
+
+func pager(p, total int) Pager {
+	pages := (total + perPage - 1) / perPage
+	pg := Pager{Page: p, Pages: max(pages, 1)}
+	if p > 1 {
+		pg.Prev = p - 1
+	}
+	if p < pages {
+		pg.Next = p + 1
+	}
+	return pg
+}
+
+func (h *Handlers) outbox(c *web.Ctx) error {
+	p, off := page(c)
+	msgs, total, err := mail.List(c.Context(), h.DB, perPage, off)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/outbox", map[string]any{"Messages": msgs, "Total": total, "Pager": pager(p, total), "SMTP": h.SMTP})
+}
+
+func (h *Handlers) message(c *web.Ctx) error {
+	id, err := strconv.ParseInt(c.R.PathValue("id"), 10, 64)
+	if err != nil {
+		return web.NotFound()
+	}
+	m, err := mail.Get(c.Context(), h.DB, id)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/message", m)
+}
+
+func (h *Handlers) audit(c *web.Ctx) error {
+	p, off := page(c)
+	entries, total, err := audit.List(c.Context(), h.DB, perPage, off)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/audit", map[string]any{"Entries": entries, "Total": total, "Pager": pager(p, total)})
+}

@@ -1,0 +1,53 @@
+package auth
+
+import "github.com/wuzhen/wuzhen/internal/web"
+
+// Roles held by accounts. Stored, do not rename.
+const (
+	RoleAdmin       = "admin"
+	RoleSecretariat = "secretariat"
+)
+
+// Roles lists the roles an account can be given.
+var Roles = []string{RoleAdmin, RoleSecretariat}
+
+// Permissions of the platform. Capabilities add theirs to the table below.
+const (
+	PermAdmin       = web.PermAdmin // open the admin area
+	PermOutbox      = "mail.outbox" // read the outbox
+	PermAudit       = "audit.read"  // read the audit log
+	PermManageUsers = "users.manage"
+)
+
+// grants is the one place where permissions are decided: which roles hold
+// each permission. Later capabilities extend it (member representative,
+// reviewer, trainer, check-in staff).
+var grants = map[string][]string{
+	PermAdmin:       {RoleAdmin, RoleSecretariat},
+	PermOutbox:      {RoleAdmin, RoleSecretariat},
+	PermAudit:       {RoleAdmin},
+	PermManageUsers: {RoleAdmin},
+}
+
+// Can reports whether p holds permission perm. An unknown permission is
+// held by nobody.
+func Can(p *web.Principal, perm string) bool {
+	if p == nil {
+		return false
+	}
+	for _, role := range grants[perm] {
+		if p.HasRole(role) {
+			return true
+		}
+	}
+	return false
+}
+
+// Permissions lists every permission, for the authorisation test.
+func Permissions() []string {
+	out := make([]string, 0, len(grants))
+	for p := range grants {
+		out = append(out, p)
+	}
+	return out
+}

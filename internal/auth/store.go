@@ -1,0 +1,518 @@
+// Package auth keeps accounts, roles, sessions, personal API tokens,
+// email verification and password reset, and decides permissions
+// (policy.go). Its pages are sign-up, sign-in, sign-out and reset.
+package auth
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/i18n"
+	mailer "github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/web"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations create the account tables.
+var Migrations = db.Migrations{Owner: "auth", FS: mustSub(migrations, "migrations")}
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates are the account pages.
+var Templates = web.PageSource{Prefix: "auth", FS: mustSub(templates, "templates")}
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Lifetimes of what the store hands out.
+const (
+	SessionLife = 30 * 24 * time.Hour
+	VerifyLife  = 48 * time.Hour
+	ResetLife   = time.Hour
+)
+
+// Login limits: failed attempts allowed in LimitWindow per account and per
+// client address before further attempts are refused.
+const (
+	LimitWindow     = 15 * time.Minute
+	LimitPerAccount = 5
+	LimitPerAddr    = 30
+)
+
+// Store is the account store.
+type Store struct {
+	DB      *db.DB
+	Log     *slog.Logger
+	Params  Params
+	BaseURL string // for links in mail
+}
+
+// User is an account.
+type User struct {
+	ID       int64
+	Email    string
+	Name     string
+	Locale   string
+	Verified bool
+	Roles    []string
+	Created  time.Time
+}
+
+// Principal returns the web identity of u.
+func (u *User) Principal() *web.Principal {
+	return &web.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles, Locale: u.Locale}
+}
+
+// dummyHash is checked against when an account does not exist, so that
+// sign-in takes as long for unknown addresses as for known ones.
+var dummyHash = HashPassword("wuzhen-dummy", DefaultParams)
+
+// NormalizeEmail trims and lower-cases an address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// validate checks a new account's fields, adding errors at each field.
+func validate(fe *errs.Fields, email, name, password string) {
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !strings.Contains(email, ".") {
+		fe.Add("email", "auth.email_invalid")
+	}
+	if strings.TrimSpace(name) == "" {
+		fe.Add("name", "auth.name_required")
+	} else if utf8.RuneCountInString(name) > 200 {
+		fe.Add("name", "auth.name_too_long")
+	}
+	ValidatePassword(fe, "password", password)
+}
+
+// ValidatePassword adds an error at field when pw is too short or too long.
+func ValidatePassword(fe *errs.Fields, field, pw string) {
+	switch n := utf8.RuneCountInString(pw); {
+	case n < 10:
+		fe.Add(field, "auth.password_short", 10)
+	case len(pw) > 1024:
+		fe.Add(field, "auth.password_long")
+	}
+}
+
+// Signup creates an unverified account and mails a verification link in
+// lang. An address already taken is an Invalid error at the email field.
+func (s *Store) Signup(ctx context.Context, email, name, password, lang string) (*User, error) {
+	email, name = NormalizeEmail(email), strings.TrimSpace(name)
+	var fe errs.Fields
+	validate(&fe, email, name, password)
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	hash := HashPassword(password, s.Params)
+	u := &User{Email: email, Name: name, Locale: lang}
+	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
+		u.Created = tx.Now()
+		err := tx.QueryRow(ctx, `-- auth.Signup
+			INSERT INTO users (email, name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			email, name, hash, lang, u.Created).Scan(&u.ID)
+		if db.IsUnique(err) {
+			fe.Add("email", "auth.email_taken")
+			return fe.Err()
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.mailToken(ctx, tx, u, "verify", VerifyLife); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Actor: email, Action: "user.signup", Object: object(u.ID)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth: signup: %w", err)
+	}
+	return u, nil
+}
+
+func object(userID int64) string { return fmt.Sprintf("user:%d", userID) }
+
+// mailToken stores a new single-use token for purpose and mails its link.
+func (s *Store) mailToken(ctx context.Context, tx *db.Tx, u *User, purpose string, life time.Duration) error {
+	token, hash := newToken()
+	now := tx.Now()
+	if _, err := tx.Exec(ctx, `-- auth.mailToken
+		INSERT INTO auth_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		hash, u.ID, purpose, now, now.Add(life)); err != nil {
+		return err
+	}
+	p := i18n.For(i18n.Match(u.Locale))
+	var path string
+	if purpose == "verify" {
+		path = "/verify?token="
+	} else {
+		path = "/password/reset/confirm?token="
+	}
+	link := strings.TrimRight(s.BaseURL, "/") + path + token
+	_, err := mailer.Send(ctx, tx, mailer.Message{
+		To:      u.Email,
+		Subject: p.T("mail." + purpose + ".subject"),
+		Text:    p.T("mail."+purpose+".body", u.Name, link, int(life.Hours())),
+	})
+	return err
+}
+
+// Verify marks the account of a verification token as verified. A token that
+// is unknown, used or expired is an Invalid error.
+func (s *Store) Verify(ctx context.Context, token string) (*User, error) {
+	var u *User
+	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
+		id, err := s.useToken(ctx, tx, token, "verify")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE users SET verified_at = ? WHERE id = ? AND verified_at IS NULL", tx.Now(), id); err != nil {
+			return err
+		}
+		if u, err = s.user(ctx, tx, "id = ?", id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: id, Actor: u.Email, Action: "user.verify", Object: object(id)})
+	})
+	return u, err
+}
+
+// useToken spends a single-use token of purpose, returning its user.
+func (s *Store) useToken(ctx context.Context, tx *db.Tx, token, purpose string) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `-- auth.useToken
+		UPDATE auth_tokens SET used_at = ?
+		WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
+		RETURNING user_id`, tx.Now(), hashToken(token), purpose, tx.Now()).Scan(&id)
+	if db.IsNotFound(err) {
+		return 0, errs.New(errs.Invalid, "auth.token_invalid")
+	}
+	return id, err
+}
+
+// Login checks email and password and opens a new session, replacing the
+// session the browser had (old, may be ""). It refuses with TooMany after
+// too many failures for the account or the address, with Unauthorized for a
+// wrong address or password, and with Forbidden before verification.
+func (s *Store) Login(ctx context.Context, email, password, addr, old string) (token string, expires time.Time, u *User, err error) {
+	email = NormalizeEmail(email)
+	now := s.DB.Now()
+	var perAccount, perAddr int
+	if err := s.DB.QueryRow(ctx, `-- auth.Login limits
+		SELECT (SELECT count(*) FROM login_failures WHERE email = ? AND at > ?),
+		       (SELECT count(*) FROM login_failures WHERE addr = ? AND at > ?)`,
+		email, now.Add(-LimitWindow), addr, now.Add(-LimitWindow)).Scan(&perAccount, &perAddr); err != nil {
+		return "", time.Time{}, nil, fmt.Errorf("auth: login: %w", err)
+	}
+	if perAccount >= LimitPerAccount || perAddr >= LimitPerAddr {
+		return "", time.Time{}, nil, errs.New(errs.TooMany, "auth.too_many")
+	}
+	var hash string
+	var verified *time.Time
+	u, err = s.user(ctx, s.DB, "email = ?", email)
+	if err == nil {
+		err = s.DB.QueryRow(ctx, "SELECT password_hash, verified_at FROM users WHERE id = ?", u.ID).Scan(&hash, &verified)
+	}
+	if err != nil && errs.CodeOf(err) != errs.NotFound {
+		return "", time.Time{}, nil, err
+	}
+	if hash == "" {
+		hash = dummyHash
+	}
+	ok, _ := CheckPassword(hash, password)
+	if u == nil || !ok {
+		err := s.DB.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, "INSERT INTO login_failures (email, addr, at) VALUES (?, ?, ?)", email, addr, tx.Now())
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, "DELETE FROM login_failures WHERE at < ?", tx.Now().Add(-24*time.Hour))
+			return err
+		})
+		if err != nil {
+			return "", time.Time{}, nil, fmt.Errorf("auth: login: %w", err)
+		}
+		return "", time.Time{}, nil, errs.New(errs.Unauthorized, "auth.login_failed")
+	}
+	if verified == nil {
+		return "", time.Time{}, nil, errs.New(errs.Forbidden, "auth.unverified")
+	}
+	token, hashed := newToken()
+	expires = now.Add(SessionLife)
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if old != "" {
+			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(old)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE email = ?", email); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", u.ID, tx.Now()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+			hashed, u.ID, tx.Now(), expires)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Actor: u.Email, Action: "user.login", Object: object(u.ID),
+			Details: map[string]any{"addr": addr}})
+	})
+	if err != nil {
+		return "", time.Time{}, nil, fmt.Errorf("auth: login: %w", err)
+	}
+	return token, expires, u, nil
+}
+
+// Logout ends the session of token.
+func (s *Store) Logout(ctx context.Context, token string) error {
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, "DELETE FROM sessions WHERE token_hash = ? RETURNING user_id", hashToken(token)).Scan(&id)
+		if db.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: id, Action: "user.logout", Object: object(id)})
+	})
+}
+
+// RequestReset mails a password-reset link to the account of email, if
+// there is one; the caller answers the same either way, so that nobody
+// learns which addresses have accounts.
+func (s *Store) RequestReset(ctx context.Context, email string) error {
+	u, err := s.user(ctx, s.DB, "email = ?", NormalizeEmail(email))
+	if errs.CodeOf(err) == errs.NotFound {
+		s.Log.InfoContext(ctx, "password reset for unknown address")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := s.mailToken(ctx, tx, u, "reset", ResetLife); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Actor: u.Email, Action: "user.reset_requested", Object: object(u.ID)})
+	})
+}
+
+// Reset sets a new password with a reset token, verifies the address (the
+// token came by mail) and ends every session of the account.
+func (s *Store) Reset(ctx context.Context, token, password string) error {
+	var fe errs.Fields
+	ValidatePassword(&fe, "password", password)
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	hash := HashPassword(password, s.Params)
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		id, err := s.useToken(ctx, tx, token, "reset")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, verified_at = COALESCE(verified_at, ?) WHERE id = ?",
+			hash, tx.Now(), id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: id, Action: "user.password_reset", Object: object(id)})
+	})
+}
+
+// Create makes a verified account with roles, for operators (the CLI and
+// the demo loader). An empty password leaves the account without one until
+// a reset.
+func (s *Store) Create(ctx context.Context, email, name, password string, roles ...string) (*User, error) {
+	email, name = NormalizeEmail(email), strings.TrimSpace(name)
+	var fe errs.Fields
+	validate(&fe, email, name, password)
+	if password == "" {
+		fe = without(fe, "password")
+	}
+	for _, r := range roles {
+		if !validRole(r) {
+			fe.Add("role", "auth.role_invalid")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	hash := ""
+	if password != "" {
+		hash = HashPassword(password, s.Params)
+	}
+	u := &User{Email: email, Name: name, Verified: true, Roles: roles}
+	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
+		u.Created = tx.Now()
+		err := tx.QueryRow(ctx, `-- auth.Create
+			INSERT INTO users (email, name, password_hash, verified_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			email, name, hash, u.Created, u.Created).Scan(&u.ID)
+		if db.IsUnique(err) {
+			fe.Add("email", "auth.email_taken")
+			return fe.Err()
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if _, err := tx.Exec(ctx, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", u.ID, r); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "user.create", Object: object(u.ID),
+			Details: map[string]any{"email": email, "roles": roles}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth: create: %w", err)
+	}
+	return u, nil
+}
+
+func without(fe errs.Fields, name string) errs.Fields {
+	var out errs.Fields
+	for _, f := range fe {
+		if f.Name != name {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func validRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateToken makes a personal API token for the account of email and
+// returns it; only its hash is kept.
+func (s *Store) CreateToken(ctx context.Context, email, label string) (string, error) {
+	u, err := s.user(ctx, s.DB, "email = ?", NormalizeEmail(email))
+	if err != nil {
+		return "", err
+	}
+	if label == "" {
+		label = "token"
+	}
+	token, _ := newToken()
+	token = "wz_" + token
+	hash := hashToken(token)
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+			u.ID, label, hash, tx.Now()).Scan(&id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Actor: u.Email, Action: "token.create",
+			Object: fmt.Sprintf("token:%d", id), Details: map[string]any{"name": label}})
+	})
+	if err != nil {
+		return "", fmt.Errorf("auth: token: %w", err)
+	}
+	return token, nil
+}
+
+// user loads one account by a condition on users (with its roles).
+func (s *Store) user(ctx context.Context, q db.Querier, where string, args ...any) (*User, error) {
+	u := &User{}
+	var verified *time.Time
+	err := q.QueryRow(ctx, "SELECT id, email, name, locale, verified_at, created_at FROM users WHERE "+where, args...).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Locale, &verified, &u.Created)
+	if db.IsNotFound(err) {
+		return nil, errs.New(errs.NotFound, "auth.no_account")
+	}
+	if err != nil {
+		return nil, err
+	}
+	u.Verified = verified != nil
+	rows, err := q.Query(ctx, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", u.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		u.Roles = append(u.Roles, r)
+	}
+	return u, rows.Err()
+}
+
+// ByEmail returns the account of email (NotFound when there is none).
+func (s *Store) ByEmail(ctx context.Context, email string) (*User, error) {
+	return s.user(ctx, s.DB, "email = ?", NormalizeEmail(email))
+}
+
+// Count returns how many accounts exist.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
+	return n, err
+}
+
+// Session implements web.Identity: the account of a live session.
+func (s *Store) Session(ctx context.Context, token string) (*web.Principal, error) {
+	var id int64
+	err := s.DB.QueryRow(ctx, "SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
+		hashToken(token), s.DB.Now()).Scan(&id)
+	if db.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: session: %w", err)
+	}
+	u, err := s.user(ctx, s.DB, "id = ?", id)
+	if err != nil {
+		return nil, fmt.Errorf("auth: session: %w", err)
+	}
+	return u.Principal(), nil
+}
+
+// Bearer implements web.Identity: the account of a personal API token.
+func (s *Store) Bearer(ctx context.Context, token string) (*web.Principal, error) {
+	var id int64
+	err := s.DB.QueryRow(ctx, "SELECT user_id FROM api_tokens WHERE token_hash = ?", hashToken(token)).Scan(&id)
+	if db.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: bearer: %w", err)
+	}
+	u, err := s.user(ctx, s.DB, "id = ?", id)
+	if err != nil {
+		return nil, fmt.Errorf("auth: bearer: %w", err)
+	}
+	return u.Principal(), nil
+}
+
+// SetLocale implements web.Identity: stores a person's language choice.
+func (s *Store) SetLocale(ctx context.Context, userID int64, lang string) error {
+	_, err := s.DB.Exec(ctx, "UPDATE users SET locale = ? WHERE id = ?", lang, userID)
+	return err
+}

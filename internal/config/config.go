@@ -1,0 +1,92 @@
+// Package config reads the settings shared by every subcommand from flags,
+// falling back to WUZHEN_* environment variables, then to defaults.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is the process's configuration.
+type Config struct {
+	Addr     string // listen address (serve)
+	Data     string // data folder
+	DB       string // database URL: sqlite:PATH or postgres://…
+	Demo     bool   // load demo content into an empty database (serve)
+	BaseURL  string // public address for links in mail; default from Addr
+	SMTPURL  string // smtp://user:pass@host:587, smtps://…, smtp+insecure://…; empty keeps mail in the outbox
+	MailFrom string // sender address
+	LogJSON  bool   // logs as JSON lines instead of text
+}
+
+// Register defines the shared flags on fs and returns the Config they fill.
+// Call Resolve after fs.Parse.
+func Register(fs *flag.FlagSet) *Config {
+	c := &Config{}
+	fs.StringVar(&c.Data, "data", "", "data folder (env WUZHEN_DATA; default ./data)")
+	fs.StringVar(&c.DB, "db", "", "database URL: sqlite:PATH or postgres://… (env WUZHEN_DB; default SQLite in the data folder)")
+	return c
+}
+
+// RegisterServe defines the flags of the server on top of Register's.
+func RegisterServe(fs *flag.FlagSet) *Config {
+	c := Register(fs)
+	fs.StringVar(&c.Addr, "addr", "", "listen address (env WUZHEN_ADDR; default 127.0.0.1:8080)")
+	fs.BoolVar(&c.Demo, "demo", false, "load demo content into an empty database (env WUZHEN_DEMO=1)")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public address of the site, for links in mail (env WUZHEN_BASE_URL)")
+	fs.StringVar(&c.SMTPURL, "smtp", "", "SMTP server URL; empty keeps mail in the outbox (env WUZHEN_SMTP)")
+	fs.StringVar(&c.MailFrom, "mail-from", "", "sender address of mail (env WUZHEN_MAIL_FROM)")
+	fs.BoolVar(&c.LogJSON, "log-json", false, "write logs as JSON lines (env WUZHEN_LOG_JSON=1)")
+	return c
+}
+
+// Resolve fills what flags left empty from the environment and defaults.
+func (c *Config) Resolve() error {
+	env := func(dst *string, name, def string) {
+		if *dst == "" {
+			*dst = os.Getenv(name)
+		}
+		if *dst == "" {
+			*dst = def
+		}
+	}
+	env(&c.Data, "WUZHEN_DATA", "data")
+	env(&c.DB, "WUZHEN_DB", "")
+	env(&c.Addr, "WUZHEN_ADDR", "127.0.0.1:8080")
+	env(&c.SMTPURL, "WUZHEN_SMTP", "")
+	env(&c.MailFrom, "WUZHEN_MAIL_FROM", "")
+	env(&c.BaseURL, "WUZHEN_BASE_URL", "")
+	if os.Getenv("WUZHEN_DEMO") == "1" {
+		c.Demo = true
+	}
+	if os.Getenv("WUZHEN_LOG_JSON") == "1" {
+		c.LogJSON = true
+	}
+	if c.DB == "" {
+		c.DB = "sqlite:" + filepath.Join(c.Data, "wuzhen.db")
+	}
+	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("config: database URL must start with sqlite: or postgres:// (got %q)", redact(c.DB))
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.MailFrom == "" {
+		c.MailFrom = "wuzhen@localhost"
+	}
+	return nil
+}
+
+// redact hides a password in a URL for messages.
+func redact(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.LastIndex(u, "@"); j > i {
+			return u[:i+3] + "…@" + u[j+1:]
+		}
+	}
+	return u
+}

@@ -1,0 +1,198 @@
+// Package site is the organisation's public face: its profile (name,
+// tagline, about text in each language), the home page, the About page and
+// the landing pages of sections whose capabilities are still to come.
+package site
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/web"
+	"github.com/wuzhen/wuzhen/internal/zh"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Migrations create the profile table.
+var Migrations = db.Migrations{Owner: "site", FS: sub(migrations, "migrations")}
+
+// Templates are the public pages.
+var Templates = web.PageSource{Prefix: "site", FS: sub(templates, "templates")}
+
+func sub(f fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Profile is the organisation's profile in one language.
+type Profile struct {
+	Lang    string
+	Name    string
+	Tagline string
+	About   string
+	Demo    bool // the content is demo content and says so
+}
+
+// Store keeps the profile. Reads are cached briefly in the process, since
+// every page shows the name; writes through Store clear the cache.
+type Store struct {
+	DB *db.DB
+
+	mu     sync.Mutex
+	cached map[string]Profile
+	at     time.Time
+}
+
+// cacheFor bounds how stale another instance's change can be seen here.
+const cacheFor = 5 * time.Second
+
+// Profile returns the profile in lang: that language's row, else the
+// English one, else the Simplified or Traditional one converted to the
+// reader's script; an empty profile when none is stored.
+func (s *Store) Profile(ctx context.Context, lang string) (Profile, error) {
+	all, err := s.all(ctx)
+	if err != nil {
+		return Profile{}, err
+	}
+	if p, ok := all[lang]; ok {
+		return p, nil
+	}
+	if lang == i18n.ZhHans || lang == i18n.ZhHant {
+		for _, other := range []string{i18n.ZhHans, i18n.ZhHant} {
+			if p, ok := all[other]; ok {
+				p.Lang, p.Name, p.Tagline, p.About = lang, zh.ForLang(lang, p.Name), zh.ForLang(lang, p.Tagline), zh.ForLang(lang, p.About)
+				return p, nil
+			}
+		}
+	}
+	return all[i18n.En], nil
+}
+
+func (s *Store) all(ctx context.Context) (map[string]Profile, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cached != nil && time.Since(s.at) < cacheFor {
+		return s.cached, nil
+	}
+	rows, err := s.DB.Query(ctx, "SELECT lang, name, tagline, about, demo FROM site_profile")
+	if err != nil {
+		return nil, fmt.Errorf("site: profile: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]Profile{}
+	for rows.Next() {
+		var p Profile
+		if err := rows.Scan(&p.Lang, &p.Name, &p.Tagline, &p.About, &p.Demo); err != nil {
+			return nil, fmt.Errorf("site: profile: %w", err)
+		}
+		m[p.Lang] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("site: profile: %w", err)
+	}
+	s.cached, s.at = m, time.Now()
+	return m, nil
+}
+
+// Save stores profiles (one per language) in tx and records the change as
+// done by actor.
+func (s *Store) Save(ctx context.Context, tx *db.Tx, actor string, ps ...Profile) error {
+	for _, p := range ps {
+		if _, err := tx.Exec(ctx, `-- site.Save
+			INSERT INTO site_profile (lang, name, tagline, about, demo, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (lang) DO UPDATE SET name = excluded.name, tagline = excluded.tagline,
+				about = excluded.about, demo = excluded.demo, updated_at = excluded.updated_at`,
+			p.Lang, p.Name, p.Tagline, p.About, p.Demo, tx.Now()); err != nil {
+			return fmt.Errorf("site: save: %w", err)
+		}
+	}
+	tx.AfterCommit(func() {
+		s.mu.Lock()
+		s.cached = nil
+		s.mu.Unlock()
+	})
+	return audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: "site.profile_saved", Object: "site:profile"})
+}
+
+// Brand returns the organisation's name in lang, or the platform's name
+// when no profile is stored. For the layout.
+func (s *Store) Brand(ctx context.Context, lang string) string {
+	p, err := s.Profile(ctx, lang)
+	if err != nil || p.Name == "" {
+		return i18n.For(lang).T("site.default_name")
+	}
+	return p.Name
+}
+
+// Handlers serve the public pages.
+type Handlers struct{ Store *Store }
+
+// Sections are the parts of the site named in the navigation, in order.
+var Sections = []string{"members", "events", "cases", "documents", "training"}
+
+// Routes is the public part of the route table.
+func (h *Handlers) Routes() []web.Route {
+	rs := []web.Route{
+		{Method: "GET", Path: "/{$}", Access: web.Public, Handle: h.home},
+		{Method: "GET", Path: "/about", Access: web.Public, Handle: h.about},
+	}
+	for _, s := range Sections {
+		rs = append(rs, web.Route{Method: "GET", Path: "/" + s, Access: web.Public, Handle: h.section(s)})
+	}
+	return rs
+}
+
+type homeData struct {
+	Profile  Profile
+	Sections []string
+}
+
+func (h *Handlers) home(c *web.Ctx) error {
+	p, err := h.Store.Profile(c.Context(), c.Lang)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "site/home", homeData{Profile: p, Sections: Sections})
+}
+
+func (h *Handlers) about(c *web.Ctx) error {
+	p, err := h.Store.Profile(c.Context(), c.Lang)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "site/about", map[string]any{"Profile": p, "Paragraphs": paragraphs(p.About)})
+}
+
+// section serves the landing page of a section whose capability has not
+// landed yet: it says what will be there, in the reader's language.
+func (h *Handlers) section(name string) web.HandlerFunc {
+	return func(c *web.Ctx) error {
+		return c.Render(http.StatusOK, "site/section", map[string]any{"Section": name})
+	}
+}
+
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

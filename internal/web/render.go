@@ -1,0 +1,224 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/zh"
+)
+
+// Templates holds every page, parsed at start-up once per language with the
+// layout, so that a missing template or a syntax error fails at start.
+type Templates struct {
+	pages map[string]map[string]*template.Template // lang → page → set
+}
+
+// PageSource is one package's templates: files *.html at the root of FS
+// become pages named Prefix/NAME (without .html). Each page defines the
+// templates "title" and "content".
+type PageSource struct {
+	Prefix string
+	FS     fs.FS
+}
+
+// ParseTemplates parses the shared layout with every page of every source.
+func ParseTemplates(sources ...PageSource) (*Templates, error) {
+	own, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	sources = append([]PageSource{{Prefix: "web", FS: own}}, sources...)
+	t := &Templates{pages: map[string]map[string]*template.Template{}}
+	for _, lang := range i18n.Langs {
+		base, err := template.New("layout").Funcs(funcs(i18n.For(lang))).ParseFS(templateFiles, "templates/layout/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: layout: %w", err)
+		}
+		t.pages[lang] = map[string]*template.Template{}
+		for _, src := range sources {
+			names, err := fs.Glob(src.FS, "*.html")
+			if err != nil {
+				return nil, err
+			}
+			for _, n := range names {
+				b, err := fs.ReadFile(src.FS, n)
+				if err != nil {
+					return nil, err
+				}
+				set := template.Must(base.Clone())
+				if _, err := set.New(n).Parse(string(b)); err != nil {
+					return nil, fmt.Errorf("web: %s/%s: %w", src.Prefix, n, err)
+				}
+				t.pages[lang][src.Prefix+"/"+strings.TrimSuffix(n, ".html")] = set
+			}
+		}
+	}
+	return t, nil
+}
+
+// Pages lists the page names, sorted.
+func (t *Templates) Pages() []string {
+	var out []string
+	for p := range t.pages[i18n.En] {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func funcs(p *i18n.Printer) template.FuncMap {
+	return template.FuncMap{
+		"t": p.T,
+		"n": p.N,
+		// zh shows Chinese content in the reader's script.
+		"zh":     func(s string) string { return zh.ForLang(p.Lang, s) },
+		"static": StaticURL,
+		"field":  field,
+	}
+}
+
+// LangLink is one entry of the language switcher.
+type LangLink struct {
+	Tag, Name, URL string
+	Current        bool
+}
+
+// Page is what every template receives.
+type Page struct {
+	Lang   string
+	Langs  []LangLink
+	User   *Principal
+	Staff  bool // may open the admin area
+	Brand  string
+	Path   string
+	Form   *Form
+	Data   any
+	Status int
+}
+
+// Render writes page with data in the shared layout.
+func (c *Ctx) Render(status int, page string, data any) error {
+	return c.RenderForm(status, page, nil, data)
+}
+
+// RenderForm writes page with a form (values and field errors) and data.
+func (c *Ctx) RenderForm(status int, page string, f *Form, data any) error {
+	set := c.srv.cfg.Templates.pages[c.Lang][page]
+	if set == nil {
+		return fmt.Errorf("web: no page %q", page)
+	}
+	if f == nil {
+		f = &Form{Values: url.Values{}}
+	}
+	pg := Page{
+		Lang: c.Lang, User: c.User, Path: c.R.URL.Path, Form: f, Data: data, Status: status,
+		Staff: c.Can(PermAdmin),
+	}
+	if c.srv.cfg.Brand != nil {
+		pg.Brand = c.srv.cfg.Brand(c.Context(), c.Lang)
+	}
+	for _, l := range i18n.Langs {
+		q := c.R.URL.Query()
+		q.Set("lang", l)
+		pg.Langs = append(pg.Langs, LangLink{Tag: l, Name: i18n.Native[l], URL: c.R.URL.Path + "?" + q.Encode(), Current: l == c.Lang})
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "layout", pg); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	h := c.W.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if c.User != nil || c.R.Method != http.MethodGet {
+		h.Set("Cache-Control", "no-store")
+	}
+	c.W.WriteHeader(status)
+	_, err := c.W.Write(buf.Bytes())
+	return err
+}
+
+// Field is what the "input" template needs to draw one labelled input.
+type Field struct {
+	Name, Label, Type, Autocomplete, Value, Error, Hint string
+	Required                                            bool
+}
+
+// field builds a Field from a form; type "password" never echoes its value.
+func field(f *Form, name, label, typ, autocomplete string, hint ...string) Field {
+	fl := Field{Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Required: true}
+	if f != nil {
+		fl.Error = f.Err(name)
+		if typ != "password" {
+			fl.Value = f.Get(name)
+		}
+	}
+	if len(hint) > 0 {
+		fl.Hint = hint[0]
+	}
+	return fl
+}
+
+// PermAdmin is the permission to open the admin area; the layout links to it.
+const PermAdmin = "admin.view"
+
+// Form is a submitted form on its way back to the reader: the values as
+// typed and the error at each field, in the reader's language.
+type Form struct {
+	Values  url.Values
+	Errors  map[string]string
+	Message string // an error about the whole form
+}
+
+// Form returns the posted form values (parsing them) for re-display.
+func (c *Ctx) Form() *Form {
+	c.R.ParseForm()
+	return &Form{Values: c.R.PostForm}
+}
+
+// Get returns the submitted value of field name.
+func (f *Form) Get(name string) string { return f.Values.Get(name) }
+
+// Err returns the error at field name, "" when none.
+func (f *Form) Err(name string) string { return f.Errors[name] }
+
+// Fail records err on the form in the reader's language and returns the
+// status to answer with: the fields of an Invalid error at their fields,
+// anything else as the form's message. Internal errors are not shown.
+func (c *Ctx) Fail(f *Form, err error) int {
+	e, ok := errs.As(err)
+	if !ok || e.Code == errs.Internal {
+		c.Logger().ErrorContext(c.Context(), "form failed", "err", err)
+		f.Message = c.P.T("error.internal")
+		return http.StatusInternalServerError
+	}
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	for _, fe := range e.Fields {
+		f.Errors[fe.Name] = c.P.T(fe.Key, fe.Args...)
+	}
+	if len(e.Fields) == 0 {
+		f.Message = c.P.T(e.Key)
+	} else {
+		f.Message = c.P.T("error.invalid")
+	}
+	return Status(e.Code)
+}
+
+// LocalPath returns p if it is a path on this site, else "/": for
+// redirects after sign-in that must not leave the site.
+func LocalPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(p, "/") ||
+		strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+		return "/"
+	}
+	return p
+}

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/i18n"
+)
+
+var errForbidden = errs.New(errs.Forbidden, "error.forbidden")
+
+// Status maps an error code to its HTTP status: the one place that does.
+func Status(code errs.Code) int {
+	switch code {
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// Problem is an RFC 9457 problem details document.
+type Problem struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Detail   string         `json:"detail,omitempty"`
+	Instance string         `json:"instance,omitempty"`
+	Errors   []FieldProblem `json:"errors,omitempty"`
+}
+
+// FieldProblem is the error at one field of a request.
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// renderError answers err: problem details on the API, an error page (or
+// the sign-in page) elsewhere. Internal errors are logged, never shown.
+func (s *Server) renderError(c *Ctx, err error) {
+	if c.P == nil {
+		c.P = i18n.For(i18n.En)
+	}
+	e, ok := errs.As(err)
+	if !ok {
+		if isMaxBytes(err) {
+			e = errs.New(errs.Invalid, "error.too_large")
+		} else {
+			s.cfg.Logger.ErrorContext(c.Context(), "request failed", "err", err)
+			e = errs.New(errs.Internal, "error.internal")
+		}
+	} else if e.Code == errs.Internal {
+		s.cfg.Logger.ErrorContext(c.Context(), "request failed", "err", err)
+	}
+	status := Status(e.Code)
+	if e.Code == errs.Invalid && isMaxBytes(err) {
+		status = http.StatusRequestEntityTooLarge
+	}
+	key := e.Key
+	if key == "" || !c.P.Has(key) {
+		key = "error." + string(e.Code)
+	}
+	if c.route.IsAPI() {
+		p := s.problem(c.R, c.P, status, key)
+		for _, f := range e.Fields {
+			p.Errors = append(p.Errors, FieldProblem{Field: f.Name, Message: c.P.T(f.Key, f.Args...)})
+		}
+		writeProblem(c.W, p)
+		return
+	}
+	if status == http.StatusUnauthorized {
+		http.Redirect(c.W, c.R, "/login?next="+c.R.URL.RequestURI(), http.StatusSeeOther)
+		return
+	}
+	c.Render(status, "web/error", map[string]any{"Status": status, "Message": c.P.T(key)})
+}
+
+// fail answers outside a route (cross-origin refusal, panic): problem
+// details for the API and for clients that ask for JSON, plain text else.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *i18n.Printer, status int, key string) {
+	if p == nil {
+		p = i18n.For(i18n.Negotiate(r.Header.Get("Accept-Language")))
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "json") {
+		writeProblem(w, s.problem(r, p, status, key))
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(p.T(key) + "\n"))
+}
+
+func (s *Server) problem(r *http.Request, p *i18n.Printer, status int, key string) Problem {
+	return Problem{
+		Type:     "about:blank",
+		Title:    p.T(key),
+		Status:   status,
+		Instance: r.URL.Path,
+	}
+}
+
+func writeProblem(w http.ResponseWriter, p Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func isMaxBytes(err error) bool {
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb)
+}
+
+// JSON writes v as JSON with status.
+func (c *Ctx) JSON(status int, v any) error {
+	c.W.Header().Set("Content-Type", "application/json; charset=utf-8")
+	c.W.WriteHeader(status)
+	return json.NewEncoder(c.W).Encode(v)
+}
+
+// DecodeJSON reads the request body as JSON into v, refusing unknown fields;
+// a malformed body is an Invalid error.
+func (c *Ctx) DecodeJSON(v any) error {
+	dec := json.NewDecoder(c.R.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if isMaxBytes(err) {
+			return errs.Wrap(errs.Invalid, "error.too_large", err)
+		}
+		return errs.Wrap(errs.Invalid, "error.bad_json", err)
+	}
+	return nil
+}
+
+// Redirect answers 303 See Other to a local path.
+func (c *Ctx) Redirect(path string) error {
+	http.Redirect(c.W, c.R, path, http.StatusSeeOther)
+	return nil
+}
+
+// NotFound is the error of a path that names nothing.
+func NotFound() error { return errs.New(errs.NotFound, "error.not_found") }

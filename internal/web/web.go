@@ -1,0 +1,139 @@
+// Package web is the HTTP surface shared by every capability: one route table
+// in which each route states who may reach it, per-request language and
+// identity, rendering of pages in the shared layout, JSON and RFC 9457 problem
+// details, security headers, request IDs, logs and metrics.
+//
+// Capabilities hand their routes to Server.Handle; handlers take a *Ctx and
+// return an error, which is mapped to an HTTP status in one place (status.go).
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wuzhen/wuzhen/internal/i18n"
+)
+
+// Principal is the signed-in person a request acts for.
+type Principal struct {
+	UserID int64
+	Email  string
+	Name   string
+	Roles  []string
+	Locale string // preferred interface language, "" when unset
+}
+
+// HasRole reports whether p holds role.
+func (p *Principal) HasRole(role string) bool {
+	if p == nil {
+		return false
+	}
+	for _, r := range p.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Identity resolves who a request acts for. Implemented by package auth.
+type Identity interface {
+	// Session returns the principal of a session cookie's value, or nil.
+	Session(ctx context.Context, token string) (*Principal, error)
+	// Bearer returns the principal of a personal API token, or nil.
+	Bearer(ctx context.Context, token string) (*Principal, error)
+	// SetLocale stores a signed-in person's language choice.
+	SetLocale(ctx context.Context, userID int64, lang string) error
+}
+
+// Policy decides whether p may do perm. It is the one place where
+// permissions are decided (package auth builds it).
+type Policy func(p *Principal, perm string) bool
+
+// Access says who may reach a route.
+type Access struct {
+	signedIn bool
+	perm     string
+}
+
+// The access levels of routes.
+var (
+	Public   = Access{}
+	SignedIn = Access{signedIn: true}
+)
+
+// Perm is the access of a route that needs permission perm.
+func Perm(perm string) Access { return Access{signedIn: true, perm: perm} }
+
+// Permission returns the permission the access needs ("" for none).
+func (a Access) Permission() string { return a.perm }
+
+// NeedsSignIn reports whether the access needs a signed-in person.
+func (a Access) NeedsSignIn() bool { return a.signedIn }
+
+// HandlerFunc handles one request; a returned error is rendered by the server.
+type HandlerFunc func(c *Ctx) error
+
+// Route is one entry of the route table. Paths under /api/ answer JSON and
+// problem details and authenticate by bearer token; other paths by session.
+type Route struct {
+	Method string // GET, POST, …
+	Path   string // a net/http ServeMux path pattern
+	Access Access
+	Handle HandlerFunc
+	// MaxBody limits the request body in bytes (default 1 MiB).
+	MaxBody int64
+}
+
+// Pattern is the ServeMux pattern of the route.
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// IsAPI reports whether the route belongs to the JSON API.
+func (r Route) IsAPI() bool { return strings.HasPrefix(r.Path, "/api/") }
+
+// Config holds what a Server depends on.
+type Config struct {
+	Logger   *slog.Logger
+	Identity Identity
+	Policy   Policy
+	// BaseURL is the public address, used for links and to decide whether
+	// cookies are Secure.
+	BaseURL string
+	// Brand returns the organisation's name in a language, for the layout.
+	Brand func(ctx context.Context, lang string) string
+	// Ready reports whether the server can serve (the database answers).
+	Ready func(ctx context.Context) error
+	// Templates renders pages.
+	Templates *Templates
+	// Now is the clock.
+	Now func() time.Time
+}
+
+// Ctx is one request on its way through a handler.
+type Ctx struct {
+	W    http.ResponseWriter
+	R    *http.Request
+	User *Principal // nil when nobody is signed in
+	Lang string     // negotiated interface language
+	P    *i18n.Printer
+	// SessionToken is the session cookie's value, "" when none.
+	SessionToken string
+
+	srv   *Server
+	route Route
+}
+
+// Context returns the request's context.
+func (c *Ctx) Context() context.Context { return c.R.Context() }
+
+// Logger returns the server's logger.
+func (c *Ctx) Logger() *slog.Logger { return c.srv.cfg.Logger }
+
+// Can reports whether the signed-in person has permission perm.
+func (c *Ctx) Can(perm string) bool { return c.User != nil && c.srv.cfg.Policy(c.User, perm) }
+
+// BaseURL is the public address of the site, without a trailing slash.
+func (c *Ctx) BaseURL() string { return c.srv.base }
