@@ -1,0 +1,230 @@
+package auth
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/db/dbtest"
+	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/jobs"
+	"github.com/wuzhen/wuzhen/internal/mail"
+)
+
+var sets = []db.Migrations{jobs.Migrations, mail.Migrations, audit.Migrations, Migrations}
+
+// clock is a settable test clock.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time          { return c.now }
+func (c *clock) advance(d time.Duration) { c.now = c.now.Add(d) }
+func newClock() *clock                   { return &clock{now: time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC)} }
+func testStore(d *db.DB, c *clock) *Store {
+	d.Now = c.Now
+	return &Store{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Params: Params{Memory: 1024, Time: 1, Threads: 1}, BaseURL: "https://wic.example"}
+}
+
+var tokenInMail = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
+
+func lastToken(t *testing.T, d *db.DB, to string) string {
+	t.Helper()
+	msgs, _, err := mail.List(context.Background(), d, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.To == to {
+			if !strings.Contains(m.Text, "https://wic.example/") {
+				t.Fatalf("mail link does not use the base URL:\n%s", m.Text)
+			}
+			return tokenInMail.FindStringSubmatch(m.Text)[1]
+		}
+	}
+	t.Fatalf("no mail to %s", to)
+	return ""
+}
+
+func code(err error) errs.Code {
+	if err == nil {
+		return ""
+	}
+	return errs.CodeOf(err)
+}
+
+func TestStore(t *testing.T) {
+	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := newClock()
+		s := testStore(d, c)
+
+		t.Run("verification links expire", func(t *testing.T) {
+			if _, err := s.Signup(ctx, "late@example.org", "Late", "a good password", "en"); err != nil {
+				t.Fatal(err)
+			}
+			tok := lastToken(t, d, "late@example.org")
+			c.advance(VerifyLife + time.Minute)
+			if _, err := s.Verify(ctx, tok); code(err) != errs.Invalid {
+				t.Errorf("expired token: %v", err)
+			}
+		})
+		t.Run("tokens and passwords are stored hashed", func(t *testing.T) {
+			if _, err := s.Signup(ctx, "hash@example.org", "Hash", "a secret password", "zh-Hant"); err != nil {
+				t.Fatal(err)
+			}
+			tok := lastToken(t, d, "hash@example.org")
+			var n int
+			d.QueryRow(ctx, "SELECT count(*) FROM auth_tokens WHERE token_hash = ?", tok).Scan(&n)
+			if n != 0 {
+				t.Error("a token is stored in the clear")
+			}
+			var pw string
+			d.QueryRow(ctx, "SELECT password_hash FROM users WHERE email = ?", "hash@example.org").Scan(&pw)
+			if !strings.HasPrefix(pw, "$argon2id$") || strings.Contains(pw, "secret") {
+				t.Errorf("password stored as %q", pw)
+			}
+			msgs, _, _ := mail.List(ctx, d, 1, 0)
+			if msgs[0].Subject != "請確認您的電子郵件" {
+				t.Errorf("mail to a zh-Hant reader has subject %q", msgs[0].Subject)
+			}
+		})
+		t.Run("sessions expire, reset ends them all", func(t *testing.T) {
+			if _, err := s.Create(ctx, "sess@example.org", "Sess", "first password", RoleSecretariat); err != nil {
+				t.Fatal(err)
+			}
+			tok1, _, _, err := s.Login(ctx, "SESS@example.org ", "first password", "192.0.2.1", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := s.Session(ctx, tok1)
+			if err != nil || p == nil || p.Email != "sess@example.org" || !p.HasRole(RoleSecretariat) {
+				t.Fatalf("session: %+v %v", p, err)
+			}
+			// Sign-in renews the session: the old token stops working.
+			tok2, _, _, err := s.Login(ctx, "sess@example.org", "first password", "192.0.2.1", tok1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p, _ := s.Session(ctx, tok1); p != nil {
+				t.Error("the old session survived sign-in")
+			}
+			c.advance(SessionLife + time.Second)
+			if p, _ := s.Session(ctx, tok2); p != nil {
+				t.Error("an expired session still works")
+			}
+			tok3, _, _, err := s.Login(ctx, "sess@example.org", "first password", "192.0.2.1", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RequestReset(ctx, "sess@example.org"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Reset(ctx, lastToken(t, d, "sess@example.org"), "second password"); err != nil {
+				t.Fatal(err)
+			}
+			if p, _ := s.Session(ctx, tok3); p != nil {
+				t.Error("a session survived the password reset")
+			}
+			if _, _, _, err := s.Login(ctx, "sess@example.org", "second password", "192.0.2.1", ""); err != nil {
+				t.Errorf("new password: %v", err)
+			}
+		})
+		t.Run("reset links last an hour", func(t *testing.T) {
+			if err := s.RequestReset(ctx, "sess@example.org"); err != nil {
+				t.Fatal(err)
+			}
+			tok := lastToken(t, d, "sess@example.org")
+			c.advance(ResetLife + time.Second)
+			if err := s.Reset(ctx, tok, "third password!"); code(err) != errs.Invalid {
+				t.Errorf("expired reset: %v", err)
+			}
+			// A verification token is not a reset token.
+			if _, err := s.Signup(ctx, "mix@example.org", "Mix", "a good password", "en"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Reset(ctx, lastToken(t, d, "mix@example.org"), "third password!"); code(err) != errs.Invalid {
+				t.Errorf("verify token used for reset: %v", err)
+			}
+		})
+		t.Run("failures from one address are limited across accounts", func(t *testing.T) {
+			c.advance(time.Hour)
+			for i := 0; i < LimitPerAddr; i++ {
+				_, _, _, err := s.Login(ctx, strings.Repeat("x", i+1)+"@example.org", "wrong password", "198.51.100.7", "")
+				if code(err) != errs.Unauthorized {
+					t.Fatalf("attempt %d: %v", i, err)
+				}
+			}
+			if _, _, _, err := s.Login(ctx, "sess@example.org", "second password", "198.51.100.7", ""); code(err) != errs.TooMany {
+				t.Errorf("after %d failures from one address: %v", LimitPerAddr, err)
+			}
+			if _, _, _, err := s.Login(ctx, "sess@example.org", "second password", "203.0.113.9", ""); err != nil {
+				t.Errorf("another address: %v", err)
+			}
+			c.advance(LimitWindow + time.Second)
+			if _, _, _, err := s.Login(ctx, "sess@example.org", "second password", "198.51.100.7", ""); err != nil {
+				t.Errorf("after the window: %v", err)
+			}
+		})
+		t.Run("create checks its fields", func(t *testing.T) {
+			_, err := s.Create(ctx, "bad", "", "x", "emperor")
+			e, ok := errs.As(err)
+			if !ok || e.Code != errs.Invalid {
+				t.Fatalf("got %v", err)
+			}
+			got := map[string]bool{}
+			for _, f := range e.Fields {
+				got[f.Name] = true
+			}
+			for _, f := range []string{"email", "name", "password", "role"} {
+				if !got[f] {
+					t.Errorf("no error at %s: %v", f, e.Fields)
+				}
+			}
+		})
+		t.Run("every change is audited", func(t *testing.T) {
+			entries, _, err := audit.List(ctx, d, 200, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, e := range entries {
+				seen[e.Action] = true
+			}
+			for _, a := range []string{"user.signup", "user.create", "user.login", "user.reset_requested", "user.password_reset"} {
+				if !seen[a] {
+					t.Errorf("no %s in the audit log", a)
+				}
+			}
+		})
+	})
+}
+
+func TestPasswordHash(t *testing.T) {
+	p := Params{Memory: 1024, Time: 1, Threads: 1}
+	h1, h2 := HashPassword("数字鸿沟 password", p), HashPassword("数字鸿沟 password", p)
+	if h1 == h2 {
+		t.Error("two hashes of one password are equal: no salt?")
+	}
+	for _, tc := range []struct {
+		hash, pw string
+		ok       bool
+		bad      bool
+	}{
+		{h1, "数字鸿沟 password", true, false},
+		{h1, "数字鸿沟 passwore", false, false},
+		{h1, "", false, false},
+		{"$argon2i$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA", "x", false, true},
+		{"plain", "plain", false, true},
+		{"$argon2id$v=19$m=1024,t=1,p=1$!!$aGFzaA", "x", false, true},
+	} {
+		ok, err := CheckPassword(tc.hash, tc.pw)
+		if ok != tc.ok || (err != nil) != tc.bad {
+			t.Errorf("CheckPassword(%q, %q) = %v, %v", tc.hash, tc.pw, ok, err)
+		}
+	}
+}

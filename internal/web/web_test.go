@@ -1,0 +1,145 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/wuzhen/wuzhen/internal/errs"
+)
+
+// nobody is an Identity that knows no sessions or tokens: these tests are
+// about the server's own behaviour, not accounts.
+type nobody struct{}
+
+func (nobody) Session(context.Context, string) (*Principal, error) { return nil, nil }
+func (nobody) Bearer(context.Context, string) (*Principal, error)  { return nil, nil }
+func (nobody) SetLocale(context.Context, int64, string) error      { return nil }
+
+func testServer(t *testing.T, logs *bytes.Buffer, routes ...Route) *Server {
+	t.Helper()
+	tpl, err := ParseTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{
+		Logger:    slog.New(LogHandler{slog.NewTextHandler(logs, nil)}),
+		Identity:  nobody{},
+		Policy:    func(*Principal, string) bool { return false },
+		Templates: tpl,
+	})
+	s.Handle(routes...)
+	return s
+}
+
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/about":               "/about",
+		"/admin?page=2":        "/admin?page=2",
+		"":                     "/",
+		"//evil.example/x":     "/",
+		"/\\evil.example":      "/",
+		"https://evil.example": "/",
+		"javascript:alert(1)":  "/",
+		"about":                "/",
+		"/a\r\nSet-Cookie: x":  "/",
+	} {
+		if got := LocalPath(in); got != want {
+			t.Errorf("LocalPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestErrorsAreMappedAndNeverLeak(t *testing.T) {
+	var logs bytes.Buffer
+	s := testServer(t, &logs,
+		Route{Method: "GET", Path: "/boom", Access: Public, Handle: func(c *Ctx) error { panic("secret detail") }},
+		Route{Method: "GET", Path: "/fail", Access: Public, Handle: func(c *Ctx) error { return errors.New("db password=hunter2") }},
+		Route{Method: "POST", Path: "/api/v1/things", Access: Public, MaxBody: 64, Handle: func(c *Ctx) error {
+			var v struct {
+				Name string `json:"name"`
+			}
+			if err := c.DecodeJSON(&v); err != nil {
+				return err
+			}
+			var fe errs.Fields
+			fe.Add("name", "auth.name_required")
+			return fe.Err()
+		}},
+	)
+	for _, tc := range []struct {
+		method, path, body, lang string
+		status                   int
+		want                     string
+	}{
+		{"GET", "/boom", "", "", 500, "Something went wrong"},
+		{"GET", "/fail", "", "zh-CN", 500, "我们这边出了问题"},
+		{"POST", "/api/v1/things", `{"name":""}`, "zh-TW", 422, `"field":"name","message":"請輸入您的姓名。"`},
+		{"POST", "/api/v1/things", `{"nam`, "", 422, "not valid JSON"},
+		{"POST", "/api/v1/things", `{"name":"` + strings.Repeat("x", 100) + `"}`, "", 413, "too large"},
+	} {
+		req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Accept-Language", tc.lang)
+		req.Header.Set("X-Request-ID", "req-"+tc.path[1:4])
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		body := rec.Body.String()
+		if rec.Code != tc.status || !strings.Contains(body, tc.want) {
+			t.Errorf("%s %s: %d %s, want %d with %q", tc.method, tc.path, rec.Code, body, tc.status, tc.want)
+		}
+		if strings.Contains(body, "secret") || strings.Contains(body, "hunter2") || strings.Contains(body, "goroutine") {
+			t.Errorf("%s: internal detail leaked: %s", tc.path, body)
+		}
+		if strings.HasPrefix(tc.path, "/api/") {
+			if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+				t.Errorf("%s: Content-Type %q", tc.path, ct)
+			}
+			var p Problem
+			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Status != tc.status || p.Type == "" || p.Title == "" {
+				t.Errorf("%s: problem %s (%v)", tc.path, body, err)
+			}
+		}
+	}
+	if !strings.Contains(logs.String(), "secret detail") || !strings.Contains(logs.String(), "request_id=req-boo") {
+		t.Errorf("the panic is not logged with its request ID:\n%s", logs.String())
+	}
+}
+
+func TestAccessNeedsSignIn(t *testing.T) {
+	var logs bytes.Buffer
+	ok := func(c *Ctx) error { return c.JSON(200, "ok") }
+	s := testServer(t, &logs,
+		Route{Method: "GET", Path: "/mine", Access: SignedIn, Handle: ok},
+		Route{Method: "GET", Path: "/api/v1/mine", Access: SignedIn, Handle: ok},
+	)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/mine?x=1", nil))
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login?next=%2Fmine%3Fx%3D1" {
+		t.Errorf("page: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	rec = httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/mine", nil))
+	if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "" {
+		t.Errorf("api: %d %v", rec.Code, rec.Header())
+	}
+}
+
+func TestStaticFilesAreChecksummed(t *testing.T) {
+	var logs bytes.Buffer
+	s := testServer(t, &logs)
+	u := StaticURL("app.css")
+	if !strings.HasPrefix(u, "/static/app.") || u == "/static/app.css" {
+		t.Fatalf("StaticURL = %q", u)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", u, nil))
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") || !strings.Contains(rec.Body.String(), "--ink") {
+		t.Errorf("%s: %d %v", u, rec.Code, rec.Header())
+	}
+}
