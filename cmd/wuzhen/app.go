@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/wuzhen/wuzhen/internal/admin"
 	"github.com/wuzhen/wuzhen/internal/audit"
@@ -89,6 +90,26 @@ func (a *app) worker() *jobs.Worker {
 	return jobs.NewWorker(a.db, a.log, map[string]jobs.Handler{
 		mail.JobKind: a.sender.Handle,
 	})
+}
+
+// maintain deletes expired sessions and tokens and old finished jobs, now
+// and then every period, until ctx ends.
+func (a *app) maintain(ctx context.Context, period time.Duration) {
+	for {
+		if n, err := a.users.Sweep(ctx); err != nil {
+			a.log.Error("sweep accounts", "err", err)
+		} else if n > 0 {
+			a.log.Info("swept expired sessions and tokens", "rows", n)
+		}
+		if _, err := jobs.Prune(ctx, a.db, 30*24*time.Hour); err != nil {
+			a.log.Error("prune jobs", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(period):
+		}
+	}
 }
 
 func (a *app) close() {

@@ -80,6 +80,11 @@ func serve(args []string) error {
 			a.log.Error("jobs stopped", "err", err)
 		}
 	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.maintain(workCtx, time.Hour)
+	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 

@@ -170,6 +170,31 @@ func TestStore(t *testing.T) {
 				t.Errorf("after the window: %v", err)
 			}
 		})
+		t.Run("sweep deletes what has served its purpose", func(t *testing.T) {
+			count := func(table string) (n int) {
+				d.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n)
+				return n
+			}
+			if count("sessions") == 0 || count("auth_tokens") == 0 || count("login_failures") == 0 {
+				t.Fatal("nothing to sweep: the test needs earlier subtests")
+			}
+			c.advance(time.Minute)
+			live, _, _, err := s.Login(ctx, "sess@example.org", "second password", "192.0.2.1", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.advance(SessionLife - time.Second)
+			n, err := s.Sweep(ctx)
+			if err != nil || n == 0 {
+				t.Fatalf("swept %d, %v", n, err)
+			}
+			if count("auth_tokens") != 0 || count("login_failures") != 0 || count("sessions") != 1 {
+				t.Errorf("left tokens %d, failures %d, sessions %d", count("auth_tokens"), count("login_failures"), count("sessions"))
+			}
+			if p, _ := s.Session(ctx, live); p == nil {
+				t.Error("a live session was swept")
+			}
+		})
 		t.Run("create checks its fields", func(t *testing.T) {
 			_, err := s.Create(ctx, "bad", "", "x", "emperor")
 			e, ok := errs.As(err)
