@@ -76,7 +76,7 @@ func (a *app) handler() (*web.Server, error) {
 	}
 	srv := web.New(web.Config{
 		Logger: a.log, Identity: a.users, Policy: auth.Can, BaseURL: a.cfg.BaseURL,
-		Brand: a.site.Brand, Ready: a.db.Ping, Templates: tpl, Now: a.db.Now,
+		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now,
 	})
 	srv.Handle((&site.Handlers{Store: a.site}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)

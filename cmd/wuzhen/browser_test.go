@@ -16,7 +16,7 @@ import (
 )
 
 // TestBrowserSignUpToTraditionalChinese follows a person in a real browser:
-// sign up, staff open the verification mail in the outbox, the person
+// sign up, an administrator opens the verification mail in the outbox, the person
 // confirms, signs in, switches to 繁體中文 and finds the navigation in
 // Traditional Chinese. Screenshots go to the artifacts folder.
 func TestBrowserSignUpToTraditionalChinese(t *testing.T) {
@@ -28,7 +28,7 @@ func TestBrowserSignUpToTraditionalChinese(t *testing.T) {
 	done := make(chan struct{})
 	go func() { a.worker().Run(wctx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
-	if _, err := a.users.Create(context.Background(), "secretariat@example.org", "Secretariat", "secretariat-pass", auth.RoleSecretariat); err != nil {
+	if _, err := a.users.Create(context.Background(), "admin@example.org", "Administrator", "admin-password", auth.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
 
@@ -75,7 +75,7 @@ func TestBrowserSignUpToTraditionalChinese(t *testing.T) {
 		t.Fatalf("after sign-up: %q", got)
 	}
 
-	signIn("secretariat@example.org", "secretariat-pass")
+	signIn("admin@example.org", "admin-password")
 	do("open the outbox",
 		chromedp.Click(chromedp.CSS(`a[href="/admin"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/outbox"]`)),

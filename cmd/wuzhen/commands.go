@@ -94,10 +94,15 @@ func serve(args []string) error {
 	select {
 	case err = <-serveErr:
 	case <-ctx.Done():
+		stop() // a second Ctrl+C ends the process at once
 		a.log.Info("shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 		err = hs.Shutdown(sctx)
 		cancel()
+		if err != nil {
+			a.log.Error("requests did not finish in time", "err", err)
+			hs.Close()
+		}
 	}
 	stopWork()
 	wg.Wait()

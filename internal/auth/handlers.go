@@ -39,9 +39,11 @@ func (h *Handlers) signupForm(c *web.Ctx) error {
 }
 
 func (h *Handlers) signup(c *web.Ctx) error {
-	f := c.Form()
-	_, err := h.Store.Signup(c.Context(), f.Get("email"), f.Get("name"), f.Get("password"), c.Lang)
+	f, err := c.Form()
 	if err != nil {
+		return err
+	}
+	if err := h.Store.Signup(c.Context(), f.Get("email"), f.Get("name"), f.Get("password"), c.Lang, clientAddr(c.R)); err != nil {
 		return c.RenderForm(c.Fail(f, err), "auth/signup", f, nil)
 	}
 	return c.Render(http.StatusOK, "auth/check_mail", map[string]any{"Email": NormalizeEmail(f.Get("email"))})
@@ -52,7 +54,10 @@ func (h *Handlers) verifyForm(c *web.Ctx) error {
 }
 
 func (h *Handlers) verify(c *web.Ctx) error {
-	f := c.Form()
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
 	if _, err := h.Store.Verify(c.Context(), f.Get("token")); err != nil {
 		return c.RenderForm(c.Fail(f, err), "auth/verify", f, map[string]any{"Token": f.Get("token")})
 	}
@@ -65,7 +70,10 @@ func (h *Handlers) loginForm(c *web.Ctx) error {
 }
 
 func (h *Handlers) login(c *web.Ctx) error {
-	f := c.Form()
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
 	token, expires, _, err := h.Store.Login(c.Context(), f.Get("email"), f.Get("password"), clientAddr(c.R), c.SessionToken)
 	if err != nil {
 		f.Values.Del("password")
@@ -94,14 +102,17 @@ func (h *Handlers) resetRequestForm(c *web.Ctx) error {
 }
 
 func (h *Handlers) resetRequest(c *web.Ctx) error {
-	f := c.Form()
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
 	var fe errs.Fields
 	if !strings.Contains(f.Get("email"), "@") {
 		fe.Add("email", "auth.email_invalid")
 		return c.RenderForm(c.Fail(f, fe.Err()), "auth/reset_request", f, nil)
 	}
-	if err := h.Store.RequestReset(c.Context(), f.Get("email")); err != nil {
-		return err
+	if err := h.Store.RequestReset(c.Context(), f.Get("email"), clientAddr(c.R)); err != nil {
+		return c.RenderForm(c.Fail(f, err), "auth/reset_request", f, nil)
 	}
 	return c.Render(http.StatusOK, "auth/check_mail", map[string]any{"Email": NormalizeEmail(f.Get("email")), "Reset": true})
 }
@@ -111,9 +122,11 @@ func (h *Handlers) resetForm(c *web.Ctx) error {
 }
 
 func (h *Handlers) reset(c *web.Ctx) error {
-	f := c.Form()
-	err := h.Store.Reset(c.Context(), f.Get("token"), f.Get("password"))
+	f, err := c.Form()
 	if err != nil {
+		return err
+	}
+	if err := h.Store.Reset(c.Context(), f.Get("token"), f.Get("password")); err != nil {
 		f.Values.Del("password")
 		return c.RenderForm(c.Fail(f, err), "auth/reset", f, map[string]any{"Token": f.Get("token")})
 	}

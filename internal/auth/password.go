@@ -26,10 +26,16 @@ var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 
 var b64 = base64.RawStdEncoding
 
+// hashing bounds how many argon2id computations run at once: each takes
+// Params.Memory, and a burst of sign-ins must not exhaust the machine.
+var hashing = make(chan struct{}, 4)
+
 // HashPassword returns the PHC-format argon2id hash of pw.
 func HashPassword(pw string, p Params) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
@@ -56,6 +62,8 @@ func CheckPassword(hash, pw string) (bool, error) {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false, errBadHash
 	}
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -17,6 +17,7 @@ const (
 	PermOutbox      = "mail.outbox" // read the outbox
 	PermAudit       = "audit.read"  // read the audit log
 	PermManageUsers = "users.manage"
+	PermMailLinks   = "mail.links" // see sign-in links in the outbox
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -27,6 +28,7 @@ var grants = map[string][]string{
 	PermOutbox:      {RoleAdmin, RoleSecretariat},
 	PermAudit:       {RoleAdmin},
 	PermManageUsers: {RoleAdmin},
+	PermMailLinks:   {RoleAdmin},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is

@@ -111,25 +111,38 @@ func ValidatePassword(fe *errs.Fields, field, pw string) {
 	}
 }
 
+// Limits on mail that anyone can make the platform send.
+const (
+	SignupsPerAddr   = 10 // per hour
+	ResetsPerAccount = 5  // per hour
+	ResetsPerAddr    = 20 // per hour
+	mailLimitWindow  = time.Hour
+)
+
 // Signup creates an unverified account and mails a verification link in
-// lang. An address already taken is an Invalid error at the email field.
-func (s *Store) Signup(ctx context.Context, email, name, password, lang string) (*User, error) {
+// lang. When the address already has an account, it mails that account a
+// note instead and answers the same, so that nobody learns which addresses
+// have accounts. Bad fields are an Invalid error; too many sign-ups from
+// addr a TooMany error.
+func (s *Store) Signup(ctx context.Context, email, name, password, lang, addr string) error {
 	email, name = NormalizeEmail(email), strings.TrimSpace(name)
 	var fe errs.Fields
 	validate(&fe, email, name, password)
 	if err := fe.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	hash := HashPassword(password, s.Params)
-	u := &User{Email: email, Name: name, Locale: lang}
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		u.Created = tx.Now()
+		if err := s.limit(ctx, tx, "signup", addr, SignupsPerAddr, mailLimitWindow); err != nil {
+			return err
+		}
+		u := &User{Email: email, Name: name, Locale: lang, Created: tx.Now()}
 		err := tx.QueryRow(ctx, `-- auth.Signup
-			INSERT INTO users (email, name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			INSERT INTO users (email, name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (email) DO NOTHING RETURNING id`,
 			email, name, hash, lang, u.Created).Scan(&u.ID)
-		if db.IsUnique(err) {
-			fe.Add("email", "auth.email_taken")
-			return fe.Err()
+		if db.IsNotFound(err) {
+			return s.mailExisting(ctx, tx, email)
 		}
 		if err != nil {
 			return err
@@ -140,9 +153,45 @@ func (s *Store) Signup(ctx context.Context, email, name, password, lang string) 
 		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Actor: email, Action: "user.signup", Object: object(u.ID)})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("auth: signup: %w", err)
+		return fmt.Errorf("auth: signup: %w", err)
 	}
-	return u, nil
+	return nil
+}
+
+// mailExisting tells the holder of an account that someone tried to sign
+// up with its address.
+func (s *Store) mailExisting(ctx context.Context, tx *db.Tx, email string) error {
+	u, err := s.user(ctx, tx, "email = ?", email)
+	if err != nil {
+		return err
+	}
+	p := i18n.For(i18n.Match(u.Locale))
+	base := strings.TrimRight(s.BaseURL, "/")
+	_, err = mailer.Send(ctx, tx, mailer.Message{
+		To:      u.Email,
+		Subject: p.T("mail.exists.subject"),
+		Text:    p.T("mail.exists.body", u.Name, base+"/login", base+"/password/reset"),
+	})
+	return err
+}
+
+// limit counts an event of kind for key and refuses with TooMany when
+// max events happened within window. The count and the insert are
+// serialised per key.
+func (s *Store) limit(ctx context.Context, tx *db.Tx, kind, key string, max int, window time.Duration) error {
+	if err := tx.Lock(ctx, "rate:"+kind+":"+key); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT count(*) FROM rate_events WHERE kind = ? AND key = ? AND at > ?",
+		kind, key, tx.Now().Add(-window)).Scan(&n); err != nil {
+		return err
+	}
+	if n >= max {
+		return errs.New(errs.TooMany, "error.too_many_requests")
+	}
+	_, err := tx.Exec(ctx, "INSERT INTO rate_events (kind, key, at) VALUES (?, ?, ?)", kind, key, tx.Now())
+	return err
 }
 
 func object(userID int64) string { return fmt.Sprintf("user:%d", userID) }
@@ -212,15 +261,33 @@ func (s *Store) useToken(ctx context.Context, tx *db.Tx, token, purpose string) 
 func (s *Store) Login(ctx context.Context, email, password, addr, old string) (token string, expires time.Time, u *User, err error) {
 	email = NormalizeEmail(email)
 	now := s.DB.Now()
-	var perAccount, perAddr int
-	if err := s.DB.QueryRow(ctx, `-- auth.Login limits
-		SELECT (SELECT count(*) FROM login_failures WHERE email = ? AND at > ?),
-		       (SELECT count(*) FROM login_failures WHERE addr = ? AND at > ?)`,
-		email, now.Add(-LimitWindow), addr, now.Add(-LimitWindow)).Scan(&perAccount, &perAddr); err != nil {
+	// Reserve the attempt before checking the password: the count and the
+	// insert happen in one write transaction, serialised per account and
+	// address (advisory locks on PostgreSQL, the single writer on SQLite),
+	// so that parallel guesses cannot exceed the limits. A successful
+	// sign-in removes the account's reservations.
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.Lock(ctx, "login:"+email); err != nil {
+			return err
+		}
+		if err := tx.Lock(ctx, "login-addr:"+addr); err != nil {
+			return err
+		}
+		var perAccount, perAddr int
+		if err := tx.QueryRow(ctx, `-- auth.Login limits
+			SELECT (SELECT count(*) FROM login_failures WHERE email = ? AND at > ?),
+			       (SELECT count(*) FROM login_failures WHERE addr = ? AND at > ?)`,
+			email, now.Add(-LimitWindow), addr, now.Add(-LimitWindow)).Scan(&perAccount, &perAddr); err != nil {
+			return err
+		}
+		if perAccount >= LimitPerAccount || perAddr >= LimitPerAddr {
+			return errs.New(errs.TooMany, "auth.too_many")
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO login_failures (email, addr, at) VALUES (?, ?, ?)", email, addr, now)
+		return err
+	})
+	if err != nil {
 		return "", time.Time{}, nil, fmt.Errorf("auth: login: %w", err)
-	}
-	if perAccount >= LimitPerAccount || perAddr >= LimitPerAddr {
-		return "", time.Time{}, nil, errs.New(errs.TooMany, "auth.too_many")
 	}
 	var hash string
 	var verified *time.Time
@@ -231,22 +298,14 @@ func (s *Store) Login(ctx context.Context, email, password, addr, old string) (t
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return "", time.Time{}, nil, err
 	}
-	if hash == "" {
+	// An account without a password (made by an operator) cannot sign in
+	// until a reset; the dummy check keeps the timing the same.
+	hasPassword := hash != ""
+	if !hasPassword {
 		hash = dummyHash
 	}
 	ok, _ := CheckPassword(hash, password)
-	if u == nil || !ok {
-		err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-			_, err := tx.Exec(ctx, "INSERT INTO login_failures (email, addr, at) VALUES (?, ?, ?)", email, addr, tx.Now())
-			if err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, "DELETE FROM login_failures WHERE at < ?", tx.Now().Add(-24*time.Hour))
-			return err
-		})
-		if err != nil {
-			return "", time.Time{}, nil, fmt.Errorf("auth: login: %w", err)
-		}
+	if u == nil || !ok || !hasPassword {
 		return "", time.Time{}, nil, errs.New(errs.Unauthorized, "auth.login_failed")
 	}
 	if verified == nil {
@@ -297,17 +356,25 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 
 // RequestReset mails a password-reset link to the account of email, if
 // there is one; the caller answers the same either way, so that nobody
-// learns which addresses have accounts.
-func (s *Store) RequestReset(ctx context.Context, email string) error {
-	u, err := s.user(ctx, s.DB, "email = ?", NormalizeEmail(email))
-	if errs.CodeOf(err) == errs.NotFound {
-		s.Log.InfoContext(ctx, "password reset for unknown address")
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+// learns which addresses have accounts. Too many requests for the address
+// or from addr are a TooMany error, whether or not the account exists.
+func (s *Store) RequestReset(ctx context.Context, email, addr string) error {
+	email = NormalizeEmail(email)
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := s.limit(ctx, tx, "reset", email, ResetsPerAccount, mailLimitWindow); err != nil {
+			return err
+		}
+		if err := s.limit(ctx, tx, "reset-addr", addr, ResetsPerAddr, mailLimitWindow); err != nil {
+			return err
+		}
+		u, err := s.user(ctx, tx, "email = ?", email)
+		if errs.CodeOf(err) == errs.NotFound {
+			s.Log.InfoContext(ctx, "password reset for unknown address")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		if err := s.mailToken(ctx, tx, u, "reset", ResetLife); err != nil {
 			return err
 		}
@@ -334,6 +401,9 @@ func (s *Store) Reset(ctx context.Context, token, password string) error {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM auth_tokens WHERE user_id = ? AND purpose = 'reset'", id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: id, Action: "user.password_reset", Object: object(id)})
@@ -531,6 +601,7 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 			{"DELETE FROM sessions WHERE expires_at < ?", now},
 			{"DELETE FROM auth_tokens WHERE expires_at < ?", now},
 			{"DELETE FROM login_failures WHERE at < ?", now.Add(-24 * time.Hour)},
+			{"DELETE FROM rate_events WHERE at < ?", now.Add(-24 * time.Hour)},
 		} {
 			res, err := tx.Exec(ctx, q.sql, q.arg)
 			if err != nil {

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
@@ -64,7 +65,7 @@ func TestStore(t *testing.T) {
 		s := testStore(d, c)
 
 		t.Run("verification links expire", func(t *testing.T) {
-			if _, err := s.Signup(ctx, "late@example.org", "Late", "a good password", "en"); err != nil {
+			if err := s.Signup(ctx, "late@example.org", "Late", "a good password", "en", "192.0.2.50"); err != nil {
 				t.Fatal(err)
 			}
 			tok := lastToken(t, d, "late@example.org")
@@ -74,7 +75,7 @@ func TestStore(t *testing.T) {
 			}
 		})
 		t.Run("tokens and passwords are stored hashed", func(t *testing.T) {
-			if _, err := s.Signup(ctx, "hash@example.org", "Hash", "a secret password", "zh-Hant"); err != nil {
+			if err := s.Signup(ctx, "hash@example.org", "Hash", "a secret password", "zh-Hant", "192.0.2.50"); err != nil {
 				t.Fatal(err)
 			}
 			tok := lastToken(t, d, "hash@example.org")
@@ -121,7 +122,7 @@ func TestStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.RequestReset(ctx, "sess@example.org"); err != nil {
+			if err := s.RequestReset(ctx, "sess@example.org", "192.0.2.1"); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Reset(ctx, lastToken(t, d, "sess@example.org"), "second password"); err != nil {
@@ -135,7 +136,7 @@ func TestStore(t *testing.T) {
 			}
 		})
 		t.Run("reset links last an hour", func(t *testing.T) {
-			if err := s.RequestReset(ctx, "sess@example.org"); err != nil {
+			if err := s.RequestReset(ctx, "sess@example.org", "192.0.2.1"); err != nil {
 				t.Fatal(err)
 			}
 			tok := lastToken(t, d, "sess@example.org")
@@ -144,7 +145,7 @@ func TestStore(t *testing.T) {
 				t.Errorf("expired reset: %v", err)
 			}
 			// A verification token is not a reset token.
-			if _, err := s.Signup(ctx, "mix@example.org", "Mix", "a good password", "en"); err != nil {
+			if err := s.Signup(ctx, "mix@example.org", "Mix", "a good password", "en", "192.0.2.50"); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Reset(ctx, lastToken(t, d, "mix@example.org"), "third password!"); code(err) != errs.Invalid {
@@ -193,6 +194,68 @@ func TestStore(t *testing.T) {
 			}
 			if p, _ := s.Session(ctx, live); p == nil {
 				t.Error("a live session was swept")
+			}
+		})
+		t.Run("a taken address gets a note, not an error", func(t *testing.T) {
+			if err := s.Signup(ctx, "sess@example.org", "Impostor", "a good password", "en", "192.0.2.60"); err != nil {
+				t.Fatalf("signup with a taken address: %v", err)
+			}
+			msgs, _, _ := mail.List(ctx, d, 1, 0)
+			if msgs[0].To != "sess@example.org" || !strings.Contains(msgs[0].Text, "/password/reset") {
+				t.Errorf("note to the holder: %+v", msgs[0])
+			}
+			var name string
+			d.QueryRow(ctx, "SELECT name FROM users WHERE email = ?", "sess@example.org").Scan(&name)
+			if name != "Sess" {
+				t.Errorf("the account was changed: name %q", name)
+			}
+		})
+		t.Run("mail that anyone can cause is limited", func(t *testing.T) {
+			for i := 0; i < ResetsPerAccount; i++ {
+				if err := s.RequestReset(ctx, "nobody@example.org", "192.0.2.70"); err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+			}
+			if err := s.RequestReset(ctx, "nobody@example.org", "192.0.2.71"); code(err) != errs.TooMany {
+				t.Errorf("request over the limit for an address: %v", err)
+			}
+			for i := 0; i < SignupsPerAddr; i++ {
+				if err := s.Signup(ctx, fmt.Sprintf("new%d@example.org", i), "New", "a good password", "en", "192.0.2.80"); err != nil {
+					t.Fatalf("signup %d: %v", i, err)
+				}
+			}
+			if err := s.Signup(ctx, "one-more@example.org", "New", "a good password", "en", "192.0.2.80"); code(err) != errs.TooMany {
+				t.Errorf("signup over the limit: %v", err)
+			}
+			c.advance(time.Hour + time.Second)
+			if err := s.Signup(ctx, "one-more@example.org", "New", "a good password", "en", "192.0.2.80"); err != nil {
+				t.Errorf("signup after the window: %v", err)
+			}
+		})
+		t.Run("an account without a password cannot sign in", func(t *testing.T) {
+			if _, err := s.Create(ctx, "nopw@example.org", "No Password", "", RoleAdmin); err != nil {
+				t.Fatal(err)
+			}
+			for _, pw := range []string{"", "wuzhen-dummy"} {
+				if _, _, _, err := s.Login(ctx, "nopw@example.org", pw, "192.0.2.90", ""); code(err) != errs.Unauthorized {
+					t.Errorf("password %q: %v", pw, err)
+				}
+			}
+		})
+		t.Run("a reset revokes the other reset links", func(t *testing.T) {
+			c.advance(time.Hour)
+			s.RequestReset(ctx, "nopw@example.org", "192.0.2.91")
+			first := lastToken(t, d, "nopw@example.org")
+			s.RequestReset(ctx, "nopw@example.org", "192.0.2.91")
+			second := lastToken(t, d, "nopw@example.org")
+			if err := s.Reset(ctx, second, "now with a password"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Reset(ctx, first, "another password!"); code(err) != errs.Invalid {
+				t.Errorf("the older link still works: %v", err)
+			}
+			if _, _, _, err := s.Login(ctx, "nopw@example.org", "now with a password", "192.0.2.92", ""); err != nil {
+				t.Errorf("sign in after reset: %v", err)
 			}
 		})
 		t.Run("create checks its fields", func(t *testing.T) {

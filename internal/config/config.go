@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func (c *Config) Resolve() error {
 		return fmt.Errorf("config: database URL must start with sqlite: or postgres:// (got %q)", redact(c.DB))
 	}
 	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
+		c.BaseURL = "http://" + LocalAddr(c.Addr)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.MailFrom == "" {
@@ -89,4 +90,17 @@ func redact(u string) string {
 		}
 	}
 	return u
+}
+
+// LocalAddr turns a listen address into one a browser on this machine can
+// open: an empty or wildcard host becomes localhost.
+func LocalAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }

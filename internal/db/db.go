@@ -106,6 +106,15 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // Dialect reports which database this is.
 func (d *DB) Dialect() Dialect { return d.dialect }
 
+// Ready checks that the database answers reads, without waiting behind
+// the SQLite writer.
+func (d *DB) Ready(ctx context.Context) error {
+	if err := d.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("db: ping: %w", err)
+	}
+	return nil
+}
+
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error {
 	if err := d.w.PingContext(ctx); err != nil {
@@ -220,6 +229,18 @@ func (t *Tx) SkipLocked() string {
 	return ""
 }
 
+// Lock takes a lock on key until the transaction ends, serialising the
+// transactions that take the same key across processes: an advisory lock
+// on PostgreSQL; nothing on SQLite, whose write transactions are already
+// serial.
+func (t *Tx) Lock(ctx context.Context, key string) error {
+	if t.db.dialect != Postgres {
+		return nil
+	}
+	_, err := t.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", key)
+	return err
+}
+
 // IsNotFound reports whether err means that a query found no row.
 func IsNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
@@ -280,13 +301,20 @@ func (d *DB) rebind(q string) string {
 		return v.(string)
 	}
 	var b strings.Builder
-	n, quote := 0, rune(0)
+	n, quote, comment := 0, rune(0), false
+	var prev rune
 	for _, r := range q {
 		switch {
+		case comment:
+			if r == '\n' {
+				comment = false
+			}
 		case quote != 0:
 			if r == quote {
 				quote = 0
 			}
+		case r == '-' && prev == '-':
+			comment = true
 		case r == '\'' || r == '"':
 			quote = r
 		case r == '?':
@@ -295,6 +323,7 @@ func (d *DB) rebind(q string) string {
 			continue
 		}
 		b.WriteRune(r)
+		prev = r
 	}
 	rebound.Store(q, b.String())
 	return b.String()

@@ -90,6 +90,13 @@ func TestStore(t *testing.T) {
 				t.Errorf("got %q, %v", s, err)
 			}
 		})
+		t.Run("comments may hold quotes and question marks", func(t *testing.T) {
+			var n int
+			err := d.QueryRow(ctx, "-- the user's count? see 'x'\nSELECT count(*) FROM things WHERE name = ? AND note = '?'", "m").Scan(&n)
+			if err != nil || n != 1 {
+				t.Errorf("got %d, %v", n, err)
+			}
+		})
 		t.Run("unique violations are recognised", func(t *testing.T) {
 			_, err := d.Exec(ctx, "INSERT INTO things (name, at) VALUES (?, ?)", "m", d.Now())
 			if !db.IsUnique(err) {
@@ -131,4 +138,33 @@ func TestOpenRejectsUnknownURL(t *testing.T) {
 	if _, err := db.Open(context.Background(), "mysql://x"); err == nil {
 		t.Error("mysql URL accepted")
 	}
+}
+
+// TestConcurrentMigrations starts several processes' worth of handles on
+// one empty database at once, as replicas starting together do.
+func TestConcurrentMigrations(t *testing.T) {
+	dbtest.Each(t, nil, func(t *testing.T, d *db.DB) {
+		url := dbtest.URL(t, d)
+		errc := make(chan error, 4)
+		for i := 0; i < 4; i++ {
+			go func() {
+				h, err := db.Open(context.Background(), url)
+				if err != nil {
+					errc <- err
+					return
+				}
+				defer h.Close()
+				errc <- h.Migrate(context.Background(), testSchema)
+			}()
+		}
+		for i := 0; i < 4; i++ {
+			if err := <-errc; err != nil {
+				t.Error(err)
+			}
+		}
+		var n int
+		if err := d.QueryRow(context.Background(), "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil || n != 2 {
+			t.Errorf("%d migrations recorded (%v), want 2", n, err)
+		}
+	})
 }

@@ -34,12 +34,19 @@ type migration struct {
 // processes at once: on PostgreSQL an advisory lock serialises them, on
 // SQLite the single writer does.
 func (d *DB) Migrate(ctx context.Context, sets ...Migrations) error {
-	if _, err := d.Exec(ctx, d.expand(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		owner TEXT NOT NULL,
-		version INTEGER NOT NULL,
-		name TEXT NOT NULL,
-		applied_at {{time}} NOT NULL,
-		PRIMARY KEY (owner, version))`)); err != nil {
+	err := d.Tx(ctx, func(tx *Tx) error {
+		if err := tx.Lock(ctx, "wuzhen:migrate"); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, d.expand(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			owner TEXT NOT NULL,
+			version INTEGER NOT NULL,
+			name TEXT NOT NULL,
+			applied_at {{time}} NOT NULL,
+			PRIMARY KEY (owner, version))`))
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("db: migrations table: %w", err)
 	}
 	for _, set := range sets {
@@ -49,10 +56,8 @@ func (d *DB) Migrate(ctx context.Context, sets ...Migrations) error {
 		}
 		for _, m := range ms {
 			err := d.Tx(ctx, func(tx *Tx) error {
-				if d.dialect == Postgres {
-					if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(7242031)"); err != nil {
-						return err
-					}
+				if err := tx.Lock(ctx, "wuzhen:migrate"); err != nil {
+					return err
 				}
 				var n int
 				if err := tx.QueryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE owner = ? AND version = ?", set.Owner, m.version).Scan(&n); err != nil {

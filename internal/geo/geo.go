@@ -83,6 +83,26 @@ func (c Continent) Name(lang string) string {
 	return n[langIndex(lang)]
 }
 
+// continentCodes are the two-letter continent codes of the API.
+var continentCodes = map[Continent]string{
+	Africa: "AF", Asia: "AS", Europe: "EU", NorthAmerica: "NA", SouthAmerica: "SA", Oceania: "OC",
+}
+
+// Code returns the continent's two-letter code used by the API (AF, AS,
+// EU, NA, SA, OC), "" for none.
+func (c Continent) Code() string { return continentCodes[c] }
+
+// ContinentByCode returns the continent of a two-letter code
+// (case-insensitive), and whether there is one.
+func ContinentByCode(code string) (Continent, bool) {
+	for c, k := range continentCodes {
+		if strings.EqualFold(k, code) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
 // Continents returns the six continents in a stable order: Africa, Asia,
 // Europe, North America, South America, Oceania. The slice is the caller's
 // own. Any caller may use it.

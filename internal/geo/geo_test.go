@@ -397,3 +397,20 @@ func TestParseRejectsMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestContinentCodes(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Continents() {
+		code := c.Code()
+		if len(code) != 2 || seen[code] {
+			t.Errorf("%s: code %q", c, code)
+		}
+		seen[code] = true
+		if back, ok := ContinentByCode(strings.ToLower(code)); !ok || back != c {
+			t.Errorf("ContinentByCode(%q) = %v %v", code, back, ok)
+		}
+	}
+	if _, ok := ContinentByCode("AN"); ok {
+		t.Error("AN (Antarctica) is not one of the six")
+	}
+}

@@ -71,6 +71,15 @@ func Match(tag string) string {
 	if err != nil {
 		return ""
 	}
+	// Malaysia's Chinese is written in Simplified characters, which the
+	// likely-subtags data does not say.
+	if b, _ := t.Base(); b.String() == "zh" {
+		if _, conf := t.Script(); conf != language.Exact {
+			if r, _ := t.Region(); r.String() == "MY" {
+				return ZhHans
+			}
+		}
+	}
 	_, i, conf := matcher.Match(t)
 	if conf == language.No {
 		return ""

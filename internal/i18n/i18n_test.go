@@ -14,6 +14,7 @@ func TestMatch(t *testing.T) {
 		"en": En, "en-GB": En, "en-US": En,
 		"zh": ZhHans, "zh-CN": ZhHans, "zh-SG": ZhHans, "zh-Hans": ZhHans, "zh-hans-cn": ZhHans,
 		"zh-TW": ZhHant, "zh-HK": ZhHant, "zh-MO": ZhHant, "zh-Hant": ZhHant, "zh-Hant-TW": ZhHant,
+		"zh-MY": ZhHans, "zh-Hant-MY": ZhHant,
 		"fr": "", "ar": "", "not a tag!": "",
 	} {
 		if got := Match(tag); got != want {

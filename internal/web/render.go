@@ -176,10 +176,17 @@ type Form struct {
 	Message string // an error about the whole form
 }
 
-// Form returns the posted form values (parsing them) for re-display.
-func (c *Ctx) Form() *Form {
-	c.R.ParseForm()
-	return &Form{Values: c.R.PostForm}
+// Form returns the posted form values for re-display. A body that cannot
+// be parsed (too large, malformed) is an Invalid error for the whole form.
+func (c *Ctx) Form() (*Form, error) {
+	if err := c.R.ParseForm(); err != nil {
+		key := "error.invalid"
+		if isMaxBytes(err) {
+			key = "error.too_large"
+		}
+		return nil, errs.Wrap(errs.Invalid, key, err)
+	}
+	return &Form{Values: c.R.PostForm}, nil
 }
 
 // Get returns the submitted value of field name.

@@ -132,7 +132,7 @@ func (s *Server) serve(c *Ctx) {
 	ctx := r.Context()
 	var err error
 	if c.route.IsAPI() {
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			c.User, err = s.cfg.Identity.Bearer(ctx, strings.TrimSpace(tok))
 		}
 	} else if ck, e := r.Cookie(SessionCookie); e == nil && ck.Value != "" {
@@ -141,11 +141,11 @@ func (s *Server) serve(c *Ctx) {
 			c.SessionToken = ck.Value
 		}
 	}
+	s.negotiate(c)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	s.negotiate(c)
 	if c.route.Access.NeedsSignIn() && c.User == nil {
 		if c.route.IsAPI() {
 			c.W.Header().Set("WWW-Authenticate", `Bearer realm="wuzhen"`)

@@ -44,6 +44,10 @@ func staticHandler() http.Handler {
 	sub, _ := fs.Sub(templateFiles, "static")
 	files := http.FileServerFS(sub)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no listings
+			return
+		}
 		if plain, ok := static.plain[r.URL.Path]; ok {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 			r.URL.Path = plain

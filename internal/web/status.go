@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -81,10 +82,16 @@ func (s *Server) renderError(c *Ctx, err error) {
 		return
 	}
 	if status == http.StatusUnauthorized {
-		http.Redirect(c.W, c.R, "/login?next="+c.R.URL.RequestURI(), http.StatusSeeOther)
+		http.Redirect(c.W, c.R, "/login?next="+url.QueryEscape(c.R.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	c.Render(status, "web/error", map[string]any{"Status": status, "Message": c.P.T(key)})
+	if c.Lang == "" {
+		c.Lang = c.P.Lang
+	}
+	if err := c.Render(status, "web/error", map[string]any{"Status": status, "Message": c.P.T(key)}); err != nil {
+		s.cfg.Logger.ErrorContext(c.Context(), "render error page", "err", err)
+		http.Error(c.W, c.P.T(key), status)
+	}
 }
 
 // fail answers outside a route (cross-origin refusal, panic): problem

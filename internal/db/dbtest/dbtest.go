@@ -6,6 +6,7 @@ package dbtest
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -25,6 +26,18 @@ func Each(t *testing.T, sets []db.Migrations, fn func(t *testing.T, d *db.DB)) {
 	})
 }
 
+var urls sync.Map // *db.DB → URL
+
+// URL returns the URL a database of Each was opened with, so that a test
+// can open more handles on it.
+func URL(t testing.TB, d *db.DB) string {
+	u, ok := urls.Load(d)
+	if !ok {
+		t.Fatal("dbtest: not a database of Each")
+	}
+	return u.(string)
+}
+
 // Open opens and migrates the database at url, closing it when t ends.
 func Open(t testing.TB, url string, sets []db.Migrations) *db.DB {
 	t.Helper()
@@ -33,7 +46,8 @@ func Open(t testing.TB, url string, sets []db.Migrations) *db.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
+	urls.Store(d, url)
+	t.Cleanup(func() { d.Close(); urls.Delete(d) })
 	if err := d.Migrate(ctx, sets...); err != nil {
 		t.Fatal(err)
 	}
