@@ -26,29 +26,33 @@ import (
 var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"}
 
 // axeRunJS runs axe on the whole document and returns the engine's version,
-// how many rules passed and the violations in a compact form. It is
+// how many rules passed, and the violations and the checks axe could not
+// decide ("incomplete": they need a person to look) in a compact form. It is
 // evaluated after axe.Script().
 var axeRunJS = `(async () => {
 	const r = await axe.run(document, {
 		runOnly: {type: 'tag', values: ` + mustJSON(axeTags) + `},
-		resultTypes: ['violations'],
+		resultTypes: ['violations', 'incomplete'],
 	});
+	const compact = rs => rs.map(v => ({
+		id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
+		nodes: v.nodes.map(n => ({
+			target: n.target.map(String), html: n.html, summary: n.failureSummary || '',
+		})),
+	}));
 	return {
 		version: r.testEngine.version,
 		passes: r.passes.length,
-		violations: r.violations.map(v => ({
-			id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
-			nodes: v.nodes.map(n => ({
-				target: n.target.map(String), html: n.html, summary: n.failureSummary || '',
-			})),
-		})),
+		violations: compact(r.violations),
+		incomplete: compact(r.incomplete),
 	};
 })()`
 
 type axeResult struct {
-	Version    string         `json:"version"`
-	Passes     int            `json:"passes"`
-	Violations []axeViolation `json:"violations"`
+	Version    string     `json:"version"`
+	Passes     int        `json:"passes"`
+	Violations []axeIssue `json:"violations"`
+	Incomplete []axeIssue `json:"incomplete"`
 }
 
 func mustJSON(v any) string {
@@ -59,7 +63,7 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-type axeViolation struct {
+type axeIssue struct {
 	ID      string    `json:"id"`
 	Impact  string    `json:"impact"`
 	Help    string    `json:"help"`
@@ -73,7 +77,7 @@ type axeNode struct {
 	Summary string   `json:"summary"`
 }
 
-func (v axeViolation) String() string {
+func (v axeIssue) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s): %s\n    %s\n", v.ID, v.Impact, v.Help, v.HelpURL)
 	for _, n := range v.Nodes {
@@ -127,7 +131,7 @@ var a11yLangs = []string{"en", "zh-Hans", "zh-Hant"}
 func TestAccessibility(t *testing.T) {
 	bctx := testenv.Browser(t)
 	a := startApp(t, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
-	creds, loaded, err := demo.Load(context.Background(), demo.Deps{DB: a.db, Users: a.users, Site: a.site})
+	creds, loaded, err := demo.Load(context.Background(), a.demoDeps())
 	if err != nil || !loaded {
 		t.Fatalf("demo.Load: loaded %v, %v", loaded, err)
 	}
@@ -143,9 +147,13 @@ func TestAccessibility(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(bctx, 5*time.Minute)
 	defer cancel()
+	// do runs the actions of one step; a step that waits for something
+	// that does not come fails after 30s, not at the end of the test.
 	do := func(t *testing.T, step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
 	}
@@ -160,16 +168,32 @@ func TestAccessibility(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open %s: %v", path, err)
 		}
-		if res.Status != http.StatusOK {
-			t.Fatalf("open %s: status %d", path, res.Status)
+		// NavigateResponse follows redirects: a page that sent the browser
+		// to the sign-in form would have come back with 200 too.
+		if u, err := url.Parse(res.URL); err != nil || res.Status != http.StatusOK || u.Path != strings.SplitN(path, "?", 2)[0] {
+			t.Fatalf("open %s: status %d at %s", path, res.Status, res.URL)
 		}
 		do(t, "wait for "+path, chromedp.WaitVisible(chromedp.CSS(`html[lang="`+lang+`"] main h1`)))
 	}
-	check := func(t *testing.T) {
+	check := func(t *testing.T, vp viewport) {
 		t.Helper()
+		// Reflow (WCAG 1.4.10): nothing wider than the screen. On a phone,
+		// the browser widens the layout viewport to fit content that is too
+		// wide, so compare with the viewport asked for.
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`Math.max(document.documentElement.scrollWidth, innerWidth)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w > vp.width {
+			u, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Errorf("%s: the page is %dpx wide on a %dpx %s screen", u, w, vp.width, vp.name)
+		}
 		r, err := runAxe(ctx)
 		if err != nil {
 			t.Fatalf("axe: %v", err)
+		}
+		for _, v := range r.Incomplete {
+			t.Logf("axe could not decide, check by hand: %s", v)
 		}
 		if vs := r.Violations; len(vs) > 0 {
 			u, _ := chromedp.Run(ctx, chromedp.Location())
@@ -190,6 +214,11 @@ func TestAccessibility(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#e-name")),
 			chromedp.WaitVisible(chromedp.CSS("#e-password")),
 		)
+		// A field with an error still points at its hint.
+		d, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('f-password').getAttribute('aria-describedby')`))
+		if err != nil || !strings.Contains(d, "e-password") || !strings.Contains(d, "h-password") {
+			t.Errorf("password field: aria-describedby=%q (%v), want the error and the hint", d, err)
+		}
 	}
 	signIn := func(t *testing.T, role string) {
 		t.Helper()
@@ -230,13 +259,32 @@ func TestAccessibility(t *testing.T) {
 		}
 	}
 
-	public := []string{"/", "/about", "/members", "/signup", "/login", "/password/reset"}
+	// The harness sees faults: all pages pass, and so would a harness
+	// that checked nothing.
+	t.Run("a planted fault is found", func(t *testing.T) {
+		open(t, "/login", "en")
+		do(t, "plant an image without alt text and an unlabelled field", chromedp.Evaluate[chromedp.Void](
+			`document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/none.png"><input name="x">')`))
+		r, err := runAxe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := map[string]bool{}
+		for _, v := range r.Violations {
+			found[v.ID] = true
+		}
+		if !found["image-alt"] || !found["label"] {
+			t.Errorf("axe found %v, want image-alt and label", r.Violations)
+		}
+	})
+
+	public := []string{"/", "/about", "/members", "/members?q=%E6%95%B0%E5%AD%97&continent=AS", "/members/1", "/signup", "/login", "/password/reset"}
 	t.Run("public", func(t *testing.T) {
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			for _, path := range public {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
-					check(t)
+					check(t, vp)
 					if path == "/" && vp.name == "phone" && lang == "zh-Hans" {
 						screenshot(t, "home-zh-Hans-phone")
 					}
@@ -244,7 +292,7 @@ func TestAccessibility(t *testing.T) {
 			}
 			t.Run("/signup with errors", func(t *testing.T) {
 				signupErrors(t, lang)
-				check(t)
+				check(t, vp)
 				if vp.name == "phone" && lang == "en" {
 					screenshot(t, "signup-errors-en-phone")
 				}
@@ -256,10 +304,13 @@ func TestAccessibility(t *testing.T) {
 		signIn(t, auth.RoleSecretariat)
 		defer signOut(t)
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
-			for _, path := range []string{"/admin", "/admin/outbox"} {
+			for _, path := range []string{"/admin", "/admin/outbox", "/admin/applications", "/admin/applications/1", "/members/apply", "/members/applications"} {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
-					check(t)
+					check(t, vp)
+					if path == "/admin/outbox" && vp.name == "phone" && lang == "en" {
+						screenshot(t, "outbox-en-phone")
+					}
 				})
 			}
 		})
@@ -271,7 +322,10 @@ func TestAccessibility(t *testing.T) {
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			t.Run("/admin/audit", func(t *testing.T) {
 				open(t, "/admin/audit", lang)
-				check(t)
+				check(t, vp)
+				if vp.name == "phone" && lang == "zh-Hant" {
+					screenshot(t, "audit-zh-Hant-phone")
+				}
 			})
 		})
 	})
@@ -292,9 +346,16 @@ func TestAccessibility(t *testing.T) {
 		if err != nil || !inView {
 			t.Errorf("the focused skip link is not on screen (%v)", err)
 		}
+		screenshot(t, "skip-link-en")
 		do(t, "following it moves focus to main",
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitReady(chromedp.CSS("main#main:focus")),
 		)
+		// The next Tab goes on from main, to its first link.
+		do(t, "the next Tab stays in main",
+			chromedp.KeyEvent(kb.Tab),
+			chromedp.WaitReady(chromedp.CSS("main a:focus")),
+		)
+		screenshot(t, "focus-in-main-en")
 	})
 }
