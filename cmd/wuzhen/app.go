@@ -11,8 +11,10 @@ import (
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/config"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/demo"
 	"github.com/wuzhen/wuzhen/internal/jobs"
 	"github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/site"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
@@ -20,20 +22,22 @@ import (
 // migrations lists every package's schema, platform first.
 var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, auth.Migrations, site.Migrations,
+	members.Migrations,
 }
 
 // pages lists every package's templates.
-var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates}
+var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates}
 
 // app is every concrete part, wired.
 type app struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	db     *db.DB
-	users  *auth.Store
-	site   *site.Store
-	sender *mail.Sender
-	web    *web.Server
+	cfg     *config.Config
+	log     *slog.Logger
+	db      *db.DB
+	users   *auth.Store
+	site    *site.Store
+	members *members.Store
+	sender  *mail.Sender
+	web     *web.Server
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
@@ -60,6 +64,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	a.db = d
 	a.users = &auth.Store{DB: d, Log: a.log, Params: auth.DefaultParams, BaseURL: cfg.BaseURL}
 	a.site = &site.Store{DB: d}
+	a.members = &members.Store{DB: d, BaseURL: cfg.BaseURL}
 	return a, nil
 }
 
@@ -78,9 +83,12 @@ func (a *app) handler() (*web.Server, error) {
 		Logger: a.log, Identity: a.users, Policy: auth.Can, BaseURL: a.cfg.BaseURL,
 		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now,
 	})
-	srv.Handle((&site.Handlers{Store: a.site}).Routes()...)
+	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"events", "cases", "documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
-	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != ""}).Routes()...)
+	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
+	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
+		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
+	}}).Routes()...)
 	a.web = srv
 	return srv, nil
 }
@@ -116,4 +124,9 @@ func (a *app) close() {
 	if a.db != nil {
 		a.db.Close()
 	}
+}
+
+// demoDeps are the stores the demo loader fills.
+func (a *app) demoDeps() demo.Deps {
+	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -51,6 +52,8 @@ func startApp(t *testing.T, dbURL string) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.close)
+	a.log = slog.New(slog.NewTextHandler(io.Discard, nil)) // the tests read answers, not logs
+	a.users.Log = a.log
 	a.users.Params = cheap
 	srv, err := a.handler()
 	if err != nil {

@@ -44,7 +44,7 @@ func serve(args []string) error {
 		return err
 	}
 	if cfg.Demo {
-		creds, loaded, err := demo.Load(ctx, demo.Deps{DB: a.db, Users: a.users, Site: a.site})
+		creds, loaded, err := demo.Load(ctx, a.demoDeps())
 		if err != nil {
 			return err
 		}

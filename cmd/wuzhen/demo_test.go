@@ -15,7 +15,7 @@ import (
 func TestDemo(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *testApp) {
 		ctx := context.Background()
-		deps := demo.Deps{DB: a.db, Users: a.users, Site: a.site}
+		deps := a.demoDeps()
 		creds, loaded, err := demo.Load(ctx, deps)
 		if err != nil || !loaded || len(creds) != 2 {
 			t.Fatalf("load: %v %v %v", creds, loaded, err)

@@ -38,6 +38,14 @@ type Handlers struct {
 	}
 	// SMTP reports whether mail goes out by SMTP (else it stays in the outbox).
 	SMTP bool
+	// Links are the capabilities' staff pages shown on the dashboard.
+	Links []Link
+}
+
+// Link is a staff page of a capability: its path, the catalog key of its
+// title, and the permission needed to see it.
+type Link struct {
+	Path, Key, Perm string
 }
 
 // Routes is the admin part of the route table.
@@ -63,8 +71,14 @@ func (h *Handlers) dashboard(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var links []Link
+	for _, l := range h.Links {
+		if c.Can(l.Perm) {
+			links = append(links, l)
+		}
+	}
 	return c.Render(http.StatusOK, "admin/dashboard", map[string]any{
-		"Users": users, "Jobs": stats, "Mails": mails, "SMTP": h.SMTP,
+		"Users": users, "Jobs": stats, "Mails": mails, "SMTP": h.SMTP, "Links": links,
 		"CanAudit": c.Can(auth.PermAudit), "CanOutbox": c.Can(auth.PermOutbox),
 	})
 }

@@ -18,6 +18,9 @@ const (
 	PermAudit       = "audit.read"  // read the audit log
 	PermManageUsers = "users.manage"
 	PermMailLinks   = "mail.links" // see sign-in links in the outbox
+
+	PermMembersReview = "members.review" // review applications, decide, see the queue
+	PermMembersManage = "members.manage" // change memberships, export
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -29,6 +32,9 @@ var grants = map[string][]string{
 	PermAudit:       {RoleAdmin},
 	PermManageUsers: {RoleAdmin},
 	PermMailLinks:   {RoleAdmin},
+
+	PermMembersReview: {RoleAdmin, RoleSecretariat},
+	PermMembersManage: {RoleAdmin, RoleSecretariat},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is

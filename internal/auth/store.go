@@ -350,7 +350,11 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: id, Action: "user.logout", Object: object(id)})
+		u, err := s.user(ctx, tx, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: id, Actor: u.Email, Action: "user.logout", Object: object(id)})
 	})
 }
 
@@ -616,4 +620,10 @@ func (s *Store) Sweep(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("auth: sweep: %w", err)
 	}
 	return total, nil
+}
+
+// Lookup returns account id through q (a transaction or the database), for
+// capabilities that write to a person: NotFound when there is none.
+func Lookup(ctx context.Context, q db.Querier, id int64) (*User, error) {
+	return (*Store)(nil).user(ctx, q, "id = ?", id)
 }

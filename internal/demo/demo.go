@@ -13,6 +13,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/site"
 )
 
@@ -23,9 +24,10 @@ type Credential struct {
 
 // Deps are the stores the loader fills.
 type Deps struct {
-	DB    *db.DB
-	Users *auth.Store
-	Site  *site.Store
+	DB      *db.DB
+	Users   *auth.Store
+	Site    *site.Store
+	Members *members.Store
 }
 
 // Load fills an empty database with demo content and returns the demo
@@ -53,6 +55,9 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 		return d.Site.Save(ctx, tx, "demo", profiles...)
 	})
 	if err != nil {
+		return nil, false, fmt.Errorf("demo: %w", err)
+	}
+	if err := loadMembers(ctx, d); err != nil {
 		return nil, false, fmt.Errorf("demo: %w", err)
 	}
 	return creds, true, nil

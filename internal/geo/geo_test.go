@@ -414,3 +414,19 @@ func TestContinentCodes(t *testing.T) {
 		t.Error("AN (Antarctica) is not one of the six")
 	}
 }
+
+func TestSorted(t *testing.T) {
+	en := Sorted("en")
+	if len(en) != len(Countries()) || en[0].Code != "AF" {
+		t.Errorf("en starts with %s", en[0].Code)
+	}
+	// Pinyin order: 阿富汗 (Afuhan) comes before 中国 (Zhongguo).
+	hans := Sorted("zh-Hans")
+	pos := map[string]int{}
+	for i, c := range hans {
+		pos[c.Code] = i
+	}
+	if pos["AF"] > pos["CN"] || pos["BR"] > pos["CN"] {
+		t.Errorf("zh-Hans order: AF %d, BR %d, CN %d", pos["AF"], pos["BR"], pos["CN"])
+	}
+}

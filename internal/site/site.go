@@ -141,7 +141,12 @@ func (s *Store) Brand(ctx context.Context, lang string) string {
 }
 
 // Handlers serve the public pages.
-type Handlers struct{ Store *Store }
+type Handlers struct {
+	Store *Store
+	// Placeholders are the sections whose capability has not landed: each
+	// gets a landing page saying what will be there.
+	Placeholders []string
+}
 
 // Sections are the parts of the site named in the navigation, in order.
 var Sections = []string{"members", "events", "cases", "documents", "training"}
@@ -152,7 +157,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Path: "/{$}", Access: web.Public, Handle: h.home},
 		{Method: "GET", Path: "/about", Access: web.Public, Handle: h.about},
 	}
-	for _, s := range Sections {
+	for _, s := range h.Placeholders {
 		rs = append(rs, web.Route{Method: "GET", Path: "/" + s, Access: web.Public, Handle: h.section(s)})
 	}
 	return rs

@@ -48,12 +48,24 @@ func ParseTemplates(sources ...PageSource) (*Templates, error) {
 			if err != nil {
 				return nil, err
 			}
+			// Files whose names start with "_" are partials, parsed into
+			// every page of their package.
+			pkgBase := template.Must(base.Clone())
+			partials, _ := fs.Glob(src.FS, "_*.html")
+			if len(partials) > 0 {
+				if _, err := pkgBase.ParseFS(src.FS, partials...); err != nil {
+					return nil, fmt.Errorf("web: %s partials: %w", src.Prefix, err)
+				}
+			}
 			for _, n := range names {
+				if strings.HasPrefix(n, "_") {
+					continue
+				}
 				b, err := fs.ReadFile(src.FS, n)
 				if err != nil {
 					return nil, err
 				}
-				set := template.Must(base.Clone())
+				set := template.Must(pkgBase.Clone())
 				if _, err := set.New(n).Parse(string(b)); err != nil {
 					return nil, fmt.Errorf("web: %s/%s: %w", src.Prefix, n, err)
 				}
@@ -80,8 +92,10 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"n": p.N,
 		// zh shows Chinese content in the reader's script.
 		"zh":     func(s string) string { return zh.ForLang(p.Lang, s) },
+		"han":    zh.HasHan,
 		"static": StaticURL,
 		"field":  field,
+		"dict":   dict,
 	}
 }
 
@@ -142,6 +156,23 @@ func (c *Ctx) RenderForm(status int, page string, f *Form, data any) error {
 	c.W.WriteHeader(status)
 	_, err := c.W.Write(buf.Bytes())
 	return err
+}
+
+// dict makes a map of key, value pairs, to pass several values to a
+// partial template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // Field is what the "input" template needs to draw one labelled input.
