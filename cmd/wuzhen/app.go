@@ -15,13 +15,14 @@ import (
 	"github.com/wuzhen/wuzhen/internal/jobs"
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/members"
+	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/site"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // migrations lists every package's schema, platform first.
 var migrations = []db.Migrations{
-	jobs.Migrations, mail.Migrations, audit.Migrations, auth.Migrations, site.Migrations,
+	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations,
 }
 
@@ -81,7 +82,7 @@ func (a *app) handler() (*web.Server, error) {
 	}
 	srv := web.New(web.Config{
 		Logger: a.log, Identity: a.users, Policy: auth.Can, BaseURL: a.cfg.BaseURL,
-		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now,
+		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 	})
 	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"events", "cases", "documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)

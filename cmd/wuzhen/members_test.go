@@ -189,3 +189,54 @@ func TestMembersAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestPageCache checks that public pages are served from the cache to
+// anonymous readers and rendered again as soon as public content changes.
+func TestPageCache(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		pub := a.browser(t)
+		get := func(path, want string) string {
+			t.Helper()
+			r := pub.get(path)
+			r.expect(t, http.StatusOK)
+			if want != "" && !strings.Contains(r.body, want) {
+				t.Errorf("%s lacks %q", path, want)
+			}
+			return r.Header.Get("X-Page-Cache")
+		}
+		if how := get("/members", "0 members"); how != "miss" {
+			t.Errorf("first view: %q", how)
+		}
+		if how := get("/members", "0 members"); how != "hit" {
+			t.Errorf("second view: %q", how)
+		}
+		if how := get("/members?lang=zh-Hant", "0 個會員"); how != "miss" {
+			t.Errorf("another language shares the English page: %q", how)
+		}
+		if err := a.members.Add(context.Background(), members.Actor{Email: "test"}, &members.Member{Kind: members.Organization,
+			Name: members.Names{En: "Mekong Digital Forum"}, Group: members.CivilSociety, Country: "KH"}); err != nil {
+			t.Fatal(err)
+		}
+		if how := get("/members", "Mekong Digital Forum"); how != "miss" {
+			t.Errorf("after a change: %q", how)
+		}
+		// A signed-in reader gets a page of their own, never a cached one.
+		s := a.staff(t, "sec@example.org", auth.RoleSecretariat)
+		r := s.get("/members")
+		r.expect(t, http.StatusOK, "Staff secretariat")
+		if r.Header.Get("X-Page-Cache") != "" {
+			t.Error("a signed-in reader got a cached page")
+		}
+		if how := get("/members", ""); how != "hit" {
+			t.Errorf("the anonymous page after a signed-in view: %q", how)
+		}
+		if r := pub.get("/members"); strings.Contains(r.body, "Staff secretariat") {
+			t.Error("the cached page holds a signed-in person's name")
+		}
+		// Compressed for clients that ask.
+		r = pub.get("/members", "Accept-Encoding", "gzip")
+		if r.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("Content-Encoding %q", r.Header.Get("Content-Encoding"))
+		}
+	})
+}

@@ -21,8 +21,8 @@ type Handlers struct {
 func (h *Handlers) Routes() []web.Route {
 	review := web.Perm(PermReview)
 	return []web.Route{
-		{Method: "GET", Path: "/members", Access: web.Public, Handle: h.directory},
-		{Method: "GET", Path: "/members/{id}", Access: web.Public, Handle: h.profile},
+		{Method: "GET", Path: "/members", Access: web.Public, Handle: h.directory, Cache: true},
+		{Method: "GET", Path: "/members/{id}", Access: web.Public, Handle: h.profile, Cache: true},
 		{Method: "GET", Path: "/members/apply", Access: web.SignedIn, Handle: h.applyForm},
 		{Method: "POST", Path: "/members/apply", Access: web.SignedIn, Handle: h.apply},
 		{Method: "GET", Path: "/members/applications", Access: web.SignedIn, Handle: h.mine},
@@ -35,8 +35,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/membership-applications", Access: web.SignedIn, Handle: h.apiApply},
 		{Method: "GET", Path: "/api/v1/membership-applications/{id}", Access: web.SignedIn, Handle: h.apiApplication},
 		{Method: "POST", Path: "/api/v1/membership-applications/{id}/decision", Access: review, Handle: h.apiDecide},
-		{Method: "GET", Path: "/api/v1/members", Access: web.Public, Handle: h.apiMembers},
-		{Method: "GET", Path: "/api/v1/stats/members", Access: web.Public, Handle: h.apiStats},
+		{Method: "GET", Path: "/api/v1/members", Access: web.Public, Handle: h.apiMembers, Cache: true},
+		{Method: "GET", Path: "/api/v1/stats/members", Access: web.Public, Handle: h.apiStats, Cache: true},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
@@ -376,6 +377,11 @@ func (s *Store) Decide(ctx context.Context, by Actor, id int64, d Decision, reas
 		if err := s.mailDecision(ctx, tx, a); err != nil {
 			return err
 		}
+		if a.Status == Approved {
+			if err := pagecache.Bump(ctx, tx); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "membership." + string(d),
 			Object: appObject(id), Details: map[string]any{"reason": reason, "member_id": a.MemberID}})
 	})
@@ -485,6 +491,9 @@ func (s *Store) Add(ctx context.Context, by Actor, m *Member) error {
 			m.TermEndsOn = joined.Add(Term).Format(time.DateOnly)
 		}
 		if err := insertMember(ctx, tx, m, now); err != nil {
+			return err
+		}
+		if err := pagecache.Bump(ctx, tx); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.add", Object: memberObject(m.ID)})

@@ -13,10 +13,11 @@ import (
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/jobs"
 	"github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
-var sets = []db.Migrations{jobs.Migrations, mail.Migrations, audit.Migrations, auth.Migrations, Migrations}
+var sets = []db.Migrations{jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, auth.Migrations, Migrations}
 
 type fixture struct {
 	t         *testing.T

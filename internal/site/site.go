@@ -16,6 +16,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/web"
 	"github.com/wuzhen/wuzhen/internal/zh"
 )
@@ -127,6 +128,9 @@ func (s *Store) Save(ctx context.Context, tx *db.Tx, actor string, ps ...Profile
 		s.cached = nil
 		s.mu.Unlock()
 	})
+	if err := pagecache.Bump(ctx, tx); err != nil {
+		return err
+	}
 	return audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: "site.profile_saved", Object: "site:profile"})
 }
 
@@ -154,11 +158,11 @@ var Sections = []string{"members", "events", "cases", "documents", "training"}
 // Routes is the public part of the route table.
 func (h *Handlers) Routes() []web.Route {
 	rs := []web.Route{
-		{Method: "GET", Path: "/{$}", Access: web.Public, Handle: h.home},
-		{Method: "GET", Path: "/about", Access: web.Public, Handle: h.about},
+		{Method: "GET", Path: "/{$}", Access: web.Public, Handle: h.home, Cache: true},
+		{Method: "GET", Path: "/about", Access: web.Public, Handle: h.about, Cache: true},
 	}
 	for _, s := range h.Placeholders {
-		rs = append(rs, web.Route{Method: "GET", Path: "/" + s, Access: web.Public, Handle: h.section(s)})
+		rs = append(rs, web.Route{Method: "GET", Path: "/" + s, Access: web.Public, Handle: h.section(s), Cache: true})
 	}
 	return rs
 }

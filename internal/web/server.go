@@ -88,7 +88,7 @@ func New(cfg Config) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, http.StatusForbidden, "error.cross_origin")
 	}))
-	s.handler = s.requestID(s.recoverer(s.headers(cop.Handler(s.mux))))
+	s.handler = s.requestID(s.recoverer(s.headers(compress(cop.Handler(s.mux)))))
 	return s
 }
 
@@ -158,6 +158,10 @@ func (s *Server) serve(c *Ctx) {
 	}
 	if p := c.route.Access.Permission(); p != "" && !s.cfg.Policy(c.User, p) {
 		s.renderError(c, errForbidden)
+		return
+	}
+	if c.route.Cache && c.User == nil && s.cfg.Cache != nil && r.Method == http.MethodGet {
+		s.servePage(c)
 		return
 	}
 	if err := c.route.Handle(c); err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/pagecache"
 )
 
 // Principal is the signed-in person a request acts for.
@@ -86,6 +87,10 @@ type Route struct {
 	Handle HandlerFunc
 	// MaxBody limits the request body in bytes (default 1 MiB).
 	MaxBody int64
+	// Cache keeps the page rendered for anonymous readers until public
+	// content changes (see package pagecache). Only for GET pages that
+	// show nothing personal.
+	Cache bool
 }
 
 // Pattern is the ServeMux pattern of the route.
@@ -110,6 +115,8 @@ type Config struct {
 	Templates *Templates
 	// Now is the clock.
 	Now func() time.Time
+	// Cache keeps rendered public pages; nil caches nothing.
+	Cache *pagecache.Cache
 }
 
 // Ctx is one request on its way through a handler.

@@ -1,0 +1,107 @@
+// Package pagecache keeps rendered public pages in memory so that a
+// visitor's page is served without rendering it again, and drops them when
+// public content changes: stores call Bump in the transaction of the
+// change, which raises a generation number in the database that every
+// instance reads once per request.
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"sync"
+
+	"github.com/wuzhen/wuzhen/internal/db"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations create the generation counter.
+var Migrations = db.Migrations{Owner: "pagecache", FS: func() fs.FS {
+	s, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()}
+
+// Bump marks public content as changed, in the transaction of the change.
+// Any store that changes what a public page shows calls it.
+func Bump(ctx context.Context, tx *db.Tx) error {
+	if _, err := tx.Exec(ctx, "UPDATE cache_generation SET n = n + 1 WHERE id = 1"); err != nil {
+		return fmt.Errorf("pagecache: bump: %w", err)
+	}
+	return nil
+}
+
+// Entry is a rendered page.
+type Entry struct {
+	gen    int64
+	Status int
+	Header http.Header
+	Body   []byte
+	Gzip   []byte // Body compressed, made once
+}
+
+// Cache holds rendered pages of the current generation.
+type Cache struct {
+	db  *db.DB
+	max int
+
+	mu      sync.RWMutex
+	entries map[string]*Entry
+}
+
+// New returns a cache of at most max pages over the database d.
+func New(d *db.DB, max int) *Cache {
+	return &Cache{db: d, max: max, entries: map[string]*Entry{}}
+}
+
+// Generation reads the current generation of public content.
+func (c *Cache) Generation(ctx context.Context) (int64, error) {
+	var n int64
+	if err := c.db.QueryRow(ctx, "SELECT n FROM cache_generation WHERE id = 1").Scan(&n); err != nil {
+		return 0, fmt.Errorf("pagecache: generation: %w", err)
+	}
+	return n, nil
+}
+
+// Get returns the page cached under key for generation gen.
+func (c *Cache) Get(key string, gen int64) (*Entry, bool) {
+	c.mu.RLock()
+	e, ok := c.entries[key]
+	c.mu.RUnlock()
+	if !ok || e.gen != gen {
+		return nil, false
+	}
+	return e, true
+}
+
+// Put caches a page under key for generation gen, compressing it once.
+// When the cache is full, it starts again empty: simple, and bounded.
+func (c *Cache) Put(key string, gen int64, status int, header http.Header, body []byte) *Entry {
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	w.Write(body)
+	w.Close()
+	e := &Entry{gen: gen, Status: status, Header: header, Body: body, Gzip: gz.Bytes()}
+	c.mu.Lock()
+	if len(c.entries) >= c.max {
+		c.entries = map[string]*Entry{}
+	}
+	c.entries[key] = e
+	c.mu.Unlock()
+	return e
+}
+
+// Len returns how many pages are cached.
+func (c *Cache) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.entries)
+}
