@@ -5,7 +5,6 @@ package admin
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -22,13 +21,7 @@ import (
 var templates embed.FS
 
 // Templates are the admin pages.
-var Templates = web.PageSource{Prefix: "admin", FS: func() fs.FS {
-	s, err := fs.Sub(templates, "templates")
-	if err != nil {
-		panic(err)
-	}
-	return s
-}()}
+var Templates = web.Pages("admin", templates, "templates")
 
 // Handlers serve the admin area.
 type Handlers struct {

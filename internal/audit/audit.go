@@ -8,7 +8,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -18,14 +17,7 @@ import (
 var migrations embed.FS
 
 // Migrations create the audit log.
-var Migrations = db.Migrations{Owner: "audit", FS: must(fs.Sub(migrations, "migrations"))}
-
-func must(f fs.FS, err error) fs.FS {
-	if err != nil {
-		panic(err)
-	}
-	return f
-}
+var Migrations = db.MigrationsIn("audit", migrations, "migrations")
 
 // Entry is one recorded action.
 type Entry struct {

@@ -7,7 +7,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/mail"
 	"strings"
@@ -26,21 +25,13 @@ import (
 var migrations embed.FS
 
 // Migrations create the account tables.
-var Migrations = db.Migrations{Owner: "auth", FS: mustSub(migrations, "migrations")}
+var Migrations = db.MigrationsIn("auth", migrations, "migrations")
 
 //go:embed templates/*.html
 var templates embed.FS
 
 // Templates are the account pages.
-var Templates = web.PageSource{Prefix: "auth", FS: mustSub(templates, "templates")}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
+var Templates = web.Pages("auth", templates, "templates")
 
 // Lifetimes of what the store hands out.
 const (

@@ -135,3 +135,14 @@ func (d *DB) expand(s string) string {
 		"{{blob}}", "BLOB",
 	).Replace(s)
 }
+
+// MigrationsIn returns the migrations of owner found in the folder dir of
+// f (an embedded folder of the owner's package). It panics when dir is not
+// there: the files are embedded, so that is a build defect.
+func MigrationsIn(owner string, f fs.FS, dir string) Migrations {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(fmt.Sprintf("db: migrations of %s: %v", owner, err))
+	}
+	return Migrations{Owner: owner, FS: sub}
+}

@@ -26,7 +26,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"time"
 
@@ -37,15 +36,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrations creates the jobs table. Run it (db.Migrate) before enqueuing.
-var Migrations = db.Migrations{Owner: "jobs", FS: mustSub(migrationFiles, "migrations")}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the embedded folder is fixed at build time
-	}
-	return sub
-}
+var Migrations = db.MigrationsIn("jobs", migrationFiles, "migrations")
 
 // State is where a job is in its life.
 type State string

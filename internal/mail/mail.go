@@ -14,7 +14,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	netmail "net/mail"
 	"strings"
 	"time"
@@ -28,15 +27,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrations creates the outbox table. The jobs Migrations must run too.
-var Migrations = db.Migrations{Owner: "mail", FS: mustSub(migrationFiles, "migrations")}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the embedded folder is fixed at build time
-	}
-	return sub
-}
+var Migrations = db.MigrationsIn("mail", migrationFiles, "migrations")
 
 // JobKind is the kind of the job that delivers a message; its handler is
 // Sender.Handle.

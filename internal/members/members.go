@@ -6,7 +6,6 @@ package members
 
 import (
 	"embed"
-	"io/fs"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -29,18 +28,10 @@ var migrations embed.FS
 var templates embed.FS
 
 // Migrations create the members tables.
-var Migrations = db.Migrations{Owner: "members", FS: sub(migrations, "migrations")}
+var Migrations = db.MigrationsIn("members", migrations, "migrations")
 
 // Templates are the members pages.
-var Templates = web.PageSource{Prefix: "members", FS: sub(templates, "templates")}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
+var Templates = web.Pages("members", templates, "templates")
 
 // Kind says whether a member is an organisation or a person.
 type Kind string

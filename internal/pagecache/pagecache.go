@@ -11,7 +11,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"sync"
 
@@ -22,13 +21,7 @@ import (
 var migrations embed.FS
 
 // Migrations create the generation counter.
-var Migrations = db.Migrations{Owner: "pagecache", FS: func() fs.FS {
-	s, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return s
-}()}
+var Migrations = db.MigrationsIn("pagecache", migrations, "migrations")
 
 // Bump marks public content as changed, in the transaction of the change.
 // Any store that changes what a public page shows calls it.

@@ -7,7 +7,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"strings"
 	"sync"
@@ -28,18 +27,10 @@ var migrations embed.FS
 var templates embed.FS
 
 // Migrations create the profile table.
-var Migrations = db.Migrations{Owner: "site", FS: sub(migrations, "migrations")}
+var Migrations = db.MigrationsIn("site", migrations, "migrations")
 
 // Templates are the public pages.
-var Templates = web.PageSource{Prefix: "site", FS: sub(templates, "templates")}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
+var Templates = web.Pages("site", templates, "templates")
 
 // Profile is the organisation's profile in one language.
 type Profile struct {

@@ -260,3 +260,14 @@ func LocalPath(p string) string {
 	}
 	return p
 }
+
+// Pages returns the page source of a package whose templates are in the
+// folder dir of f (embedded). It panics when dir is not there: a build
+// defect.
+func Pages(prefix string, f fs.FS, dir string) PageSource {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(fmt.Sprintf("web: pages of %s: %v", prefix, err))
+	}
+	return PageSource{Prefix: prefix, FS: sub}
+}
