@@ -304,10 +304,14 @@ func TestAccessibility(t *testing.T) {
 		signIn(t, auth.RoleSecretariat)
 		defer signOut(t)
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
-			for _, path := range []string{"/admin", "/admin/outbox", "/admin/applications", "/admin/applications/1", "/members/apply", "/members/applications"} {
+			for _, path := range []string{"/admin", "/admin/outbox", "/admin/applications", "/admin/applications/1", "/members/apply", "/members/applications",
+				"/admin/members", "/admin/members/3", "/members/manage/3", "/members/manage/3/edit", "/members/manage/3/representatives"} {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)
+					if vp.name == "desktop" && lang == "en" && (path == "/admin/applications/1" || path == "/members/manage/3/edit" || path == "/admin/members/3") {
+						screenshot(t, "secretariat"+strings.ReplaceAll(path, "/", "-"))
+					}
 					if path == "/admin/outbox" && vp.name == "phone" && lang == "en" {
 						screenshot(t, "outbox-en-phone")
 					}

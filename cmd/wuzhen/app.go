@@ -89,6 +89,7 @@ func (a *app) handler() (*web.Server, error) {
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
+		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 	}}).Routes()...)
 	a.web = srv
 	return srv, nil
@@ -109,6 +110,11 @@ func (a *app) maintain(ctx context.Context, period time.Duration) {
 			a.log.Error("sweep accounts", "err", err)
 		} else if n > 0 {
 			a.log.Info("swept expired sessions and tokens", "rows", n)
+		}
+		if reminded, lapsed, err := a.members.Lifecycle(ctx, a.db.Now()); err != nil {
+			a.log.Error("membership lifecycle", "err", err)
+		} else if reminded+lapsed > 0 {
+			a.log.Info("membership lifecycle", "reminded", reminded, "lapsed", lapsed)
 		}
 		if _, err := jobs.Prune(ctx, a.db, 30*24*time.Hour); err != nil {
 			a.log.Error("prune jobs", "err", err)

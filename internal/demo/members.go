@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"time"
 
 	"github.com/wuzhen/wuzhen/internal/members"
 )
@@ -25,7 +26,8 @@ func loadMembers(ctx context.Context, d Deps) error {
 		col[h] = i
 	}
 	demo := members.Actor{Email: "demo"}
-	for _, r := range rows[1:] {
+	today := d.DB.Now()
+	for i, r := range rows[1:] {
 		get := func(k string) string { return r[col[k]] }
 		m := &members.Member{
 			Kind:         members.Kind(get("kind")),
@@ -38,6 +40,12 @@ func loadMembers(ctx context.Context, d Deps) error {
 			ContactEmail: get("contact_email"),
 			Standing:     members.Standing(get("status")),
 			JoinedOn:     get("joined_on"),
+		}
+		// Current members' terms end over the coming fifteen months, a few
+		// within the month (so that renewal reminders have work); the
+		// others' ended a year after they joined.
+		if m.Standing == members.Active {
+			m.TermEndsOn = today.AddDate(0, 0, 10+(i*37)%450).Format(time.DateOnly)
 		}
 		if err := d.Members.Add(ctx, demo, m); err != nil {
 			return fmt.Errorf("member %q: %w", m.Name.For("en"), err)

@@ -20,7 +20,7 @@ type Handlers struct {
 // Routes is the members part of the route table.
 func (h *Handlers) Routes() []web.Route {
 	review := web.Perm(PermReview)
-	return []web.Route{
+	routes := []web.Route{
 		{Method: "GET", Path: "/members", Access: web.Public, Handle: h.directory, Cache: true},
 		{Method: "GET", Path: "/members/{id}", Access: web.Public, Handle: h.profile, Cache: true},
 		{Method: "GET", Path: "/members/apply", Access: web.SignedIn, Handle: h.applyForm},
@@ -38,6 +38,10 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Path: "/api/v1/members", Access: web.Public, Handle: h.apiMembers, Cache: true},
 		{Method: "GET", Path: "/api/v1/stats/members", Access: web.Public, Handle: h.apiStats, Cache: true},
 	}
+	routes = append(routes, h.lifecycleRoutes()...)
+	routes = append(routes, h.exportRoutes()...)
+	routes = append(routes, h.logoRoutes()...)
+	return append(routes, h.representativeRoutes()...)
 }
 
 func pathID(c *web.Ctx) (int64, error) {
@@ -118,6 +122,7 @@ type directoryData struct {
 	Growth   any
 	Options  options
 	Headline string
+	Export   *ExportLinks // nil but for the secretariat
 }
 
 func (h *Handlers) directory(c *web.Ctx) error {
@@ -139,6 +144,7 @@ func (h *Handlers) directory(c *web.Ctx) error {
 	return c.Render(http.StatusOK, "members/directory", directoryData{
 		Filter: f, Query: q, Members: list, Total: total, Pager: pager(q, page, per, total), Stats: st, Years: years,
 		Map: worldMap(c, st), Growth: growthChart(c, st), Options: optionsFor(c.Lang), Headline: headline(c.P, st),
+		Export: exportLinks(c, q),
 	})
 }
 
@@ -151,7 +157,23 @@ func (h *Handlers) profile(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "members/profile", m)
+	manage := c.Can(PermManage)
+	if c.User != nil && !manage {
+		if _, manage, err = h.Store.Represents(c.Context(), c.User.UserID, id); err != nil {
+			return err
+		}
+	}
+	logo, err := h.Store.MemberLogoURL(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "members/profile", profileData{Member: m, Manage: manage, LogoURL: logo})
+}
+
+type profileData struct {
+	*Member
+	Manage  bool   // the reader may manage this member
+	LogoURL string // "" when the member has no logo
 }
 
 // applicationForm reads the application form.
@@ -212,6 +234,9 @@ func (h *Handlers) applyForm(c *web.Ctx) error {
 			return c.Redirect(fmt.Sprintf("/members/applications/%d", a.ID))
 		}
 		f = formOf(a)
+		if err := h.withLogo(c.Context(), f, a.ID); err != nil {
+			return err
+		}
 	}
 	return c.RenderForm(http.StatusOK, "members/apply", f, applyData{Application: a, Options: optionsFor(c.Lang)})
 }
@@ -228,6 +253,13 @@ func (h *Handlers) apply(c *web.Ctx) error {
 		if a.ID != 0 {
 			current, _ = h.Store.Application(c.Context(), c.User, a.ID)
 		}
+		var logoOf int64 // the logo shown is never taken from the posted form
+		if current != nil {
+			logoOf = current.ID
+		}
+		if err := h.withLogo(c.Context(), f, logoOf); err != nil {
+			return err
+		}
 		return c.RenderForm(c.Fail(f, err), "members/apply", f, applyData{Application: current, Options: optionsFor(c.Lang)})
 	}
 	return c.Redirect(fmt.Sprintf("/members/applications/%d", a.ID))
@@ -238,7 +270,11 @@ func (h *Handlers) mine(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "members/mine", list)
+	represented, err := h.Store.Represented(c.Context(), c.User.UserID)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "members/mine", map[string]any{"Applications": list, "Represented": represented})
 }
 
 func (h *Handlers) myApplication(c *web.Ctx) error {
@@ -284,6 +320,7 @@ type reviewData struct {
 	Duplicates []Duplicate
 	Comments   []Comment
 	Options    options
+	LogoURL    string // "" when the application has no logo
 }
 
 func (h *Handlers) reviewPage(c *web.Ctx, status int, f *web.Form, id int64) error {
@@ -299,7 +336,11 @@ func (h *Handlers) reviewPage(c *web.Ctx, status int, f *web.Form, id int64) err
 	if err != nil {
 		return err
 	}
-	return c.RenderForm(status, "members/review", f, reviewData{A: a, Duplicates: dups, Comments: comments, Options: optionsFor(c.Lang)})
+	logo, err := h.Store.ApplicationLogoURL(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.RenderForm(status, "members/review", f, reviewData{A: a, Duplicates: dups, Comments: comments, Options: optionsFor(c.Lang), LogoURL: logo})
 }
 
 func (h *Handlers) review(c *web.Ctx) error {

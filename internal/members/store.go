@@ -415,7 +415,10 @@ func (s *Store) admit(ctx context.Context, tx *db.Tx, a *Application, now time.T
 	}
 	_, err := tx.Exec(ctx, "INSERT INTO member_representatives (member_id, user_id, is_primary, created_at) VALUES (?, ?, true, ?)",
 		m.ID, a.ApplicantID, now)
-	return m.ID, err
+	if err != nil {
+		return 0, err
+	}
+	return m.ID, copyLogo(ctx, tx, a.ID, m.ID)
 }
 
 // mailDecision writes to the applicant about a decision, in their language.
