@@ -233,6 +233,17 @@ func TestPageCache(t *testing.T) {
 		if r := pub.get("/members"); strings.Contains(r.body, "Staff secretariat") {
 			t.Error("the cached page holds a signed-in person's name")
 		}
+		// A suspended member leaves the cached directory at once.
+		list, _, err := a.members.Directory(context.Background(), members.Filter{Query: "Mekong"}, 1, 0)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("directory: %v %v", list, err)
+		}
+		if _, err := a.members.ChangeStanding(context.Background(), members.Actor{Email: "test"}, list[0].ID, members.ActSuspend, "Unpaid dues.", ""); err != nil {
+			t.Fatal(err)
+		}
+		if r := pub.get("/members"); strings.Contains(r.body, "Mekong Digital Forum") || r.Header.Get("X-Page-Cache") != "miss" {
+			t.Errorf("the suspended member is still listed (cache %q)", r.Header.Get("X-Page-Cache"))
+		}
 		// Compressed for clients that ask.
 		r = pub.get("/members", "Accept-Encoding", "gzip")
 		if r.Header.Get("Content-Encoding") != "gzip" {

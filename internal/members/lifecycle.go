@@ -194,6 +194,9 @@ func (s *Store) ChangeStanding(ctx context.Context, by Actor, id int64, act Stan
 			m.Standing, m.TermEndsOn, m.RemindedAt, now, id); err != nil {
 			return err
 		}
+		if err := memberChanged(ctx, tx, id); err != nil {
+			return err
+		}
 		m.Updated = now
 		if err := s.mailStanding(ctx, tx, m, "mail.membership."+string(act), detail); err != nil {
 			return err
@@ -235,6 +238,9 @@ func (s *Store) Lifecycle(ctx context.Context, now time.Time) (reminded, lapsed 
 				return nil // changed meanwhile, or done by another instance
 			}
 			if _, err := tx.Exec(ctx, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?", Lapsed, tx.Now(), id); err != nil {
+				return err
+			}
+			if err := memberChanged(ctx, tx, id); err != nil {
 				return err
 			}
 			m.Standing = Lapsed

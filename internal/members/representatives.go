@@ -257,6 +257,9 @@ func (s *Store) UpdateProfile(ctx context.Context, by *web.Principal, id int64, 
 			searchText(p.Name, p.Acronym), sortName(p.Name), tx.Now(), id); err != nil {
 			return err
 		}
+		if err := memberChanged(ctx, tx, id); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "member.profile_update",
 			Object: memberObject(id), Details: map[string]any{"fields": changed}})
 	})

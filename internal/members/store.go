@@ -377,11 +377,7 @@ func (s *Store) Decide(ctx context.Context, by Actor, id int64, d Decision, reas
 		if err := s.mailDecision(ctx, tx, a); err != nil {
 			return err
 		}
-		if a.Status == Approved {
-			if err := pagecache.Bump(ctx, tx); err != nil {
-				return err
-			}
-		}
+
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "membership." + string(d),
 			Object: appObject(id), Details: map[string]any{"reason": reason, "member_id": a.MemberID}})
 	})
@@ -496,15 +492,18 @@ func (s *Store) Add(ctx context.Context, by Actor, m *Member) error {
 		if err := insertMember(ctx, tx, m, now); err != nil {
 			return err
 		}
-		if err := pagecache.Bump(ctx, tx); err != nil {
-			return err
-		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.add", Object: memberObject(m.ID)})
 	})
 }
 
+// memberChanged is called in the transaction of every change to a member
+// that the public sees: the page cache drops its pages.
+func memberChanged(ctx context.Context, tx *db.Tx, id int64) error {
+	return pagecache.Bump(ctx, tx)
+}
+
 func insertMember(ctx context.Context, tx *db.Tx, m *Member, now time.Time) error {
-	return tx.QueryRow(ctx, `-- members.insertMember
+	err := tx.QueryRow(ctx, `-- members.insertMember
 		INSERT INTO members (kind, name_en, name_zh_hans, name_zh_hant, acronym, stakeholder_group, country, continent,
 			website, description_en, description_zh_hans, description_zh_hant, contact_email, status, joined_on, term_ends_on,
 			search, sort_name, created_at, updated_at)
@@ -512,4 +511,8 @@ func insertMember(ctx context.Context, tx *db.Tx, m *Member, now time.Time) erro
 		m.Kind, m.Name.En, m.Name.Hans, m.Name.Hant, m.Acronym, m.Group, m.Country, m.Continent,
 		m.Website, m.Description.En, m.Description.Hans, m.Description.Hant, m.ContactEmail, m.Standing, m.JoinedOn,
 		m.TermEndsOn, searchText(m.Name, m.Acronym), sortName(m.Name), now, now).Scan(&m.ID)
+	if err != nil {
+		return err
+	}
+	return memberChanged(ctx, tx, m.ID)
 }
