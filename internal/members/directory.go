@@ -51,7 +51,7 @@ func likeEscape(s string) string {
 const memberColumns = `id, kind, name_en, name_zh_hans, name_zh_hant, acronym, stakeholder_group, country, continent,
 	website, description_en, description_zh_hans, description_zh_hant, contact_email, status, joined_on, term_ends_on`
 
-func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
+func scanMember(row db.Scanner) (*Member, error) {
 	m := &Member{}
 	err := row.Scan(&m.ID, &m.Kind, &m.Name.En, &m.Name.Hans, &m.Name.Hant, &m.Acronym, &m.Group, &m.Country, &m.Continent,
 		&m.Website, &m.Description.En, &m.Description.Hans, &m.Description.Hant, &m.ContactEmail, &m.Standing, &m.JoinedOn, &m.TermEndsOn)
@@ -66,21 +66,9 @@ func (s *Store) Directory(ctx context.Context, f Filter, limit, offset int) ([]*
 	if err := s.DB.QueryRow(ctx, "SELECT count(*) FROM members "+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("members: directory: %w", err)
 	}
-	rows, err := s.DB.Query(ctx, "-- members.Directory\nSELECT "+memberColumns+" FROM members "+where+
+	out, err := db.All(ctx, s.DB, "members: directory", scanMember, "-- members.Directory\nSELECT "+memberColumns+" FROM members "+where+
 		" ORDER BY sort_name, id LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("members: directory: %w", err)
-	}
-	defer rows.Close()
-	var out []*Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("members: directory: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // Public returns an active member's profile; a member that is not active

@@ -82,7 +82,7 @@ const managedColumns = `id, kind, name_en, name_zh_hans, name_zh_hant, acronym, 
 	website, description_en, description_zh_hans, description_zh_hant, contact_email, status, joined_on, term_ends_on,
 	reminded_at, updated_at`
 
-func scanManaged(row interface{ Scan(...any) error }) (*ManagedMember, error) {
+func scanManaged(row db.Scanner) (*ManagedMember, error) {
 	m := &ManagedMember{}
 	err := row.Scan(&m.ID, &m.Kind, &m.Name.En, &m.Name.Hans, &m.Name.Hant, &m.Acronym, &m.Group, &m.Country, &m.Continent,
 		&m.Website, &m.Description.En, &m.Description.Hans, &m.Description.Hant, &m.ContactEmail, &m.Standing,
@@ -386,21 +386,10 @@ func (s *Store) Memberships(ctx context.Context, f MembershipFilter, limit, offs
 	if len(w) > 0 {
 		where = " WHERE " + strings.Join(w, " AND ")
 	}
-	counts := map[Standing]int{}
-	rows, err := s.DB.Query(ctx, "SELECT status, count(*) FROM members GROUP BY status")
+	counts, err := db.Counts[Standing](ctx, s.DB, "members: memberships", "SELECT status, count(*) FROM members GROUP BY status")
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("members: memberships: %w", err)
+		return nil, nil, 0, err
 	}
-	for rows.Next() {
-		var st Standing
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			rows.Close()
-			return nil, nil, 0, err
-		}
-		counts[st] = n
-	}
-	rows.Close()
 	var total int
 	if err := s.DB.QueryRow(ctx, "SELECT count(*) FROM members"+where, args...).Scan(&total); err != nil {
 		return nil, nil, 0, fmt.Errorf("members: memberships: %w", err)
@@ -409,21 +398,9 @@ func (s *Store) Memberships(ctx context.Context, f MembershipFilter, limit, offs
 	if f.EndingSoon {
 		order = " ORDER BY term_ends_on, id"
 	}
-	rows, err = s.DB.Query(ctx, "-- members.Memberships\nSELECT "+managedColumns+" FROM members"+where+order+" LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
-	if err != nil {
-		return nil, nil, 0, fmt.Errorf("members: memberships: %w", err)
-	}
-	defer rows.Close()
-	var out []*ManagedMember
-	for rows.Next() {
-		m, err := scanManaged(rows)
-		if err != nil {
-			return nil, nil, 0, fmt.Errorf("members: memberships: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, counts, total, rows.Err()
+	out, err := db.All(ctx, s.DB, "members: memberships", scanManaged,
+		"-- members.Memberships\nSELECT "+managedColumns+" FROM members"+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	return out, counts, total, err
 }
 
 // lifecycleRoutes are the secretariat's pages of the membership lifecycle.

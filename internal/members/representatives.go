@@ -153,21 +153,8 @@ func (s *Store) Managed(ctx context.Context, p *web.Principal, id int64) (*Manag
 // Represented returns the members that account userID represents, in any
 // standing, by name: for "my memberships" lists.
 func (s *Store) Represented(ctx context.Context, userID int64) ([]*ManagedMember, error) {
-	rows, err := s.DB.Query(ctx, "-- members.Represented\nSELECT "+managedColumns+` FROM members
+	return db.All(ctx, s.DB, "members: represented", scanManaged, "-- members.Represented\nSELECT "+managedColumns+` FROM members
 		WHERE id IN (SELECT member_id FROM member_representatives WHERE user_id = ?) ORDER BY sort_name, id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("members: represented: %w", err)
-	}
-	defer rows.Close()
-	var out []*ManagedMember
-	for rows.Next() {
-		m, err := scanManaged(rows)
-		if err != nil {
-			return nil, fmt.Errorf("members: represented: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // Representatives returns the representatives of a member, the primary
@@ -381,7 +368,7 @@ func hashInvitationToken(token string) string {
 const invitationColumns = `i.id, i.member_id, m.name_en, m.name_zh_hans, m.name_zh_hant, i.email, i.invited_by,
 	i.created_at, i.expires_at, i.accepted_at`
 
-func scanInvitation(row interface{ Scan(...any) error }) (*Invitation, error) {
+func scanInvitation(row db.Scanner) (*Invitation, error) {
 	v := &Invitation{}
 	err := row.Scan(&v.ID, &v.MemberID, &v.Member.En, &v.Member.Hans, &v.Member.Hant, &v.Email, &v.InvitedBy,
 		&v.Created, &v.Expires, &v.AcceptedAt)
@@ -391,22 +378,9 @@ func scanInvitation(row interface{ Scan(...any) error }) (*Invitation, error) {
 // Invitations returns the invitations of a member still waiting to be
 // accepted, newest first.
 func (s *Store) Invitations(ctx context.Context, memberID int64) ([]*Invitation, error) {
-	rows, err := s.DB.Query(ctx, "-- members.Invitations\nSELECT "+invitationColumns+`
+	return db.All(ctx, s.DB, "members: invitations", scanInvitation, "-- members.Invitations\nSELECT "+invitationColumns+`
 		FROM member_invitations i JOIN members m ON m.id = i.member_id
 		WHERE i.member_id = ? AND i.accepted_at IS NULL AND i.expires_at > ? ORDER BY i.id DESC`, memberID, s.DB.Now())
-	if err != nil {
-		return nil, fmt.Errorf("members: invitations: %w", err)
-	}
-	defer rows.Close()
-	var out []*Invitation
-	for rows.Next() {
-		v, err := scanInvitation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("members: invitations: %w", err)
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // InvitationByToken returns the invitation of a token that can still be

@@ -36,7 +36,7 @@ const applicationColumns = `id, applicant_id, kind, name_en, name_zh_hans, name_
 	country, website, description, contact_name, contact_email, motivation, charter_agreed, status, reason,
 	COALESCE(member_id, 0), created_at, updated_at, submitted_at, decided_at`
 
-func scanApplication(row interface{ Scan(...any) error }) (*Application, error) {
+func scanApplication(row db.Scanner) (*Application, error) {
 	a := &Application{}
 	err := row.Scan(&a.ID, &a.ApplicantID, &a.Kind, &a.Name.En, &a.Name.Hans, &a.Name.Hant, &a.Acronym, &a.Group,
 		&a.Country, &a.Website, &a.Description, &a.ContactName, &a.ContactEmail, &a.Motivation, &a.CharterAgreed,
@@ -139,20 +139,8 @@ func (s *Store) Mine(ctx context.Context, applicantID int64) ([]*Application, er
 }
 
 func (s *Store) applications(ctx context.Context, where string, args ...any) ([]*Application, error) {
-	rows, err := s.DB.Query(ctx, "SELECT "+applicationColumns+" FROM membership_applications "+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("members: applications: %w", err)
-	}
-	defer rows.Close()
-	var out []*Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, fmt.Errorf("members: applications: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return db.All(ctx, s.DB, "members: applications", scanApplication,
+		"SELECT "+applicationColumns+" FROM membership_applications "+where, args...)
 }
 
 // QueueFilter selects applications in the review queue.
@@ -175,21 +163,10 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter, limit, offset int) ([]
 	if f.Group != "" {
 		where, args = where+" AND stakeholder_group = ?", append(args, f.Group)
 	}
-	counts := map[Status]int{}
-	rows, err := s.DB.Query(ctx, "SELECT status, count(*) FROM membership_applications GROUP BY status")
+	counts, err := db.Counts[Status](ctx, s.DB, "members: queue", "SELECT status, count(*) FROM membership_applications GROUP BY status")
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("members: queue: %w", err)
+		return nil, nil, 0, err
 	}
-	for rows.Next() {
-		var st Status
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			rows.Close()
-			return nil, nil, 0, err
-		}
-		counts[st] = n
-	}
-	rows.Close()
 	var total int
 	if err := s.DB.QueryRow(ctx, "SELECT count(*) FROM membership_applications "+where, args...).Scan(&total); err != nil {
 		return nil, nil, 0, fmt.Errorf("members: queue: %w", err)
@@ -297,20 +274,11 @@ func (s *Store) AddComment(ctx context.Context, by *web.Principal, appID int64, 
 
 // Comments returns the comment thread of an application, oldest first.
 func (s *Store) Comments(ctx context.Context, appID int64) ([]Comment, error) {
-	rows, err := s.DB.Query(ctx, "SELECT id, author_name, body, created_at FROM membership_comments WHERE application_id = ? ORDER BY id", appID)
-	if err != nil {
-		return nil, fmt.Errorf("members: comments: %w", err)
-	}
-	defer rows.Close()
-	var out []Comment
-	for rows.Next() {
+	return db.All(ctx, s.DB, "members: comments", func(r db.Scanner) (Comment, error) {
 		var c Comment
-		if err := rows.Scan(&c.ID, &c.Author, &c.Body, &c.Created); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := r.Scan(&c.ID, &c.Author, &c.Body, &c.Created)
+		return c, err
+	}, "SELECT id, author_name, body, created_at FROM membership_comments WHERE application_id = ? ORDER BY id", appID)
 }
 
 // Decision is a reviewer's decision on a submitted application.
