@@ -23,6 +23,7 @@ commands:
   migrate        bring the database schema up to date
   user create    create a verified account (optionally with a role)
   token create   create a personal API token (printed on the last line)
+  backup|restore back up while running; restore into an empty data folder
   version        print the version
 
 Every command takes --data DIR and --db URL (or WUZHEN_DATA, WUZHEN_DB).
@@ -50,6 +51,8 @@ func run(args []string) error {
 		return userCreate(rest[1:])
 	case cmd == "token" && len(rest) > 0 && rest[0] == "create":
 		return tokenCreate(rest[1:])
+	case cmd == "backup" || cmd == "restore":
+		return backupCommand(cmd, rest)
 	case cmd == "version":
 		fmt.Println("wuzhen", version)
 		return nil
