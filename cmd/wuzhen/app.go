@@ -83,6 +83,7 @@ func (a *app) handler() (*web.Server, error) {
 	srv := web.New(web.Config{
 		Logger: a.log, Identity: a.users, Policy: auth.Can, BaseURL: a.cfg.BaseURL,
 		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
+		TrustedProxies: a.cfg.TrustedProxies,
 	})
 	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"events", "cases", "documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)

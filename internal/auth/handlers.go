@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -43,7 +42,7 @@ func (h *Handlers) signup(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.Signup(c.Context(), f.Get("email"), f.Get("name"), f.Get("password"), c.Lang, clientAddr(c.R)); err != nil {
+	if err := h.Store.Signup(c.Context(), f.Get("email"), f.Get("name"), f.Get("password"), c.Lang, c.ClientAddr()); err != nil {
 		return c.RenderForm(c.Fail(f, err), "auth/signup", f, nil)
 	}
 	return c.Render(http.StatusOK, "auth/check_mail", map[string]any{"Email": NormalizeEmail(f.Get("email"))})
@@ -74,7 +73,7 @@ func (h *Handlers) login(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, expires, _, err := h.Store.Login(c.Context(), f.Get("email"), f.Get("password"), clientAddr(c.R), c.SessionToken)
+	token, expires, _, err := h.Store.Login(c.Context(), f.Get("email"), f.Get("password"), c.ClientAddr(), c.SessionToken)
 	if err != nil {
 		f.Values.Del("password")
 		return c.RenderForm(c.Fail(f, err), "auth/login", f, nil)
@@ -111,7 +110,7 @@ func (h *Handlers) resetRequest(c *web.Ctx) error {
 		fe.Add("email", "auth.email_invalid")
 		return c.RenderForm(c.Fail(f, fe.Err()), "auth/reset_request", f, nil)
 	}
-	if err := h.Store.RequestReset(c.Context(), f.Get("email"), clientAddr(c.R)); err != nil {
+	if err := h.Store.RequestReset(c.Context(), f.Get("email"), c.ClientAddr()); err != nil {
 		return c.RenderForm(c.Fail(f, err), "auth/reset_request", f, nil)
 	}
 	return c.Render(http.StatusOK, "auth/check_mail", map[string]any{"Email": NormalizeEmail(f.Get("email")), "Reset": true})
@@ -151,14 +150,4 @@ func (h *Handlers) me(c *web.Ctx) error {
 		locale = c.Lang
 	}
 	return c.JSON(http.StatusOK, Me{Email: c.User.Email, Name: c.User.Name, Roles: roles, Locale: locale})
-}
-
-// clientAddr is the client's IP address, for rate limiting. Behind a
-// reverse proxy the operator must make RemoteAddr the client's.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

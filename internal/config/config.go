@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,10 @@ type Config struct {
 	SMTPURL  string // smtp://user:pass@host:587, smtps://…, smtp+insecure://…; empty keeps mail in the outbox
 	MailFrom string // sender address
 	LogJSON  bool   // logs as JSON lines instead of text
+	// TrustedProxies are CIDR prefixes of reverse proxies whose
+	// X-Forwarded-For header names the client.
+	TrustedProxies []netip.Prefix
+	proxies        string
 }
 
 // Register defines the shared flags on fs and returns the Config they fill.
@@ -41,6 +46,7 @@ func RegisterServe(fs *flag.FlagSet) *Config {
 	fs.StringVar(&c.SMTPURL, "smtp", "", "SMTP server URL; empty keeps mail in the outbox (env WUZHEN_SMTP)")
 	fs.StringVar(&c.MailFrom, "mail-from", "", "sender address of mail (env WUZHEN_MAIL_FROM)")
 	fs.BoolVar(&c.LogJSON, "log-json", false, "write logs as JSON lines (env WUZHEN_LOG_JSON=1)")
+	fs.StringVar(&c.proxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (env WUZHEN_TRUSTED_PROXIES)")
 	return c
 }
 
@@ -68,6 +74,20 @@ func (c *Config) Resolve() error {
 	}
 	if c.DB == "" {
 		c.DB = "sqlite:" + filepath.Join(c.Data, "wuzhen.db")
+	}
+	env(&c.proxies, "WUZHEN_TRUSTED_PROXIES", "")
+	for _, s := range strings.Split(c.proxies, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			s += map[bool]string{true: "/128", false: "/32"}[strings.Contains(s, ":")]
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return fmt.Errorf("config: trusted proxy %q: %w", s, err)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 	}
 	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("config: database URL must start with sqlite: or postgres:// (got %q)", redact(c.DB))

@@ -10,7 +10,9 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -117,6 +119,9 @@ type Config struct {
 	Now func() time.Time
 	// Cache keeps rendered public pages; nil caches nothing.
 	Cache *pagecache.Cache
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; requests from anywhere else are taken at their word.
+	TrustedProxies []netip.Prefix
 }
 
 // Ctx is one request on its way through a handler.
@@ -141,6 +146,45 @@ func (c *Ctx) Logger() *slog.Logger { return c.srv.cfg.Logger }
 
 // Can reports whether the signed-in person has permission perm.
 func (c *Ctx) Can(perm string) bool { return c.User != nil && c.srv.cfg.Policy(c.User, perm) }
+
+// ClientAddr is the client's IP address: the connection's peer, or, when
+// the peer is a trusted proxy, the nearest untrusted address in
+// X-Forwarded-For. Login and mail limits count per this address.
+func (c *Ctx) ClientAddr() string {
+	peer := c.R.RemoteAddr
+	if host, _, err := net.SplitHostPort(peer); err == nil {
+		peer = host
+	}
+	trusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			return false
+		}
+		for _, p := range c.srv.cfg.TrustedProxies {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	if !trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(c.R.Header.Get("X-Forwarded-For"), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		if h == "" {
+			continue
+		}
+		if !trusted(h) {
+			if _, err := netip.ParseAddr(h); err == nil {
+				return h
+			}
+			return peer
+		}
+	}
+	return peer
+}
 
 // BaseURL is the public address of the site, without a trailing slash.
 func (c *Ctx) BaseURL() string { return c.srv.base }

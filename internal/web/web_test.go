@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -141,5 +142,28 @@ func TestStaticFilesAreChecksummed(t *testing.T) {
 	s.ServeHTTP(rec, httptest.NewRequest("GET", u, nil))
 	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") || !strings.Contains(rec.Body.String(), "--ink") {
 		t.Errorf("%s: %d %v", u, rec.Code, rec.Header())
+	}
+}
+
+func TestClientAddr(t *testing.T) {
+	s := &Server{cfg: Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}}}
+	for _, tc := range []struct{ remote, xff, want string }{
+		{"203.0.113.5:4000", "", "203.0.113.5"},
+		{"203.0.113.5:4000", "198.51.100.1", "203.0.113.5"},                    // not from a proxy: the header is ignored
+		{"10.1.2.3:4000", "198.51.100.1", "198.51.100.1"},                      // from a proxy
+		{"10.1.2.3:4000", "192.0.2.9, 198.51.100.1, 10.9.9.9", "198.51.100.1"}, // the nearest untrusted hop
+		{"10.1.2.3:4000", "", "10.1.2.3"},
+		{"10.1.2.3:4000", "not-an-ip", "10.1.2.3"},
+		{"[::1]:4000", "2001:db8::7", "2001:db8::7"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		c := &Ctx{R: r, srv: s}
+		if got := c.ClientAddr(); got != tc.want {
+			t.Errorf("%s via %q: %s, want %s", tc.remote, tc.xff, got, tc.want)
+		}
 	}
 }
