@@ -16,18 +16,19 @@ import (
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
+	"github.com/wuzhen/wuzhen/internal/search"
 	"github.com/wuzhen/wuzhen/internal/site"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // migrations lists every package's schema, platform first.
 var migrations = []db.Migrations{
-	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, auth.Migrations, site.Migrations,
+	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations,
 }
 
 // pages lists every package's templates.
-var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates}
+var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates}
 
 // app is every concrete part, wired.
 type app struct {
@@ -88,6 +89,7 @@ func (a *app) handler() (*web.Server, error) {
 	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"events", "cases", "documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
+	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},

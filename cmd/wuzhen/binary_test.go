@@ -214,6 +214,10 @@ func testBinary(t *testing.T, env []string) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("serve did not stop on SIGTERM\n%s", logs.String())
 	}
+	out, err = wuzhen(t, env, "", "reindex")
+	if err != nil || !regexp.MustCompile(`Reindexed 1[0-9]{2} members`).MatchString(out) {
+		t.Errorf("reindex: %v\n%s", err, out)
+	}
 	for _, want := range []string{"shutting down", "msg=stopped", "request_id="} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("logs lack %q:\n%s", want, logs.String())

@@ -24,6 +24,7 @@ commands:
   user create    create a verified account (optionally with a role)
   token create   create a personal API token (printed on the last line)
   backup|restore back up while running; restore into an empty data folder
+  reindex        rebuild the search index from the content
   version        print the version
 
 Every command takes --data DIR and --db URL (or WUZHEN_DATA, WUZHEN_DB).
@@ -53,6 +54,8 @@ func run(args []string) error {
 		return tokenCreate(rest[1:])
 	case cmd == "backup" || cmd == "restore":
 		return backupCommand(cmd, rest)
+	case cmd == "reindex":
+		return reindex(rest)
 	case cmd == "version":
 		fmt.Println("wuzhen", version)
 		return nil

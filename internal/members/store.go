@@ -13,7 +13,6 @@ import (
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
-	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
@@ -462,12 +461,6 @@ func (s *Store) Add(ctx context.Context, by Actor, m *Member) error {
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.add", Object: memberObject(m.ID)})
 	})
-}
-
-// memberChanged is called in the transaction of every change to a member
-// that the public sees: the page cache drops its pages.
-func memberChanged(ctx context.Context, tx *db.Tx, id int64) error {
-	return pagecache.Bump(ctx, tx)
 }
 
 func insertMember(ctx context.Context, tx *db.Tx, m *Member, now time.Time) error {

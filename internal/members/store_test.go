@@ -14,10 +14,11 @@ import (
 	"github.com/wuzhen/wuzhen/internal/jobs"
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
+	"github.com/wuzhen/wuzhen/internal/search"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
-var sets = []db.Migrations{jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, auth.Migrations, Migrations}
+var sets = []db.Migrations{jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, Migrations}
 
 type fixture struct {
 	t         *testing.T

@@ -1,0 +1,364 @@
+package search
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+
+	"github.com/wuzhen/wuzhen/internal/db"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations create the index tables.
+var Migrations = db.MigrationsIn("search", migrations, "migrations")
+
+// Limits on what one document puts into the index. PostgreSQL keeps word
+// positions only up to 16383 and a tsvector below 1 MiB; the same limits
+// apply on SQLite, so that both databases find the same documents.
+const (
+	maxDocTokens = 16000     // title and body tokens together
+	maxDocBytes  = 512 << 10 // bytes of token text
+	maxFacets    = 32
+)
+
+// Doc is a document to index. Title and Body map a language tag (en,
+// zh-Hans, zh-Hant) to the text in that language, in any script; every
+// language is indexed. Boost is a static rank factor (1 for ordinary
+// documents, 0.5 for a lapsed member, …); 0 means 1. Facets are the values
+// a search can be filtered by ({"country": "KE", "year": "2024"}).
+type Doc struct {
+	Type   string // "member", "event", …; stored, do not rename
+	ID     int64
+	Title  map[string]string
+	Body   map[string]string
+	URL    string
+	Boost  float64
+	Facets map[string]string
+}
+
+// Put indexes d, replacing what was indexed under its type and ID, in the
+// caller's transaction: the index changes exactly when the content does.
+// Callers put only what every reader may see. It returns an error only when
+// the database fails, or when d has no type.
+func Put(ctx context.Context, tx *db.Tx, d Doc) error {
+	typ := cleanText(d.Type)
+	if typ == "" {
+		return fmt.Errorf("search: put: document %d has no type", d.ID)
+	}
+	title, body := cleanMap(d.Title), cleanMap(d.Body)
+	titleJSON, err := json.Marshal(title)
+	if err != nil {
+		return fmt.Errorf("search: put: %w", err)
+	}
+	bodyJSON, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("search: put: %w", err)
+	}
+	facets := map[string]string{}
+	for _, k := range sortedKeys(d.Facets) {
+		if k = cleanText(k); k != "" && len(facets) < maxFacets {
+			facets[k] = cleanText(d.Facets[k])
+		}
+	}
+	facetsJSON, err := json.Marshal(facets)
+	if err != nil {
+		return fmt.Errorf("search: put: %w", err)
+	}
+	boost := d.Boost
+	if boost <= 0 || math.IsNaN(boost) || math.IsInf(boost, 0) {
+		boost = 1
+	}
+	ix := analyzeDoc(title, body)
+
+	if err := tx.Lock(ctx, lockKey(typ, d.ID)); err != nil {
+		return fmt.Errorf("search: put: %w", err)
+	}
+	var one int
+	err = tx.QueryRow(ctx, "SELECT 1 FROM search_docs WHERE doc_type = ? AND doc_id = ?", typ, d.ID).Scan(&one)
+	existed := err == nil
+	if err != nil && !db.IsNotFound(err) {
+		return fmt.Errorf("search: put: %w", err)
+	}
+	now := tx.Now()
+	switch tx.Dialect() {
+	case db.Postgres:
+		_, err = tx.Exec(ctx, `-- search.Put
+			INSERT INTO search_docs (doc_type, doc_id, title_json, body_json, url, boost, facets_json, tsv, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), ?)
+			ON CONFLICT (doc_type, doc_id) DO UPDATE SET
+				title_json = excluded.title_json, body_json = excluded.body_json, url = excluded.url,
+				boost = excluded.boost, facets_json = excluded.facets_json, tsv = excluded.tsv,
+				updated_at = excluded.updated_at`,
+			typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON),
+			ix.tsvector(), now)
+		if err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+	default:
+		var rid int64
+		err = tx.QueryRow(ctx, `-- search.Put
+			INSERT INTO search_docs (doc_type, doc_id, title_json, body_json, url, boost, facets_json, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (doc_type, doc_id) DO UPDATE SET
+				title_json = excluded.title_json, body_json = excluded.body_json, url = excluded.url,
+				boost = excluded.boost, facets_json = excluded.facets_json, updated_at = excluded.updated_at
+			RETURNING rid`,
+			typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON),
+			now).Scan(&rid)
+		if err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+		if existed {
+			if _, err := tx.Exec(ctx, "DELETE FROM search_fts WHERE rowid = ?", rid); err != nil {
+				return fmt.Errorf("search: put: %w", err)
+			}
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
+			rid, strings.Join(ix.title, " "), strings.Join(ix.body, " ")); err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+	}
+
+	if existed {
+		if _, err := tx.Exec(ctx, "DELETE FROM search_facets WHERE doc_type = ? AND doc_id = ?", typ, d.ID); err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+	}
+	if len(facets) > 0 {
+		var q strings.Builder
+		q.WriteString("INSERT INTO search_facets (doc_type, doc_id, name, value) VALUES ")
+		args := make([]any, 0, 4*len(facets))
+		for i, k := range sortedKeys(facets) {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?)")
+			args = append(args, typ, d.ID, k, facets[k])
+		}
+		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+	}
+	if err := addWords(ctx, tx, ix.words); err != nil {
+		return fmt.Errorf("search: put: %w", err)
+	}
+	return nil
+}
+
+// Delete removes a document from the index, in the caller's transaction.
+// Deleting a document that is not indexed is not an error.
+func Delete(ctx context.Context, tx *db.Tx, typ string, id int64) error {
+	typ = cleanText(typ)
+	if err := tx.Lock(ctx, lockKey(typ, id)); err != nil {
+		return fmt.Errorf("search: delete: %w", err)
+	}
+	if tx.Dialect() != db.Postgres {
+		if _, err := tx.Exec(ctx, "DELETE FROM search_fts WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ? AND doc_id = ?)", typ, id); err != nil {
+			return fmt.Errorf("search: delete: %w", err)
+		}
+	}
+	for _, q := range []string{
+		"DELETE FROM search_facets WHERE doc_type = ? AND doc_id = ?",
+		"DELETE FROM search_docs WHERE doc_type = ? AND doc_id = ?",
+	} {
+		if _, err := tx.Exec(ctx, q, typ, id); err != nil {
+			return fmt.Errorf("search: delete: %w", err)
+		}
+	}
+	return nil
+}
+
+// DeleteType removes every document of a type, in the caller's
+// transaction: reindexing a type is DeleteType followed by a Put of each of
+// its documents, in one transaction.
+func DeleteType(ctx context.Context, tx *db.Tx, typ string) error {
+	typ = cleanText(typ)
+	stmts := []string{
+		"DELETE FROM search_facets WHERE doc_type = ?",
+		"DELETE FROM search_docs WHERE doc_type = ?",
+	}
+	if tx.Dialect() != db.Postgres {
+		stmts = append([]string{"DELETE FROM search_fts WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ?)"}, stmts...)
+	}
+	for _, s := range stmts {
+		if _, err := tx.Exec(ctx, s, typ); err != nil {
+			return fmt.Errorf("search: delete type: %w", err)
+		}
+	}
+	return nil
+}
+
+// lockKey serialises index writes of one document across PostgreSQL
+// transactions: two concurrent Puts of a document would otherwise both
+// insert its facets.
+func lockKey(typ string, id int64) string {
+	return "search:" + typ + ":" + strconv.FormatInt(id, 10)
+}
+
+// addWords adds words to the spelling vocabulary. The table only grows:
+// a word already there is left alone, so that documents sharing words never
+// wait for each other's transactions (counts per word would put every
+// common word's row under a lock until commit, and a reindex could deadlock
+// with an edit); Suggestions checks that a word still finds documents.
+// Rows are inserted in word order.
+func addWords(ctx context.Context, tx *db.Tx, words []string) error {
+	const chunk = 100
+	for len(words) > 0 {
+		n := min(len(words), chunk)
+		var q strings.Builder
+		q.WriteString("INSERT INTO search_words (word) VALUES ")
+		args := make([]any, 0, n)
+		for i, w := range words[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?)")
+			args = append(args, w)
+		}
+		q.WriteString(" ON CONFLICT (word) DO NOTHING")
+		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		words = words[n:]
+	}
+	return nil
+}
+
+// docIndex is what a document puts into the index.
+type docIndex struct {
+	title, body []string // tokens
+	words       []string // spelling vocabulary, sorted, distinct
+}
+
+// analyzeDoc tokenises every language of title and body, skipping a
+// language whose tokens repeat another's (the same text given in both
+// Chinese scripts), within the per-document limits.
+func analyzeDoc(title, body map[string]string) docIndex {
+	var ix docIndex
+	words := map[string]bool{}
+	count, size := 0, 0
+	full := func() bool { return count >= maxDocTokens || size >= maxDocBytes }
+	collect := func(m map[string]string) []string {
+		var out []string
+		seen := map[string]bool{}
+		for _, lang := range sortedKeys(m) {
+			if full() {
+				break
+			}
+			var toks []string
+			var text strings.Builder
+			ws := map[string]bool{}
+			analyze(m[lang], func(t token) bool {
+				toks = append(toks, t.text)
+				text.WriteString(t.text)
+				text.WriteByte(' ')
+				if t.word != "" {
+					ws[t.word] = true
+				}
+				return count+len(toks) < maxDocTokens && size+text.Len() < maxDocBytes
+			})
+			key := text.String()
+			if key == "" || seen[key] {
+				continue
+			}
+			seen[key] = true
+			count += len(toks)
+			size += len(key)
+			out = append(out, toks...)
+			for w := range ws {
+				if vocabularyWord(w) {
+					words[w] = true
+				}
+			}
+		}
+		return out
+	}
+	ix.title = collect(title)
+	ix.body = collect(body)
+	for w := range words {
+		ix.words = append(ix.words, w)
+	}
+	sort.Strings(ix.words)
+	return ix
+}
+
+// vocabularyWord reports whether a Latin word is worth offering as a
+// spelling suggestion: three to forty letters, not a stop word.
+func vocabularyWord(w string) bool {
+	n := utf8.RuneCountInString(w)
+	return n >= 3 && n <= 40 && !english.IsStopWord(w)
+}
+
+// tsvector returns the document's tsvector in PostgreSQL's input syntax:
+// each token as written, with its positions, title tokens weighted A and
+// body tokens B. Body positions start one after a gap, so that no phrase
+// spans title and body (as on SQLite, where they are two columns).
+func (ix docIndex) tsvector() string {
+	type entry struct {
+		lexeme string
+		pos    []string
+	}
+	byLexeme := map[string]*entry{}
+	var order []*entry
+	add := func(tokens []string, first int, weight string) {
+		for i, t := range tokens {
+			e := byLexeme[t]
+			if e == nil {
+				e = &entry{lexeme: t}
+				byLexeme[t] = e
+				order = append(order, e)
+			}
+			pos := min(first+i, 16383)
+			e.pos = append(e.pos, strconv.Itoa(pos)+weight)
+		}
+	}
+	add(ix.title, 1, "A")
+	add(ix.body, len(ix.title)+2, "B")
+	var b strings.Builder
+	for i, e := range order {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(tsLexeme(e.lexeme))
+		b.WriteByte(':')
+		b.WriteString(strings.Join(e.pos, ","))
+	}
+	return b.String()
+}
+
+// cleanText makes s storable in any database: valid UTF-8 without NUL.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.ReplaceAll(s, "\x00", "")
+}
+
+// cleanMap returns m with clean keys and values, without empty entries.
+func cleanMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if k, v = cleanText(k), cleanText(v); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
