@@ -31,8 +31,8 @@ type token struct {
 // normalised with NFKC and lower-cased; Chinese is converted to Simplified
 // (OpenCC t2s), and each run of Han characters gives its overlapping bigrams
 // (数字鸿沟 → 数字 字鸿 鸿沟), or the character itself for a one-character
-// run; words in Latin letters are stemmed as English (governing, governance →
-// govern); runs of digits are tokens; words in other scripts are kept as
+// run; words in Latin letters lose their accents (Fundación → fundacion) and
+// are stemmed as English (governing, governance → govern); runs of digits are tokens; words in other scripts are kept as
 // written, lower-cased; punctuation, symbols and spaces separate tokens.
 //
 // A token holds only letters, combining marks, digits and Han characters,
@@ -157,7 +157,7 @@ func (a *analyzer) add(u unit) {
 			a.flush()
 			a.kind = runWord
 		}
-		u.r = unicode.ToLower(r)
+		u.r = foldLatin(unicode.ToLower(r))
 		a.run = append(a.run, u)
 	case unicode.IsMark(r):
 		switch a.kind {
@@ -182,6 +182,33 @@ func (a *analyzer) add(u unit) {
 	default:
 		a.flush()
 	}
+}
+
+// latinFolds caches foldLatin's answers for letters beyond ASCII.
+var latinFolds sync.Map // rune → rune
+
+// latinFoldExtra are Latin letters without a decomposition that readers
+// still type as their base letter.
+var latinFoldExtra = map[rune]rune{'ø': 'o', 'đ': 'd', 'ł': 'l', 'ħ': 'h', 'ı': 'i'}
+
+// foldLatin returns a Latin letter without its accents (é → e, ễ → e), so
+// that Fundación is found by fundacion and Nguyễn by nguyen; other letters
+// are returned as they are.
+func foldLatin(r rune) rune {
+	if r < utf8.RuneSelf || !unicode.Is(unicode.Latin, r) {
+		return r
+	}
+	if v, ok := latinFolds.Load(r); ok {
+		return v.(rune)
+	}
+	f := r
+	if x, ok := latinFoldExtra[r]; ok {
+		f = x
+	} else if d := []rune(norm.NFD.String(string(r))); len(d) > 1 && d[0] < utf8.RuneSelf {
+		f = d[0]
+	}
+	latinFolds.Store(r, f)
+	return f
 }
 
 // emit passes t on, remembering whether the consumer wants more.

@@ -26,7 +26,7 @@ func TestTokens(t *testing.T) {
 		{"fullwidth folded", "ＡＩ　２０２４", []string{"ai", "2024"}},
 		{"possessive and contraction", "the member's don't", []string{"the", "member", "dont"}},
 		{"other scripts as written", "Привет Мир مرحبا", []string{"привет", "мир", "مرحبا"}},
-		{"accents kept", "Café École", []string{"café", "école"}},
+		{"accents folded", "Café École", []string{"cafe", "ecol"}},
 		{"compatibility ideograph to simplified", "\uF900", []string{"岂"}},
 		{"NUL and invalid UTF-8 separate", "ab\x00cd\xffef\xc0", []string{"ab", "cd", "ef"}},
 		{"empty", "", nil},
@@ -169,5 +169,23 @@ func BenchmarkTokens(b *testing.B) {
 				Tokens(bb.text)
 			}
 		})
+	}
+}
+
+func TestLatinAccentsFold(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"Fundación", "fundacion"},
+		{"Nguyễn Thị Thu Hà", "nguyen thi thu ha"},
+		{"Netzbrücke", "netzbrucke"},
+		{"Łódź", "lodz"},
+		{"Ørsted", "orsted"},
+	} {
+		if got, want := Index(tc.a), Index(tc.b); got != want {
+			t.Errorf("Index(%q) = %q, Index(%q) = %q", tc.a, got, tc.b, want)
+		}
+	}
+	// Other scripts keep their marks.
+	if got := Index("हिन्दी"); got != "हिन्दी" {
+		t.Errorf("Hindi: %q", got)
 	}
 }
