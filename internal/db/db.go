@@ -61,7 +61,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("db: %w", err)
 		}
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+		// 32 MiB of page cache per connection and memory-mapped reads:
+		// search and directory queries touch many pages.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+			"&_pragma=cache_size(-32768)&_pragma=mmap_size(268435456)"
 		w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("db: open sqlite: %w", err)
