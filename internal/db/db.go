@@ -331,3 +331,25 @@ func (d *DB) rebind(q string) string {
 	rebound.Store(q, b.String())
 	return b.String()
 }
+
+// Stmt is a read query prepared once, for the hottest paths.
+type Stmt struct {
+	d *DB
+	s *sql.Stmt
+}
+
+// PrepareRead prepares a read query on the read pool. The statement is
+// safe for concurrent use and is prepared again on each connection only
+// once.
+func (d *DB) PrepareRead(ctx context.Context, q string) (*Stmt, error) {
+	s, err := d.r.PrepareContext(ctx, d.rebind(q))
+	if err != nil {
+		return nil, fmt.Errorf("db: prepare: %w", err)
+	}
+	return &Stmt{d: d, s: s}, nil
+}
+
+// QueryRow runs the prepared query.
+func (s *Stmt) QueryRow(ctx context.Context, args ...any) *sql.Row {
+	return s.s.QueryRowContext(ctx, s.d.args(args)...)
+}

@@ -46,6 +46,9 @@ type Cache struct {
 	db  *db.DB
 	max int
 
+	genMu sync.Mutex
+	gen   *db.Stmt // prepared on first use
+
 	mu      sync.RWMutex
 	entries map[string]*Entry
 }
@@ -57,8 +60,21 @@ func New(d *db.DB, max int) *Cache {
 
 // Generation reads the current generation of public content.
 func (c *Cache) Generation(ctx context.Context) (int64, error) {
+	// Read on every cached request: prepared once, and again after a
+	// failure to prepare.
+	c.genMu.Lock()
+	if c.gen == nil {
+		st, err := c.db.PrepareRead(ctx, "SELECT n FROM cache_generation WHERE id = 1")
+		if err != nil {
+			c.genMu.Unlock()
+			return 0, fmt.Errorf("pagecache: generation: %w", err)
+		}
+		c.gen = st
+	}
+	st := c.gen
+	c.genMu.Unlock()
 	var n int64
-	if err := c.db.QueryRow(ctx, "SELECT n FROM cache_generation WHERE id = 1").Scan(&n); err != nil {
+	if err := st.QueryRow(ctx).Scan(&n); err != nil {
 		return 0, fmt.Errorf("pagecache: generation: %w", err)
 	}
 	return n, nil
