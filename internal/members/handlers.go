@@ -52,6 +52,16 @@ func pathID(c *web.Ctx) (int64, error) {
 	return id, nil
 }
 
+// posted reads the id in the path and the posted form.
+func posted(c *web.Ctx) (int64, *web.Form, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := c.Form()
+	return id, f, err
+}
+
 // filterOf reads the directory's filters from the query string. Unknown
 // values are ignored rather than refused: the page shows everything.
 func filterOf(q url.Values) Filter {
@@ -352,11 +362,7 @@ func (h *Handlers) review(c *web.Ctx) error {
 }
 
 func (h *Handlers) comment(c *web.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	f, err := c.Form()
+	id, f, err := posted(c)
 	if err != nil {
 		return err
 	}
@@ -367,11 +373,7 @@ func (h *Handlers) comment(c *web.Ctx) error {
 }
 
 func (h *Handlers) decide(c *web.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	f, err := c.Form()
+	id, f, err := posted(c)
 	if err != nil {
 		return err
 	}

@@ -477,11 +477,7 @@ func (h *Handlers) lcMember(c *web.Ctx) error {
 }
 
 func (h *Handlers) lcStanding(c *web.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	f, err := c.Form()
+	id, f, err := posted(c)
 	if err != nil {
 		return err
 	}

@@ -636,11 +636,7 @@ func (h *Handlers) repEditForm(c *web.Ctx) error {
 }
 
 func (h *Handlers) repEdit(c *web.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	f, err := c.Form()
+	id, f, err := posted(c)
 	if err != nil {
 		return err
 	}
