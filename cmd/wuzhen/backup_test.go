@@ -280,9 +280,7 @@ func TestBackupPostgres(t *testing.T) {
 	if err == nil || !strings.Contains(out, "pg_restore --no-owner") {
 		t.Errorf("restore on PostgreSQL: %v\n%s", err, out)
 	}
-	if _, err := exec.LookPath("pg_dump"); err != nil {
-		t.Skip("pg_dump is not on PATH")
-	}
+	requireTool(t, "pg_dump")
 	dump := filepath.Join(t.TempDir(), "wuzhen.dump")
 	out, err = wuzhen(t, env, "", "backup", "--out", dump)
 	if err != nil {
@@ -297,9 +295,7 @@ func TestBackupPostgres(t *testing.T) {
 	}
 
 	// The documented restore: pg_restore into a new, empty database.
-	if _, err := exec.LookPath("pg_restore"); err != nil {
-		t.Skip("pg_restore is not on PATH")
-	}
+	requireTool(t, "pg_restore")
 	dsn2 := testenv.PostgresDSN(t)
 	if b, err := exec.Command("pg_restore", "--no-owner", "--exit-on-error", "--dbname", dsn2, dump).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v\n%s", err, b)
@@ -340,6 +336,10 @@ func TestBackupSplitPassword(t *testing.T) {
 type server struct {
 	base    string // http://127.0.0.1:PORT
 	printed string // what it printed up to its address
+	// stop sends SIGTERM and waits (30 s at most) for the process to end,
+	// returning how it ended and everything it logged. It may be called
+	// more than once.
+	stop func() (exit error, logs string)
 }
 
 // startServe starts "wuzhen serve" with env and extra flags, waits for its
@@ -359,28 +359,35 @@ func startServe(t *testing.T, env []string, flags ...string) *server {
 	}
 	lines := make(chan string, 100)
 	exited := make(chan struct{})
+	var exitErr error
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			lines <- sc.Text()
 		}
 		close(lines)
-		cmd.Wait()
+		exitErr = cmd.Wait()
 		close(exited)
 	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		go func() {
-			for range lines {
+	var once sync.Once
+	stop := func() (error, string) {
+		once.Do(func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			go func() {
+				for range lines {
+				}
+			}()
+			select {
+			case <-exited:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				<-exited
+				exitErr = fmt.Errorf("serve did not stop within 30 s of SIGTERM (killed): %v", exitErr)
 			}
-		}()
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
+		})
+		return exitErr, logs.String()
+	}
+	t.Cleanup(func() { stop() })
 	var printed strings.Builder
 	deadline := time.After(60 * time.Second)
 	for {
@@ -392,7 +399,7 @@ func startServe(t *testing.T, env []string, flags ...string) *server {
 			}
 			printed.WriteString(l + "\n")
 			if m := addrLine.FindStringSubmatch(l); m != nil {
-				return &server{base: m[1], printed: printed.String()}
+				return &server{base: m[1], printed: printed.String(), stop: stop}
 			}
 		case <-deadline:
 			t.Fatalf("serve printed no address:\n%s", printed.String())
@@ -505,4 +512,16 @@ func tableSums(t *testing.T, path string) map[string]tableSum {
 		out[name] = tableSum{rows: n, sum: hex.EncodeToString(h.Sum(nil))}
 	}
 	return out
+}
+
+// requireTool skips the rest of a PostgreSQL test when a client tool is
+// missing, unless PostgreSQL tests are required (CI), where it fails.
+func requireTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv(testenv.EnvRequirePostgres) == "1" {
+			t.Fatalf("%s is not on PATH, and PostgreSQL tests are required", name)
+		}
+		t.Skipf("%s is not on PATH", name)
+	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -15,9 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/wuzhen/wuzhen/internal/testenv"
 )
@@ -97,50 +94,11 @@ func testBinary(t *testing.T, env []string) {
 		t.Fatalf("unknown command: %v\n%s", err, out)
 	}
 
-	srv := exec.Command(binary(t), "serve", "--addr", "127.0.0.1:0", "--demo")
-	srv.Env = append(os.Environ(), env...)
-	stdout, err := srv.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	srv.Stderr = &logs
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	t.Cleanup(func() {
-		srv.Process.Kill()
-	})
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		exited <- srv.Wait()
-	}()
-	var printed strings.Builder
-	var base string
-	deadline := time.After(60 * time.Second)
-	for base == "" {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("serve ended early:\n%s\n%s", printed.String(), logs.String())
-			}
-			printed.WriteString(l + "\n")
-			if m := addrLine.FindStringSubmatch(l); m != nil {
-				base = m[1]
-			}
-		case <-deadline:
-			t.Fatalf("serve printed no address:\n%s\n%s", printed.String(), logs.String())
-		}
-	}
-	cred := credLine.FindStringSubmatch(printed.String())
+	srv := startServe(t, env, "--demo")
+	base := srv.base
+	cred := credLine.FindStringSubmatch(srv.printed)
 	if cred == nil {
-		t.Fatalf("no demo admin credentials printed:\n%s", printed.String())
+		t.Fatalf("no demo admin credentials printed:\n%s", srv.printed)
 	}
 
 	get := func(c *http.Client, path string, header ...string) (int, string) {
@@ -201,26 +159,17 @@ func testBinary(t *testing.T, env []string) {
 	}
 
 	// SIGTERM stops it cleanly.
-	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	for range lines {
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("serve exited with %v\n%s", err, logs.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not stop on SIGTERM\n%s", logs.String())
+	exit, logs := srv.stop()
+	if exit != nil {
+		t.Fatalf("serve exited with %v\n%s", exit, logs)
 	}
 	out, err = wuzhen(t, env, "", "reindex")
 	if err != nil || !regexp.MustCompile(`Reindexed 1[0-9]{2} members`).MatchString(out) {
 		t.Errorf("reindex: %v\n%s", err, out)
 	}
 	for _, want := range []string{"shutting down", "msg=stopped", "request_id="} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("logs lack %q:\n%s", want, logs.String())
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
 		}
 	}
 }
