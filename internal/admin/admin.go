@@ -90,28 +90,13 @@ func page(c *web.Ctx) (int, int) {
 	return p, (p - 1) * perPage
 }
 
-// Pager is the data of a pagination bar.
-type Pager struct{ Page, Pages, Prev, Next int }
-
-func pager(p, total int) Pager {
-	pages := (total + perPage - 1) / perPage
-	pg := Pager{Page: p, Pages: max(pages, 1)}
-	if p > 1 {
-		pg.Prev = p - 1
-	}
-	if p < pages {
-		pg.Next = p + 1
-	}
-	return pg
-}
-
 func (h *Handlers) outbox(c *web.Ctx) error {
 	p, off := page(c)
 	msgs, total, err := mail.List(c.Context(), h.DB, perPage, off)
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "admin/outbox", map[string]any{"Messages": msgs, "Total": total, "Pager": pager(p, total), "SMTP": h.SMTP})
+	return c.Render(http.StatusOK, "admin/outbox", map[string]any{"Messages": msgs, "Total": total, "Pager": web.NewPager(c.R.URL.Query(), p, perPage, total), "SMTP": h.SMTP})
 }
 
 func (h *Handlers) message(c *web.Ctx) error {
@@ -138,5 +123,5 @@ func (h *Handlers) audit(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "admin/audit", map[string]any{"Entries": entries, "Total": total, "Pager": pager(p, total)})
+	return c.Render(http.StatusOK, "admin/audit", map[string]any{"Entries": entries, "Total": total, "Pager": web.NewPager(c.R.URL.Query(), p, perPage, total)})
 }

@@ -94,38 +94,12 @@ func paging(q url.Values, def int) (page, per int) {
 	return page, per
 }
 
-// Pager is the data of a pagination bar whose links keep the query.
-type Pager struct {
-	Page, Pages int
-	Prev, Next  string
-}
-
-func pager(q url.Values, page, per, total int) Pager {
-	p := Pager{Page: page, Pages: max(1, (total+per-1)/per)}
-	link := func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
-		v.Set("page", strconv.Itoa(n))
-		v.Del("lang")
-		return "?" + v.Encode()
-	}
-	if page > 1 {
-		p.Prev = link(page - 1)
-	}
-	if page < p.Pages {
-		p.Next = link(page + 1)
-	}
-	return p
-}
-
 type directoryData struct {
 	Filter   Filter
 	Query    url.Values
 	Members  []*Member
 	Total    int
-	Pager    Pager
+	Pager    web.Pager
 	Stats    *Stats
 	Years    []int
 	Map      any
@@ -152,7 +126,7 @@ func (h *Handlers) directory(c *web.Ctx) error {
 		years[i], years[j] = years[j], years[i]
 	}
 	return c.Render(http.StatusOK, "members/directory", directoryData{
-		Filter: f, Query: q, Members: list, Total: total, Pager: pager(q, page, per, total), Stats: st, Years: years,
+		Filter: f, Query: q, Members: list, Total: total, Pager: web.NewPager(q, page, per, total), Stats: st, Years: years,
 		Map: worldMap(c, st), Growth: growthChart(c, st), Options: optionsFor(c.Lang), Headline: headline(c.P, st),
 		Export: exportLinks(c, q),
 	})
@@ -304,7 +278,7 @@ type queueData struct {
 	List     []*Application
 	Counts   map[Status]int
 	Total    int
-	Pager    Pager
+	Pager    web.Pager
 	Query    url.Values
 	Statuses []Status
 	Options  options
@@ -322,7 +296,7 @@ func (h *Handlers) queue(c *web.Ctx) error {
 		f.Status = Submitted
 	}
 	return c.Render(http.StatusOK, "members/queue", queueData{Filter: f, List: list, Counts: counts, Total: total,
-		Pager: pager(q, page, per, total), Query: q, Statuses: Statuses, Options: optionsFor(c.Lang)})
+		Pager: web.NewPager(q, page, per, total), Query: q, Statuses: Statuses, Options: optionsFor(c.Lang)})
 }
 
 type reviewData struct {

@@ -419,7 +419,7 @@ type lcListData struct {
 	Counts    map[Standing]int
 	All       int // memberships in every standing
 	Total     int // matching the filter
-	Pager     Pager
+	Pager     web.Pager
 	Standings []Standing
 	Options   options
 }
@@ -441,7 +441,7 @@ func (h *Handlers) lcList(c *web.Ctx) error {
 		all += n
 	}
 	return c.Render(http.StatusOK, "members/lifecycle_list", lcListData{Filter: f, List: list, Counts: counts, All: all,
-		Total: total, Pager: pager(q, page, per, total), Standings: lifecycleStandings, Options: optionsFor(c.Lang)})
+		Total: total, Pager: web.NewPager(q, page, per, total), Standings: lifecycleStandings, Options: optionsFor(c.Lang)})
 }
 
 type lcMemberData struct {

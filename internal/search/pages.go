@@ -60,8 +60,7 @@ func request(c *web.Ctx, defPer int) (Request, int, int) {
 type pageData struct {
 	Request     Request
 	Result      Result
-	Page, Pages int
-	Prev, Next  string
+	Pager       web.Pager
 	Suggestions []string
 	Types       []string
 	Query       url.Values
@@ -73,19 +72,7 @@ func (h *Handlers) page(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := pageData{Request: r, Result: res, Page: page, Pages: max(1, (res.Total+per-1)/per), Query: c.R.URL.Query()}
-	link := func(n int) string {
-		v := c.R.URL.Query()
-		v.Set("page", strconv.Itoa(n))
-		v.Del("lang")
-		return "/search?" + v.Encode()
-	}
-	if page > 1 {
-		d.Prev = link(page - 1)
-	}
-	if page < d.Pages {
-		d.Next = link(page + 1)
-	}
+	d := pageData{Request: r, Result: res, Pager: web.NewPager(c.R.URL.Query(), page, per, res.Total), Query: c.R.URL.Query()}
 	for t := range res.ByType {
 		d.Types = append(d.Types, t)
 	}

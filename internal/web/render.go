@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -270,4 +271,34 @@ func Pages(prefix string, f fs.FS, dir string) PageSource {
 		panic(fmt.Sprintf("web: pages of %s: %v", prefix, err))
 	}
 	return PageSource{Prefix: prefix, FS: sub}
+}
+
+// Pager is the data of the layout's "pager" template: the page, the
+// number of pages, and the links to the pages before and after ("" at
+// the ends), which keep the rest of the query.
+type Pager struct {
+	Page, Pages int
+	Prev, Next  string
+}
+
+// NewPager returns the pager of page (1-based) of total items, per on a
+// page, with links that keep the query q but for its page and lang.
+func NewPager(q url.Values, page, per, total int) Pager {
+	p := Pager{Page: page, Pages: max(1, (total+per-1)/per)}
+	link := func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(n))
+		v.Del("lang")
+		return "?" + v.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	return p
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -165,5 +166,19 @@ func TestClientAddr(t *testing.T) {
 		if got := c.ClientAddr(); got != tc.want {
 			t.Errorf("%s via %q: %s, want %s", tc.remote, tc.xff, got, tc.want)
 		}
+	}
+}
+
+func TestNewPager(t *testing.T) {
+	q := url.Values{"q": {"数字"}, "page": {"2"}, "lang": {"zh-Hant"}}
+	p := NewPager(q, 2, 10, 35)
+	if p.Pages != 4 || p.Prev != "?page=1&q=%E6%95%B0%E5%AD%97" || p.Next != "?page=3&q=%E6%95%B0%E5%AD%97" {
+		t.Errorf("%+v", p)
+	}
+	if p := NewPager(nil, 1, 10, 0); p.Pages != 1 || p.Prev != "" || p.Next != "" {
+		t.Errorf("empty: %+v", p)
+	}
+	if p := NewPager(nil, 4, 10, 35); p.Next != "" || p.Prev != "?page=3" {
+		t.Errorf("last: %+v", p)
 	}
 }
