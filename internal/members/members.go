@@ -95,40 +95,7 @@ const (
 )
 
 // Names is a name in the languages it was given in.
-type Names struct {
-	En   string `json:"en,omitempty"`
-	Hans string `json:"zh-Hans,omitempty"`
-	Hant string `json:"zh-Hant,omitempty"`
-}
-
-// For returns the name for a reader of lang: the name in that language, or
-// the Chinese name in the other script converted to the reader's, or
-// whatever name there is (Chinese shown in the reader's script).
-func (n Names) For(lang string) string {
-	switch lang {
-	case i18n.ZhHans:
-		return first(n.Hans, zh.ToHans(n.Hant), n.En)
-	case i18n.ZhHant:
-		return first(n.Hant, zh.ToHant(n.Hans), n.En)
-	}
-	return first(n.En, zh.ForLang(lang, n.Hans), zh.ForLang(lang, n.Hant))
-}
-
-// Others returns the names other than the one For(lang) shows, for a
-// profile's subtitle: the English name beside the Chinese, and the reverse.
-func (n Names) Others(lang string) []string {
-	main := n.For(lang)
-	var out []string
-	for _, s := range []string{n.En, n.Hans, n.Hant} {
-		if s != "" && s != main && zh.ToHans(s) != zh.ToHans(main) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// Empty reports whether no name is given.
-func (n Names) Empty() bool { return n.En == "" && n.Hans == "" && n.Hant == "" }
+type Names = i18n.Text
 
 // key is a name folded for comparison: lower case, Chinese in Simplified.
 func fold(s string) string { return strings.ToLower(zh.ToHans(strings.TrimSpace(s))) }
