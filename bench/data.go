@@ -11,6 +11,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/jobs"
 	"github.com/wuzhen/wuzhen/internal/mail"
@@ -26,7 +27,7 @@ import (
 // TestMigrationsMatchApp fails when the two differ.
 var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
-	members.Migrations,
+	members.Migrations, events.Migrations,
 }
 
 // loadStats says how the members were loaded.

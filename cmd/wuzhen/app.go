@@ -12,6 +12,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/config"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/demo"
+	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/jobs"
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -24,11 +25,11 @@ import (
 // migrations lists every package's schema, platform first.
 var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
-	members.Migrations,
+	members.Migrations, events.Migrations,
 }
 
 // pages lists every package's templates.
-var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates}
+var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates, events.Templates}
 
 // app is every concrete part, wired.
 type app struct {
@@ -38,6 +39,7 @@ type app struct {
 	users   *auth.Store
 	site    *site.Store
 	members *members.Store
+	events  *events.Store
 	sender  *mail.Sender
 	web     *web.Server
 }
@@ -67,6 +69,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	a.users = &auth.Store{DB: d, Log: a.log, Params: auth.DefaultParams, BaseURL: cfg.BaseURL}
 	a.site = &site.Store{DB: d}
 	a.members = &members.Store{DB: d, BaseURL: cfg.BaseURL}
+	a.events = &events.Store{DB: d, BaseURL: cfg.BaseURL}
 	return a, nil
 }
 
@@ -86,13 +89,15 @@ func (a *app) handler() (*web.Server, error) {
 		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
-	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"events", "cases", "documents", "training"}}).Routes()...)
+	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"cases", "documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
+	srv.Handle((&events.Handlers{Store: a.events}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
+		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 	}}).Routes()...)
 	a.web = srv
 	return srv, nil
@@ -138,5 +143,5 @@ func (a *app) close() {
 
 // demoDeps are the stores the demo loader fills.
 func (a *app) demoDeps() demo.Deps {
-	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members}
+	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events}
 }

@@ -6,10 +6,11 @@ import "github.com/wuzhen/wuzhen/internal/web"
 const (
 	RoleAdmin       = "admin"
 	RoleSecretariat = "secretariat"
+	RoleCheckIn     = "checkin" // staff at the venue's check-in desk
 )
 
 // Roles lists the roles an account can be given.
-var Roles = []string{RoleAdmin, RoleSecretariat}
+var Roles = []string{RoleAdmin, RoleSecretariat, RoleCheckIn}
 
 // Permissions of the platform. Capabilities add theirs to the table below.
 const (
@@ -21,6 +22,9 @@ const (
 
 	PermMembersReview = "members.review" // review applications, decide, see the queue
 	PermMembersManage = "members.manage" // change memberships, export
+
+	PermEventsManage  = "events.manage"  // events, categories, registrations, statistics
+	PermEventsCheckIn = "events.checkin" // check people in at the venue
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -35,6 +39,9 @@ var grants = map[string][]string{
 
 	PermMembersReview: {RoleAdmin, RoleSecretariat},
 	PermMembersManage: {RoleAdmin, RoleSecretariat},
+
+	PermEventsManage:  {RoleAdmin, RoleSecretariat},
+	PermEventsCheckIn: {RoleAdmin, RoleSecretariat, RoleCheckIn},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/site"
@@ -28,6 +29,7 @@ type Deps struct {
 	Users   *auth.Store
 	Site    *site.Store
 	Members *members.Store
+	Events  *events.Store
 }
 
 // Load fills an empty database with demo content and returns the demo

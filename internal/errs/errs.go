@@ -35,6 +35,7 @@ type Field struct {
 type Error struct {
 	Code   Code
 	Key    string
+	Args   []any // arguments of Key, for a message that names something (a deadline, a time)
 	Fields []Field
 	Err    error
 }
@@ -57,6 +58,10 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // New returns an error with code and catalog key.
 func New(code Code, key string) *Error { return &Error{Code: code, Key: key} }
+
+// Newf returns an error whose message, Key, takes args: the API gives it as
+// the problem's detail, a page as its message.
+func Newf(code Code, key string, args ...any) *Error { return &Error{Code: code, Key: key, Args: args} }
 
 // Wrap returns an error with code and key that wraps err.
 func Wrap(code Code, key string, err error) *Error { return &Error{Code: code, Key: key, Err: err} }

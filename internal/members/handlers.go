@@ -72,7 +72,7 @@ func filterOf(q url.Values) Filter {
 	if _, ok := geo.Lookup(f.Country); !ok {
 		f.Country = ""
 	}
-	if g := Group(q.Get("stakeholder_group")); validGroup(g) {
+	if g := Group(q.Get("stakeholder_group")); ValidGroup(g) {
 		f.Group = g
 	}
 	if y, err := strconv.Atoi(q.Get("joined")); err == nil && y > 1900 && y < 3000 {

@@ -59,7 +59,8 @@ const (
 // Groups lists the stakeholder groups in the order forms show them.
 var Groups = []Group{Government, InternationalOrganization, Business, TechnicalCommunity, CivilSociety, Academia, IndividualGroup}
 
-func validGroup(g Group) bool {
+// ValidGroup reports whether g is one of the stakeholder groups.
+func ValidGroup(g Group) bool {
 	for _, x := range Groups {
 		if x == g {
 			return true
@@ -193,7 +194,7 @@ func (a *Application) validate(complete bool) error {
 	if utf8.RuneCountInString(a.Acronym) > maxAcronym {
 		fe.Add("acronym", "members.too_long", maxAcronym)
 	}
-	if a.Group != "" && !validGroup(a.Group) || complete && a.Group == "" {
+	if a.Group != "" && !ValidGroup(a.Group) || complete && a.Group == "" {
 		fe.Add("stakeholder_group", "members.group_invalid")
 	}
 	if a.Country != "" || complete {

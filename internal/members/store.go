@@ -421,7 +421,7 @@ func (s *Store) Add(ctx context.Context, by Actor, m *Member) error {
 	if m.Name.Empty() {
 		fe.Add("name", "members.name_required")
 	}
-	if !validGroup(m.Group) {
+	if !ValidGroup(m.Group) {
 		fe.Add("stakeholder_group", "members.group_invalid")
 	}
 	c, ok := geo.Lookup(m.Country)

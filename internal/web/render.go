@@ -244,7 +244,7 @@ func (c *Ctx) Fail(f *Form, err error) int {
 		f.Errors[fe.Name] = c.P.T(fe.Key, fe.Args...)
 	}
 	if len(e.Fields) == 0 {
-		f.Message = c.P.T(e.Key)
+		f.Message = c.P.T(e.Key, e.Args...)
 	} else {
 		f.Message = c.P.T("error.invalid")
 	}

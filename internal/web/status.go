@@ -74,7 +74,13 @@ func (s *Server) renderError(c *Ctx, err error) {
 		key = "error." + string(e.Code)
 	}
 	if c.route.IsAPI() {
-		p := s.problem(c.R, c.P, status, key)
+		var p Problem
+		if len(e.Args) > 0 && key == e.Key {
+			p = s.problem(c.R, c.P, status, "error."+string(e.Code))
+			p.Detail = c.P.T(key, e.Args...)
+		} else {
+			p = s.problem(c.R, c.P, status, key)
+		}
 		for _, f := range e.Fields {
 			p.Errors = append(p.Errors, FieldProblem{Field: f.Name, Message: c.P.T(f.Key, f.Args...)})
 		}
@@ -88,7 +94,11 @@ func (s *Server) renderError(c *Ctx, err error) {
 	if c.Lang == "" {
 		c.Lang = c.P.Lang
 	}
-	if err := c.Render(status, "web/error", map[string]any{"Status": status, "Message": c.P.T(key)}); err != nil {
+	msg := c.P.T(key)
+	if len(e.Args) > 0 && key == e.Key {
+		msg = c.P.T(key, e.Args...)
+	}
+	if err := c.Render(status, "web/error", map[string]any{"Status": status, "Message": msg}); err != nil {
 		s.cfg.Logger.ErrorContext(c.Context(), "render error page", "err", err)
 		http.Error(c.W, c.P.T(key), status)
 	}

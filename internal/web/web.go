@@ -188,3 +188,11 @@ func (c *Ctx) ClientAddr() string {
 
 // BaseURL is the public address of the site, without a trailing slash.
 func (c *Ctx) BaseURL() string { return c.srv.base }
+
+// Now is the server's clock (the database's, so that every instance agrees).
+func (c *Ctx) Now() time.Time {
+	if c.srv.cfg.Now != nil {
+		return c.srv.cfg.Now()
+	}
+	return time.Now()
+}

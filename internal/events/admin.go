@@ -1,0 +1,290 @@
+package events
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/web"
+)
+
+// The secretariat's pages: events, categories, registrations, statistics,
+// and the check-in desk.
+
+func (h *Handlers) adminList(c *web.Ctx) error {
+	f := &web.Form{Values: url.Values{"timezone": {"Asia/Shanghai"}, "kind": {string(Summit)}}}
+	return h.renderAdminList(c, http.StatusOK, f)
+}
+
+func (h *Handlers) renderAdminList(c *web.Ctx, status int, f *web.Form) error {
+	q := c.R.URL.Query()
+	page, per := paging(q, 50)
+	list, total, err := h.Store.List(c.Context(), Filter{Staff: true}, per, (page-1)*per)
+	if err != nil {
+		return err
+	}
+	parents, _, err := h.Store.List(c.Context(), Filter{Staff: true, Kind: Summit}, 0, 0)
+	if err != nil {
+		return err
+	}
+	return c.RenderForm(status, "events/admin_list", f, map[string]any{
+		"Events": list, "Pager": web.NewPager(q, page, per, total), "Options": optionsFor(c.Lang), "Parents": parents,
+		"Texts": eventTexts,
+	})
+}
+
+// eventTexts are the event form's fields in three languages.
+var eventTexts = []string{"title", "theme", "description"}
+
+// inputOf reads the event form.
+func inputOf(f *web.Form) eventInput {
+	return eventInput{Slug: f.Get("slug"), Kind: Kind(f.Get("kind")), Parent: f.Get("parent"), Title: textOf(f, "title"),
+		Theme: textOf(f, "theme"), Description: textOf(f, "description"), StartsAt: f.Get("starts_at"), EndsAt: f.Get("ends_at"),
+		TimeZone: f.Get("timezone"), Venue: f.Get("venue"), Country: f.Get("country"), OnlineURL: f.Get("online_url"),
+		Topics: f.Values["topics"], Languages: f.Values["languages"], Interpretation: f.Get("interpretation")}
+}
+
+func (h *Handlers) create(c *web.Ctx) error {
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
+	in := inputOf(f)
+	e := in.event(0)
+	if err := h.Store.Save(c.Context(), ActorOf(c.User), e, in.Parent); err != nil {
+		return h.renderAdminList(c, c.Fail(f, err), f)
+	}
+	return c.Redirect("/admin/events/" + e.Slug)
+}
+
+// formOf fills the event form from a stored event.
+func formOf(e *Event) *web.Form {
+	v := url.Values{}
+	v.Set("slug", e.Slug)
+	v.Set("kind", string(e.Kind))
+	if e.Parent != nil {
+		v.Set("parent", e.Parent.Slug)
+	}
+	for prefix, t := range map[string]struct{ en, hans, hant string }{
+		"title": {e.Title.En, e.Title.Hans, e.Title.Hant}, "theme": {e.Theme.En, e.Theme.Hans, e.Theme.Hant},
+		"description": {e.Description.En, e.Description.Hans, e.Description.Hant}} {
+		v.Set(prefix+"_en", t.en)
+		v.Set(prefix+"_zh_hans", t.hans)
+		v.Set(prefix+"_zh_hant", t.hant)
+	}
+	v.Set("starts_at", e.Local(e.Starts))
+	v.Set("ends_at", e.Local(e.Ends))
+	v.Set("timezone", e.TimeZone)
+	v.Set("venue", e.Venue)
+	v.Set("country", e.Country)
+	v.Set("online_url", e.OnlineURL)
+	v["topics"] = e.Topics
+	v["languages"] = e.Languages
+	v.Set("interpretation", e.Interpretation)
+	return &web.Form{Values: v}
+}
+
+func (h *Handlers) adminEvent(c *web.Ctx) error {
+	e, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	return h.renderAdminEvent(c, http.StatusOK, e, formOf(e), nil)
+}
+
+func (h *Handlers) renderAdminEvent(c *web.Ctx, status int, e *Event, f *web.Form, catForm *web.Form) error {
+	cats, err := h.Store.Categories(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	st, err := h.Store.Stats(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	parents, _, err := h.Store.List(c.Context(), Filter{Staff: true, Kind: Summit}, 0, 0)
+	if err != nil {
+		return err
+	}
+	if catForm == nil {
+		catForm = &web.Form{Values: url.Values{"approval": {string(Auto)}}}
+	}
+	return c.RenderForm(status, "events/admin_event", f, map[string]any{
+		"Event": e, "Categories": cats, "Stats": st, "Options": optionsFor(c.Lang), "Parents": parents, "CatForm": catForm,
+		"Texts": eventTexts,
+	})
+}
+
+func (h *Handlers) update(c *web.Ctx) error {
+	old, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
+	in := inputOf(f)
+	e := in.event(old.ID)
+	if err := h.Store.Save(c.Context(), ActorOf(c.User), e, in.Parent); err != nil {
+		return h.renderAdminEvent(c, c.Fail(f, err), old, f, nil)
+	}
+	return c.Redirect("/admin/events/" + e.Slug)
+}
+
+func (h *Handlers) status(c *web.Ctx) error {
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
+	e, err := h.Store.SetStatus(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), Status(f.Get("status")))
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/admin/events/" + e.Slug)
+}
+
+func (h *Handlers) category(c *web.Ctx) error {
+	e, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
+	capacity, cerr := strconv.Atoi(strings.TrimSpace(f.Get("capacity")))
+	cat := &Category{Code: f.Get("code"), Name: textOf(f, "name"), Capacity: capacity, Approval: Approval(f.Get("approval")),
+		Consent: textOf(f, "consent"), Colour: f.Get("colour")}
+	err = cat.window(e, f.Get("opens_at"), f.Get("closes_at"))
+	if err == nil && cerr != nil {
+		err = errs.Fields{{Name: "capacity", Key: "events.capacity_invalid"}}.Err()
+	}
+	if err == nil {
+		err = h.Store.SaveCategory(c.Context(), ActorOf(c.User), e.Slug, cat)
+	}
+	if err != nil {
+		return h.renderAdminEvent(c, c.Fail(f, err), e, formOf(e), f)
+	}
+	return c.Redirect("/admin/events/" + e.Slug + "#categories")
+}
+
+func (h *Handlers) registrations(c *web.Ctx) error {
+	e, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	q := c.R.URL.Query()
+	f := RegFilter{Category: q.Get("category"), Status: RegStatus(q.Get("status")), Query: q.Get("q")}
+	page, per := paging(q, 50)
+	list, total, err := h.Store.Registrations(c.Context(), e.ID, f, per, (page-1)*per)
+	if err != nil {
+		return err
+	}
+	cats, err := h.Store.Categories(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*Category{}
+	for _, cat := range cats {
+		byID[cat.ID] = cat
+	}
+	for _, r := range list {
+		r.Category, r.Event = byID[r.CategoryID], e
+	}
+	return c.Render(http.StatusOK, "events/admin_registrations", map[string]any{
+		"Event": e, "Registrations": list, "Categories": cats, "Filter": f, "Total": total,
+		"Pager": web.NewPager(q, page, per, total), "Options": optionsFor(c.Lang),
+		"Statuses": []RegStatus{Confirmed, Pending, Waitlisted, Withdrawn, Rejected},
+	})
+}
+
+func (h *Handlers) decide(c *web.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
+	r, err := h.Store.Decide(c.Context(), ActorOf(c.User), id, f.Get("decision") == "approve")
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/events/%s/registrations?status=pending", r.Event.Slug))
+}
+
+func (h *Handlers) statsPage(c *web.Ctx) error {
+	e, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	st, err := h.Store.Stats(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	cats, err := h.Store.Categories(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "events/admin_stats", map[string]any{"Event": e, "Stats": st, "Categories": cats,
+		"Options": optionsFor(c.Lang)})
+}
+
+// checkinPage is the check-in desk: a code field (typed, or filled by the
+// camera where the browser can scan), the last result, live counts.
+func (h *Handlers) checkinPage(c *web.Ctx) error {
+	return h.renderCheckin(c, http.StatusOK, &web.Form{Values: url.Values{}}, nil)
+}
+
+func (h *Handlers) renderCheckin(c *web.Ctx, status int, f *web.Form, done *Registration) error {
+	e, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	st, err := h.Store.Stats(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	cats, err := h.Store.Categories(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	if done != nil {
+		for _, cat := range cats {
+			if cat.ID == done.CategoryID {
+				done.Category = cat
+			}
+		}
+	}
+	return c.RenderForm(status, "events/checkin", f, map[string]any{"Event": e, "Stats": st, "Categories": cats, "Done": done,
+		"Options": optionsFor(c.Lang)})
+}
+
+func (h *Handlers) checkin(c *web.Ctx) error {
+	f, err := c.Form()
+	if err != nil {
+		return err
+	}
+	e, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	code := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f.Get("code"))), "R-")
+	id, perr := strconv.ParseInt(code, 10, 64)
+	var r *Registration
+	if perr != nil || id <= 0 {
+		err = errs.Fields{{Name: "code", Key: "events.code_unknown"}}.Err()
+	} else if r, err = h.Store.CheckIn(c.Context(), ActorOf(c.User), id); err == nil && r.EventID != e.ID {
+		err = errs.Fields{{Name: "code", Key: "events.code_other_event"}}.Err()
+	} else if errs.CodeOf(err) == errs.NotFound {
+		err = errs.Fields{{Name: "code", Key: "events.code_unknown"}}.Err()
+	}
+	if err != nil {
+		return h.renderCheckin(c, c.Fail(f, err), f, nil)
+	}
+	return h.renderCheckin(c, http.StatusOK, &web.Form{Values: url.Values{}}, r)
+}
