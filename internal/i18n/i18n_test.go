@@ -49,9 +49,9 @@ var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z0-9.@-]*`)
 
 var allowedLatin = map[string]bool{"JSON": true, "SMTP": true, "admin": true, "secretariat": true,
 	"name@example.org": true, "https": true, "example.org": true, "YYYY-MM-DD": true, "d": true, "s": true, "IPv6": true,
-	// codes and examples a person types as they are: time zones, category
+	// codes and examples a person types as they are (5G is 5 and G): time zones, category
 	// codes, addresses, colours, file types, registration numbers
-	"ics": true, "5G": true, "R-000123": true, "summit-2026": true, "Asia": true, "Shanghai": true, "rrggbb": true,
+	"ics": true, "G": true, "R-000123": true, "summit-2026": true, "Asia": true, "Shanghai": true, "rrggbb": true,
 	"delegate": true, "speaker": true, "media": true}
 
 var verb = regexp.MustCompile(`%(?:\[\d\])?[dsvq]`)
