@@ -46,6 +46,7 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	for _, a := range []struct{ role, email, name string }{
 		{auth.RoleAdmin, "admin@demo.wuzhen.example", "Demo Administrator"},
 		{auth.RoleSecretariat, "secretariat@demo.wuzhen.example", "Demo Secretariat"},
+		{auth.RoleCheckIn, "checkin@demo.wuzhen.example", "Demo Check-in Desk"},
 	} {
 		pw := password()
 		if _, err := d.Users.Create(ctx, a.email, a.name, pw, a.role); err != nil {
@@ -61,6 +62,13 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	}
 	if err := loadMembers(ctx, d); err != nil {
 		return nil, false, fmt.Errorf("demo: %w", err)
+	}
+	sec, err := d.Users.ByEmail(ctx, "secretariat@demo.wuzhen.example")
+	if err != nil {
+		return nil, false, fmt.Errorf("demo: %w", err)
+	}
+	if err := loadEvents(ctx, d, events.Actor{ID: sec.ID, Email: sec.Email, Name: sec.Name}); err != nil {
+		return nil, false, fmt.Errorf("demo: events: %w", err)
 	}
 	return creds, true, nil
 }

@@ -553,11 +553,10 @@ func (s *Store) mailStatus(ctx context.Context, tx *db.Tx, r *Registration) erro
 		r.Event = e
 	}
 	p := i18n.For(lang)
-	link := fmt.Sprintf("%s/events/registrations/%d", strings.TrimRight(s.BaseURL, "/"), r.ID)
+	link := fmt.Sprintf("%s/registrations/%d", strings.TrimRight(s.BaseURL, "/"), r.ID)
 	key := "mail.registration." + string(r.Status)
-	_, err := mail.Send(ctx, tx, mail.Message{To: to,
-		Subject: p.T(key+".subject", e.Title.For(lang)),
-		Text:    p.T(key+".body", name, e.Title.For(lang), r.Position, link)})
+	args := []any{name, e.Title.For(lang), r.Position, link}
+	_, err := mail.Send(ctx, tx, mail.Message{To: to, Subject: p.T(key+".subject", args...), Text: p.T(key+".body", args...)})
 	return err
 }
 

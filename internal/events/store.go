@@ -235,8 +235,11 @@ func (s *Store) List(ctx context.Context, f Filter, limit, offset int) ([]*Event
 		where, args = append(where, "(',' || topics || ',') LIKE ?"), append(args, "%,"+f.Topic+",%")
 	}
 	w := strings.Join(where, " AND ")
-	list, err := db.All(ctx, s.DB, "events: list", scanEvent,
-		"SELECT "+eventColumns+" FROM events WHERE "+w+" ORDER BY starts_at DESC, id DESC", args...)
+	order := " ORDER BY starts_at DESC, id DESC"
+	if f.ParentID != 0 {
+		order = " ORDER BY starts_at, id" // a programme reads forwards
+	}
+	list, err := db.All(ctx, s.DB, "events: list", scanEvent, "SELECT "+eventColumns+" FROM events WHERE "+w+order, args...)
 	if err != nil {
 		return nil, 0, err
 	}

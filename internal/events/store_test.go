@@ -202,7 +202,8 @@ func TestRegisterWaitlistCancelPromote(t *testing.T) {
 		}
 		// The promoted person got a mail, in their language, in the same transaction.
 		var n int
-		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM mail_messages WHERE to_addr = ? AND subject LIKE ?", "p2@example.org", "%confirmed%").Scan(&n); err != nil || n != 1 {
+		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM mail_messages WHERE to_addr = ? AND subject = ? AND body_text LIKE ?",
+			"p2@example.org", "Your seat at Digital Silk Road Forum is confirmed", "%https://wic.example/registrations/%").Scan(&n); err != nil || n != 1 {
 			t.Fatalf("promotion mail: %d %v", n, err)
 		}
 		st, err := f.s.Stats(ctx, regs[0].EventID)
