@@ -36,6 +36,8 @@ const (
 type DB struct {
 	dialect Dialect
 	w, r    *sql.DB
+	// SQLite only: statements prepared once (see stmtCache).
+	wc, rc *stmtCache
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 }
@@ -79,6 +81,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
 		d.dialect, d.w, d.r = SQLite, w, r
+		d.wc, d.rc = newStmtCache(w), newStmtCache(r)
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		p, err := sql.Open("pgx", url)
 		if err != nil {
@@ -133,6 +136,8 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (d *DB) Close() error {
+	d.wc.close()
+	d.rc.close()
 	err := d.w.Close()
 	if d.r != d.w {
 		err = errors.Join(err, d.r.Close())
@@ -147,12 +152,32 @@ func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 // Query runs a read query on the read pool.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return d.r.QueryContext(ctx, d.rebind(q), d.args(args)...)
+	q = d.rebind(q)
+	if s := d.readStmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, d.args(args)...)
+	}
+	return d.r.QueryContext(ctx, q, d.args(args)...)
 }
 
 // QueryRow runs a read query returning at most one row on the read pool.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return d.r.QueryRowContext(ctx, d.rebind(q), d.args(args)...)
+	q = d.rebind(q)
+	if s := d.readStmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, d.args(args)...)
+	}
+	return d.r.QueryRowContext(ctx, q, d.args(args)...)
+}
+
+// readStmt is the prepared statement of a read query on SQLite (prepared
+// now if it is the first time), or nil.
+func (d *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if d.rc == nil {
+		return nil
+	}
+	if s := d.rc.get(q); s != nil {
+		return s
+	}
+	return d.rc.prepare(ctx, q)
 }
 
 // Tx runs fn in a write transaction and commits when fn returns nil; it rolls
@@ -170,6 +195,13 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			panic(p)
 		}
 	}()
+	// The write connection is free again once the transaction ends: prepare
+	// then what the transaction ran unprepared, for the next time.
+	defer func() {
+		for _, q := range tx.missed {
+			d.wc.prepare(ctx, q)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err
@@ -185,9 +217,10 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 // Tx is a write transaction.
 type Tx struct {
-	db    *DB
-	tx    *sql.Tx
-	after []func()
+	db     *DB
+	tx     *sql.Tx
+	after  []func()
+	missed []string // queries run unprepared, to prepare after the transaction
 }
 
 // Dialect reports which database this is.
@@ -198,17 +231,45 @@ func (t *Tx) Now() time.Time { return t.db.Now() }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.db.rebind(q), t.db.args(args)...)
+	q = t.db.rebind(q)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, t.db.args(args)...)
+	}
+	return t.tx.ExecContext(ctx, q, t.db.args(args)...)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.db.rebind(q), t.db.args(args)...)
+	q = t.db.rebind(q)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, t.db.args(args)...)
+	}
+	return t.tx.QueryContext(ctx, q, t.db.args(args)...)
 }
 
 // QueryRow runs a query returning at most one row in the transaction.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.db.rebind(q), t.db.args(args)...)
+	q = t.db.rebind(q)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, t.db.args(args)...)
+	}
+	return t.tx.QueryRowContext(ctx, q, t.db.args(args)...)
+}
+
+// stmt is q prepared once on the SQLite write connection, bound to this
+// transaction (database/sql reuses the connection's statement), or nil the
+// first time, when q is noted to be prepared after the transaction.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.db.wc == nil {
+		return nil
+	}
+	if s := t.db.wc.get(q); s != nil {
+		return t.tx.StmtContext(ctx, s)
+	}
+	if cacheable(q) {
+		t.missed = append(t.missed, q)
+	}
+	return nil
 }
 
 // AfterCommit registers f to run once the transaction has committed.
