@@ -93,6 +93,11 @@ func startBaseline(targets []target, caps []captured) (*baseline, error) {
 		w.WriteHeader(c.Status)
 		w.Write(c.Body)
 	})
+	return serveBaseline(h)
+}
+
+// serveBaseline serves h on a free loopback port.
+func serveBaseline(h http.Handler) (*baseline, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@
 //	go run ./bench pages [--members 10000] [--duration 10s] [--concurrency 16] [--db postgres://…]
 //	go run ./bench api   [same flags]
 //	go run ./bench login [--accounts N] [same flags]
+//	go run ./bench rush  [--people 10000] [--seats 5000] [--concurrency 500] [--cancel-every 20] [--db postgres://… --instances 3]
 //
 // See bench/README.md.
 package main
@@ -32,6 +33,7 @@ scenarios:
   pages   home, member directory, a filtered directory page, member profiles
   api     members list (50 per page) and member statistics
   login   sign-ins (POST /login) with argon2id at the default parameters
+  rush    --people distinct accounts register at once for one category of --seats seats
 
 flags:
 `
@@ -51,6 +53,10 @@ type options struct {
 	seed        uint64
 	idleRuns    int
 	rounds      int
+	people      int
+	seats       int
+	cancelEvery int
+	instances   int
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -72,6 +78,10 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.loadWorkers, "load-workers", 0, "parallel members.Store.Add calls while loading (default 1 on SQLite, 8 on PostgreSQL)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated members")
 	fs.IntVar(&o.rounds, "rounds", 0, "slices the measurement alternates in between wuzhen and the baseline (default 5; 1 for login)")
+	fs.IntVar(&o.people, "people", 10000, "rush: distinct accounts that register")
+	fs.IntVar(&o.seats, "seats", 5000, "rush: seats of the one category")
+	fs.IntVar(&o.cancelEvery, "cancel-every", 20, "rush: every N-th person cancels right after a confirmed answer (0: nobody)")
+	fs.IntVar(&o.instances, "instances", 0, "rush: wuzhen serve instances sharing the database (default 1 on SQLite, 3 on PostgreSQL)")
 	fs.IntVar(&o.idleRuns, "idle-runs", 9, "requests of each URL timed one at a time before the load (the idle_ms column)")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fs.Usage()
@@ -85,7 +95,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	switch o.scenario {
-	case "pages", "api", "login":
+	case "pages", "api", "login", "rush":
 	default:
 		fs.Usage()
 		return nil, fmt.Errorf("unknown scenario %q", o.scenario)
@@ -113,6 +123,25 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 			// when workers stop and the last answers drain, would weigh
 			// on the figures: one round.
 			o.rounds = 1
+		}
+	}
+	if o.scenario == "rush" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["concurrency"] {
+			o.concurrency = 500
+		}
+		if o.instances <= 0 {
+			o.instances = 1
+			if o.db != "" {
+				o.instances = 3
+			}
+		}
+		if o.people < 1 || o.seats < 1 || o.cancelEvery < 0 {
+			return nil, errors.New("--people and --seats must be at least 1, --cancel-every 0 or more")
+		}
+		if o.db == "" && o.instances > 1 {
+			return nil, errors.New("--instances above 1 needs --db postgres://… (SQLite has one writer process)")
 		}
 	}
 	if o.accounts <= 0 {
@@ -183,6 +212,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}()
 		dbURL, dbName, loadURL = pg.URL, "postgres", pg.URL
 		say("created database %s on %s", pg.name, redact(o.db))
+	}
+
+	if o.scenario == "rush" {
+		return rush(ctx, o, bin, tmp, data, dbURL, loadURL, stdout, say)
 	}
 
 	say("loading %d members (members.Store.Add, %d at a time)…", o.members, o.loadWorkers)
