@@ -53,7 +53,11 @@ type Registration struct {
 	CheckedInBy  string
 	BadgeRevoked bool
 
-	Position int       // place on the waitlist, 1 first; 0 unless waitlisted
+	Position int // place on the waitlist, 1 first; 0 unless waitlisted
+	// self: the registrant is the actor, whose address and language
+	// (locale) are known without looking the account up.
+	self     bool
+	locale   string
 	Category *Category // filled by pages
 	Event    *Event    // filled by pages
 }
@@ -120,7 +124,7 @@ func (s *Store) Register(ctx context.Context, by Actor, slug, code string, a Ans
 		if err := c.check(a, by.Name); err != nil {
 			return err
 		}
-		r = &Registration{EventID: e.ID, UserID: by.ID, Email: by.Email, Answers: a, Event: e, Category: c}
+		r = &Registration{EventID: e.ID, UserID: by.ID, Email: by.Email, Answers: a, Event: e, Category: c, self: true, locale: by.Locale}
 		return s.place(ctx, tx, c, r, by.ID)
 	})
 	return r, err
@@ -531,7 +535,11 @@ func (s *Store) Registrations(ctx context.Context, eventID int64, f RegFilter, l
 // language.
 func (s *Store) mailStatus(ctx context.Context, tx *db.Tx, r *Registration) error {
 	lang, to, name := i18n.En, r.Email, r.Name
-	if r.UserID != 0 {
+	if r.self {
+		if l := i18n.Match(r.locale); l != "" {
+			lang = l
+		}
+	} else if r.UserID != 0 {
 		u, err := auth.Lookup(ctx, tx, r.UserID)
 		if err != nil {
 			return err

@@ -22,13 +22,16 @@ type Store struct {
 
 // Actor is who acts on the store.
 type Actor struct {
-	ID    int64
-	Email string
-	Name  string
+	ID     int64
+	Email  string
+	Name   string
+	Locale string // the account's language, "" when unknown
 }
 
 // ActorOf returns the actor of a signed-in principal.
-func ActorOf(p *web.Principal) Actor { return Actor{ID: p.UserID, Email: p.Email, Name: p.Name} }
+func ActorOf(p *web.Principal) Actor {
+	return Actor{ID: p.UserID, Email: p.Email, Name: p.Name, Locale: p.Locale}
+}
 
 const eventColumns = `id, slug, kind, COALESCE(parent_id, 0), title_en, title_zh_hans, title_zh_hant, theme_en, theme_zh_hans,
 	theme_zh_hant, description_en, description_zh_hans, description_zh_hant, starts_at, ends_at, timezone, venue, country,

@@ -232,9 +232,15 @@ func TestManualApproval(t *testing.T) {
 		ctx := context.Background()
 		f.event("dialogue", 1, Manual)
 		a, b := f.person("a@example.org", "李伟"), f.person("b@example.org", "Иван Петров")
+		a.Locale = "zh-Hant" // as a signed-in request carries it
 		ra, err := f.s.Register(ctx, a, "dialogue", "delegate", answers("CN"))
 		if err != nil || ra.Status != Pending {
 			t.Fatalf("%+v %v", ra, err)
+		}
+		var subject string
+		if err := d.QueryRow(ctx, "SELECT subject FROM mail_messages WHERE to_addr = ?", "a@example.org").Scan(&subject); err != nil ||
+			subject != "我們已收到您對數字絲路論壇的報名" {
+			t.Fatalf("mail in the registrant's language: %q %v", subject, err)
 		}
 		rb, err := f.s.Register(ctx, b, "dialogue", "delegate", answers("RU"))
 		if err != nil || rb.Status != Pending {
