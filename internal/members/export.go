@@ -1,23 +1,18 @@
 package members
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
-	"mime"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/tabular"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
@@ -132,54 +127,28 @@ func exportRow(p *i18n.Printer, m *Member) []string {
 	return []string{
 		m.Number(),
 		string(m.Kind),
-		cellText(m.Name.En),
-		cellText(m.Name.Hans),
-		cellText(m.Name.Hant),
-		cellText(m.Acronym),
+		tabular.Text(m.Name.En),
+		tabular.Text(m.Name.Hans),
+		tabular.Text(m.Name.Hant),
+		tabular.Text(m.Acronym),
 		string(m.Group),
 		p.T("members.group." + string(m.Group)),
 		m.Country,
 		c.Name(p.Lang),
 		m.Continent.Code(),
 		m.Continent.Name(p.Lang),
-		cellText(m.Website),
-		cellText(m.ContactEmail),
+		tabular.Text(m.Website),
+		tabular.Text(m.ContactEmail),
 		string(m.Standing),
 		m.JoinedOn,
 		m.TermEndsOn,
 	}
 }
 
-// cellText keeps a spreadsheet program from taking text typed by an
-// applicant for a formula (CSV injection): text that begins with = + - @
-// or a tab or carriage return gets a leading apostrophe. Both formats get
-// the same cells.
-func cellText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// exportName is the download's file name: members-YYYY-MM-DD.ext, dated
-// by the database clock.
-func (h *Handlers) exportName(ext string) string {
-	return "members-" + h.Store.DB.Now().Format(time.DateOnly) + "." + ext
-}
-
-func attachment(c *web.Ctx, contentType, name string) {
-	hd := c.W.Header()
-	hd.Set("Content-Type", contentType)
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	hd.Set("Cache-Control", "no-store") // personal data
-}
-
-// abortExport ends a download that failed after its first bytes were sent:
-// the status can no longer change, so the connection is cut and the client
-// sees an incomplete download rather than a file that looks whole.
-func abortExport(c *web.Ctx, err error) {
-	c.Logger().ErrorContext(c.Context(), "export failed", "err", err)
-	panic(http.ErrAbortHandler)
+// exportName is the download's file name without extension:
+// members-YYYY-MM-DD, dated by the database clock.
+func (h *Handlers) exportName() string {
+	return "members-" + h.Store.DB.Now().Format(time.DateOnly)
 }
 
 // exportRoutes are the secretariat's downloads of the members.
@@ -201,137 +170,33 @@ func (h *Handlers) openExport(c *web.Ctx, format string) (*sql.Rows, error) {
 	return h.Store.exportMembers(c.Context(), f)
 }
 
-// utf8BOM lets spreadsheet programs recognise the CSV as UTF-8.
-const utf8BOM = "\uFEFF"
+// exportCSV answers the members as CSV.
+func (h *Handlers) exportCSV(c *web.Ctx) error { return h.export(c, "csv", tabular.CSV) }
 
-// exportCSV answers the members as CSV (RFC 4180, CRLF line ends), in
-// UTF-8 with a byte-order mark.
-func (h *Handlers) exportCSV(c *web.Ctx) error {
-	rows, err := h.openExport(c, "csv")
+// exportXLSX answers the members as an XLSX workbook.
+func (h *Handlers) exportXLSX(c *web.Ctx) error { return h.export(c, "xlsx", tabular.XLSX) }
+
+func (h *Handlers) export(c *web.Ctx, format string, send func(*web.Ctx, tabular.Table) error) error {
+	rows, err := h.openExport(c, format)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	attachment(c, "text/csv; charset=utf-8", h.exportName("csv"))
-	c.W.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(c.W, 32<<10)
-	bw.WriteString(utf8BOM)
-	w := csv.NewWriter(bw)
-	w.UseCRLF = true
-	w.Write(exportHeader(c.P))
-	for n := 1; rows.Next(); n++ {
-		m, err := scanMember(rows)
-		if err != nil {
-			abortExport(c, err)
-		}
-		if err := w.Write(exportRow(c.P, m)); err != nil {
-			return nil // the client went away
-		}
-		if n%1000 == 0 {
-			if w.Flush(); w.Error() != nil {
-				return nil
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		abortExport(c, err)
-	}
-	if w.Flush(); w.Error() != nil {
-		return nil
-	}
-	bw.Flush()
-	return nil
-}
-
-// exportXLSX answers the members as an XLSX workbook of one sheet: the
-// header row bold and frozen, columns sized. Rows go through excelize's
-// StreamWriter, which keeps only a buffer in memory (and spills to a
-// temporary file past it); the workbook is sent once complete, as a ZIP
-// must be.
-func (h *Handlers) exportXLSX(c *web.Ctx) error {
-	rows, err := h.openExport(c, "xlsx")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	x, err := buildWorkbook(c.P, rows)
-	if err != nil {
-		return fmt.Errorf("members: export: %w", err)
-	}
-	defer x.Close()
-	attachment(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", h.exportName("xlsx"))
-	c.W.WriteHeader(http.StatusOK)
-	if err := x.Write(c.W); err != nil {
-		c.Logger().InfoContext(c.Context(), "export not sent", "err", err) // the client went away
-	}
-	return nil
-}
-
-// buildWorkbook writes the rows into a new workbook; the caller closes it.
-func buildWorkbook(p *i18n.Printer, rows *sql.Rows) (_ *excelize.File, err error) {
-	x := excelize.NewFile()
-	defer func() {
-		if err != nil {
-			x.Close()
-		}
-	}()
-	sheet := p.T("members.export.sheet")
-	if err := x.SetSheetName(x.GetSheetName(0), sheet); err != nil {
-		return nil, err
-	}
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return nil, err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
+	widths := make([]float64, len(exportColumns))
 	for i, col := range exportColumns {
-		if err := sw.SetColWidth(i+1, i+1, col.width); err != nil {
-			return nil, err
-		}
+		widths[i] = col.width
 	}
-	header := exportHeader(p)
-	cells := make([]any, len(header))
-	for i, s := range header {
-		cells[i] = excelize.Cell{StyleID: bold, Value: s}
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
-		return nil, err
-	}
-	row := 1
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		row++
-		for i, s := range exportRow(p, m) {
-			if s == "" {
-				cells[i] = nil // no cell rather than an empty one
-			} else {
-				cells[i] = s
+	return send(c, tabular.Table{File: h.exportName(), Sheet: c.P.T("members.export.sheet"), Header: exportHeader(c.P), Widths: widths,
+		Next: func() ([]string, bool, error) {
+			if !rows.Next() {
+				return nil, false, rows.Err()
 			}
-		}
-		ref, err := excelize.CoordinatesToCellName(1, row)
-		if err != nil {
-			return nil, err
-		}
-		if err := sw.SetRow(ref, cells); err != nil {
-			return nil, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
-	}
-	return x, nil
+			m, err := scanMember(rows)
+			if err != nil {
+				return nil, false, err
+			}
+			return exportRow(c.P, m), true, nil
+		}})
 }
 
 // ExportLinks are the secretariat's links to download the members a page
