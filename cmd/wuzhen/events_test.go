@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -162,6 +163,25 @@ func TestEventPages(t *testing.T) {
 		sec.get("/admin/events/youth-2026/registrations").expect(t, http.StatusOK, "Kofi Mensah", "Ghana IGF")
 		sec.get("/admin/events/youth-2026/stats").expect(t, http.StatusOK, "Participants from 1 country or region")
 		kofi.get("/admin/events/youth-2026/registrations").expect(t, http.StatusForbidden)
+		kofi.get("/admin/events/youth-2026/registrations.csv").expect(t, http.StatusForbidden)
+		csv := sec.get("/admin/events/youth-2026/registrations.csv?status=confirmed")
+		csv.expect(t, http.StatusOK, "\uFEFFNumber,", "Kofi Mensah,,Ghana IGF,GH,Ghana,AF", "kofi@example.org")
+		if cd := csv.Header.Get("Content-Disposition"); !strings.Contains(cd, "registrations-youth-2026-") {
+			t.Fatalf("download name %q", cd)
+		}
+		sec.get("/admin/events/youth-2026/registrations.csv?status=waitlisted").expect(t, http.StatusOK)
+		if strings.Contains(sec.get("/admin/events/youth-2026/registrations.csv?status=waitlisted").body, "Kofi") {
+			t.Fatal("the export ignores the status filter")
+		}
+		x := sec.get("/admin/events/youth-2026/registrations.xlsx")
+		x.expect(t, http.StatusOK)
+		book, err := excelize.OpenReader(strings.NewReader(x.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := book.GetCellValue(book.GetSheetName(0), "E2"); v != "Kofi Mensah" {
+			t.Fatalf("XLSX E2 = %q", v)
+		}
 		a.browser(t).get("/events").expect(t, http.StatusOK, "Youth Exchange")
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/tabular"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
@@ -197,8 +198,19 @@ func (h *Handlers) registrations(c *web.Ctx) error {
 	return c.Render(http.StatusOK, "events/admin_registrations", map[string]any{
 		"Event": e, "Registrations": list, "Categories": cats, "Filter": f, "Total": total,
 		"Pager": web.NewPager(q, page, per, total), "Options": optionsFor(c.Lang),
-		"Statuses": []RegStatus{Confirmed, Pending, Waitlisted, Withdrawn, Rejected},
+		"Statuses": []RegStatus{Confirmed, Pending, Waitlisted, Withdrawn, Rejected}, "ExportQuery": exportQuery(f),
 	})
+}
+
+// exportQuery keeps the list's filters for its download links.
+func exportQuery(f RegFilter) string {
+	v := url.Values{}
+	for k, s := range map[string]string{"category": f.Category, "status": string(f.Status), "q": f.Query} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v.Encode()
 }
 
 func (h *Handlers) decide(c *web.Ctx) error {
@@ -287,4 +299,85 @@ func (h *Handlers) checkin(c *web.Ctx) error {
 		return h.renderCheckin(c, c.Fail(f, err), f, nil)
 	}
 	return h.renderCheckin(c, http.StatusOK, &web.Form{Values: url.Values{}}, r)
+}
+
+// exportRoutes are the secretariat's downloads of an event's registrations.
+func (h *Handlers) exportRoutes() []web.Route {
+	manage := web.Perm(PermManage)
+	return []web.Route{
+		{Method: "GET", Path: "/admin/events/{slug}/registrations.csv", Access: manage, Handle: func(c *web.Ctx) error { return h.export(c, "csv", tabular.CSV) }},
+		{Method: "GET", Path: "/admin/events/{slug}/registrations.xlsx", Access: manage, Handle: func(c *web.Ctx) error { return h.export(c, "xlsx", tabular.XLSX) }},
+	}
+}
+
+// export sends the registrations the list's filters select, with every
+// category's own questions as extra columns, and records the export of
+// personal data in the audit log.
+func (h *Handlers) export(c *web.Ctx, format string, send func(*web.Ctx, tabular.Table) error) error {
+	e, err := h.Store.Event(c.Context(), c.R.PathValue("slug"), true)
+	if err != nil {
+		return err
+	}
+	q := c.R.URL.Query()
+	f := RegFilter{Category: q.Get("category"), Status: RegStatus(q.Get("status")), Query: q.Get("q")}
+	cats, err := h.Store.Categories(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.recordExport(c.Context(), ActorOf(c.User), e, format, f); err != nil {
+		return err
+	}
+	byID := map[int64]*Category{}
+	var questions []Question
+	seen := map[string]bool{}
+	for _, cat := range cats {
+		byID[cat.ID] = cat
+		for _, qu := range cat.Questions {
+			if !seen[qu.Code] {
+				seen[qu.Code] = true
+				questions = append(questions, qu)
+			}
+		}
+	}
+	p := c.P
+	header := []string{p.T("events.field.number"), p.T("events.export.category_code"), p.T("events.field.category"),
+		p.T("events.field.status"), p.T("events.answer.name"), p.T("events.answer.name_latin"), p.T("events.answer.organization"),
+		p.T("events.export.country_code"), p.T("events.answer.country"), p.T("events.export.continent_code"),
+		p.T("events.answer.stakeholder_group"), p.T("events.export.email"), p.T("events.export.registered_at"), p.T("events.checked_in_at")}
+	widths := []float64{10, 12, 18, 14, 28, 28, 36, 8, 24, 8, 24, 32, 18, 18}
+	for _, qu := range questions {
+		header = append(header, qu.Label.For(c.Lang))
+		widths = append(widths, 20)
+	}
+	const batch = 500
+	var page []*Registration
+	offset, i := 0, 0
+	opt := optionsFor(c.Lang)
+	return send(c, tabular.Table{
+		File: fmt.Sprintf("registrations-%s-%s", e.Slug, c.Now().Format("2006-01-02")), Sheet: p.T("events.admin.registrations"),
+		Header: header, Widths: widths,
+		Next: func() ([]string, bool, error) {
+			if i == len(page) {
+				var err error
+				if page, _, err = h.Store.Registrations(c.Context(), e.ID, f, batch, offset); err != nil || len(page) == 0 {
+					return nil, false, err
+				}
+				offset += len(page)
+				i = 0
+			}
+			r := page[i]
+			i++
+			cat := byID[r.CategoryID]
+			group := ""
+			if r.Group != "" {
+				group = p.T("members.group." + r.Group)
+			}
+			row := []string{r.Number(), cat.Code, cat.Name.For(c.Lang), p.T("events.reg." + string(r.Status)), tabular.Text(r.Name),
+				tabular.Text(r.NameLatin), tabular.Text(r.Organization), r.Country, opt.CountryName(r.Country), r.Continent, group,
+				tabular.Text(r.Email), e.LocalTime(&r.Created), e.LocalTime(r.CheckedIn)}
+			for _, qu := range questions {
+				row = append(row, tabular.Text(r.Answers[qu.Code]))
+			}
+			return row, true, nil
+		}})
 }

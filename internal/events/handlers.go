@@ -21,7 +21,7 @@ type Handlers struct {
 // Routes is the events part of the route table.
 func (h *Handlers) Routes() []web.Route {
 	manage, checkin := web.Perm(PermManage), web.Perm(PermCheckIn)
-	return []web.Route{
+	return append(h.exportRoutes(), []web.Route{
 		{Method: "GET", Path: "/events", Access: web.Public, Handle: h.list, Cache: true},
 		{Method: "GET", Path: "/events/{slug}", Access: web.Public, Handle: h.page, Cache: true},
 		{Method: "GET", Path: "/events/{slug}/calendar.ics", Access: web.Public, Handle: h.calendar, Cache: true},
@@ -54,7 +54,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/registrations/{id}/cancel", Access: web.SignedIn, Handle: h.apiCancel},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/decision", Access: manage, Handle: h.apiDecide},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/check-in", Access: checkin, Handle: h.apiCheckIn},
-	}
+	}...)
 }
 
 func pathID(c *web.Ctx) (int64, error) {

@@ -531,6 +531,15 @@ func (s *Store) Registrations(ctx context.Context, eventID int64, f RegFilter, l
 	return list, total, err
 }
 
+// recordExport writes an export of registrations (personal data) to the
+// audit log.
+func (s *Store) recordExport(ctx context.Context, by Actor, e *Event, format string, f RegFilter) error {
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "registration.export", Object: eventObject(e.ID),
+			Details: map[string]any{"format": format, "category": f.Category, "status": string(f.Status), "q": f.Query}})
+	})
+}
+
 // mailStatus tells a registrant where their registration stands, in their
 // language.
 func (s *Store) mailStatus(ctx context.Context, tx *db.Tx, r *Registration) error {
