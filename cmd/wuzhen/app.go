@@ -69,7 +69,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	a.users = &auth.Store{DB: d, Log: a.log, Params: auth.DefaultParams, BaseURL: cfg.BaseURL}
 	a.site = &site.Store{DB: d}
 	a.members = &members.Store{DB: d, BaseURL: cfg.BaseURL}
-	a.events = &events.Store{DB: d, BaseURL: cfg.BaseURL}
+	a.events = &events.Store{DB: d, BaseURL: cfg.BaseURL, Members: a.members}
 	return a, nil
 }
 

@@ -38,11 +38,13 @@ type Category struct {
 	Colour    string     `json:"colour,omitempty"`
 	Position  int        `json:"-"`
 	Confirmed int        `json:"confirmed"` // seats taken
+	Reserved  int        `json:"reserved"`  // seats held by invitation codes, not yet used
 }
 
-// Left is the number of seats still free.
+// Left is the number of seats still free: neither taken nor held for an
+// invitation.
 func (c *Category) Left() int {
-	if n := c.Capacity - c.Confirmed; n > 0 {
+	if n := c.Capacity - c.Confirmed - c.Reserved; n > 0 {
 		return n
 	}
 	return 0

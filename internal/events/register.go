@@ -52,6 +52,10 @@ type Registration struct {
 	CheckedIn    *time.Time
 	CheckedInBy  string
 	BadgeRevoked bool
+	// InvitationID is the invitation whose seat it holds, 0 for none;
+	// DelegationMemberID the member whose delegation it is part of.
+	InvitationID       int64
+	DelegationMemberID int64
 
 	Position int // place on the waitlist, 1 first; 0 unless waitlisted
 	// self: the registrant is the actor, whose address and language
@@ -64,14 +68,14 @@ type Registration struct {
 
 const registrationColumns = `id, event_id, category_id, COALESCE(user_id, 0), status, seq, email, name, name_latin,
 	organization, country, continent, stakeholder_group, answers, created_at, updated_at, checked_in_at, checked_in_by,
-	badge_revoked`
+	badge_revoked, COALESCE(invitation_id, 0), COALESCE(delegation_member_id, 0)`
 
 func scanRegistration(row db.Scanner) (*Registration, error) {
 	r := &Registration{}
 	var answers string
 	err := row.Scan(&r.ID, &r.EventID, &r.CategoryID, &r.UserID, &r.Status, &r.Seq, &r.Email, &r.Name, &r.NameLatin,
 		&r.Organization, &r.Country, &r.Continent, &r.Group, &answers, &r.Created, &r.Updated, &r.CheckedIn,
-		&r.CheckedInBy, &r.BadgeRevoked)
+		&r.CheckedInBy, &r.BadgeRevoked, &r.InvitationID, &r.DelegationMemberID)
 	if err == nil {
 		err = json.Unmarshal([]byte(answers), &r.Answers)
 	}
@@ -87,6 +91,13 @@ func regObject(id int64) string { return fmt.Sprintf("registration:%d", id) }
 // waitlisted after; with "manual" it waits for the secretariat. A person
 // holds one live registration per event (a second is a Conflict).
 func (s *Store) Register(ctx context.Context, by Actor, slug, code string, a Answers) (*Registration, error) {
+	return s.RegisterInvited(ctx, by, slug, code, a, "")
+}
+
+// RegisterInvited is Register with an invitation code ("" for none): a
+// valid code for the category confirms the registration at once on one of
+// the seats the invitation holds, skipping approval and the waitlist.
+func (s *Store) RegisterInvited(ctx context.Context, by Actor, slug, code string, a Answers, invitation string) (*Registration, error) {
 	if a == nil {
 		a = Answers{}
 	}
@@ -125,6 +136,11 @@ func (s *Store) Register(ctx context.Context, by Actor, slug, code string, a Ans
 			return err
 		}
 		r = &Registration{EventID: e.ID, UserID: by.ID, Email: by.Email, Answers: a, Event: e, Category: c, self: true, locale: by.Locale}
+		if invitation != "" {
+			if r.InvitationID, err = useInvitation(ctx, tx, c, invitation); err != nil {
+				return err
+			}
+		}
 		return s.place(ctx, tx, c, r, by.ID)
 	})
 	return r, err
@@ -137,17 +153,24 @@ func (s *Store) place(ctx context.Context, tx *db.Tx, c *Category, r *Registrati
 	r.Status = Pending
 	if c.Approval == Auto {
 		r.Status = Waitlisted
-		if c.Confirmed < c.Capacity {
+		if c.Left() > 0 {
 			r.Status = Confirmed
 		}
 	}
-	err := tx.QueryRow(ctx, `UPDATE event_categories SET accepted = accepted + 1, confirmed = confirmed + ?
-		WHERE id = ? RETURNING accepted`, b2i(r.Status == Confirmed), c.ID).Scan(&r.Seq)
+	invited := r.InvitationID != 0 // on a seat its invitation holds
+	if invited {
+		r.Status = Confirmed
+	}
+	err := tx.QueryRow(ctx, `UPDATE event_categories SET accepted = accepted + 1, confirmed = confirmed + ?, reserved = reserved - ?
+		WHERE id = ? RETURNING accepted`, b2i(r.Status == Confirmed), b2i(invited), c.ID).Scan(&r.Seq)
 	if err != nil {
 		return err
 	}
 	if r.Status == Confirmed {
 		c.Confirmed++
+	}
+	if invited {
+		c.Reserved--
 	}
 	now := tx.Now()
 	r.CategoryID, r.Created, r.Updated = c.ID, now, now
@@ -231,20 +254,24 @@ func (s *Store) insert(ctx context.Context, tx *db.Tx, r *Registration, by int64
 	if err != nil {
 		return err
 	}
-	var user any
-	if r.UserID != 0 {
-		user = r.UserID
-	}
 	err = tx.QueryRow(ctx, `-- events.insert
 		INSERT INTO event_registrations (event_id, category_id, user_id, registered_by, status, seq, email, name, name_latin,
-			organization, country, continent, stakeholder_group, answers, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.EventID, r.CategoryID, user, by, r.Status, r.Seq, r.Email, r.Name, r.NameLatin, r.Organization, r.Country,
-		r.Continent, r.Group, string(answers), r.Created, r.Updated).Scan(&r.ID)
+			organization, country, continent, stakeholder_group, answers, created_at, updated_at, invitation_id, delegation_member_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.EventID, r.CategoryID, nullID(r.UserID), by, r.Status, r.Seq, r.Email, r.Name, r.NameLatin, r.Organization, r.Country,
+		r.Continent, r.Group, string(answers), r.Created, r.Updated, nullID(r.InvitationID), nullID(r.DelegationMemberID)).Scan(&r.ID)
 	if db.IsUnique(err) {
 		return errs.New(errs.Conflict, "events.already_registered")
 	}
 	return err
+}
+
+// nullID is an optional reference: NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 func b2i(b bool) int {
@@ -364,7 +391,7 @@ func (s *Store) Cancel(ctx context.Context, by Actor, id int64, staff bool) (*Re
 // fill gives the free seats of a locked category to its waitlist, first
 // accepted first, telling each person promoted.
 func (s *Store) fill(ctx context.Context, tx *db.Tx, c *Category) error {
-	for c.Confirmed < c.Capacity {
+	for c.Left() > 0 {
 		next, err := scanRegistration(tx.QueryRow(ctx, "SELECT "+registrationColumns+
 			" FROM event_registrations WHERE category_id = ? AND status = 'waitlisted' ORDER BY seq LIMIT 1", c.ID))
 		if db.IsNotFound(err) {
@@ -417,7 +444,7 @@ func (s *Store) Decide(ctx context.Context, by Actor, id int64, approve bool) (*
 		to := Rejected
 		if approve {
 			to = Waitlisted
-			if c.Confirmed < c.Capacity {
+			if c.Left() > 0 {
 				to = Confirmed
 				if _, err := tx.Exec(ctx, "UPDATE event_categories SET confirmed = confirmed + 1 WHERE id = ?", c.ID); err != nil {
 					return err

@@ -11,6 +11,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
@@ -18,6 +19,9 @@ import (
 type Store struct {
 	DB      *db.DB
 	BaseURL string // for links in mail
+	// Members finds member organisations and their representatives, for
+	// delegations.
+	Members *members.Store
 }
 
 // Actor is who acts on the store.
@@ -267,13 +271,13 @@ func (s *Store) List(ctx context.Context, f Filter, limit, offset int) ([]*Event
 }
 
 const categoryColumns = `id, event_id, code, name_en, name_zh_hans, name_zh_hant, capacity, approval, opens_at, closes_at,
-	questions, consent_en, consent_zh_hans, consent_zh_hant, colour, position, confirmed`
+	questions, consent_en, consent_zh_hans, consent_zh_hant, colour, position, confirmed, reserved`
 
 func scanCategory(row db.Scanner) (*Category, error) {
 	c := &Category{}
 	var questions string
 	err := row.Scan(&c.ID, &c.EventID, &c.Code, &c.Name.En, &c.Name.Hans, &c.Name.Hant, &c.Capacity, &c.Approval,
-		&c.Opens, &c.Closes, &questions, &c.Consent.En, &c.Consent.Hans, &c.Consent.Hant, &c.Colour, &c.Position, &c.Confirmed)
+		&c.Opens, &c.Closes, &questions, &c.Consent.En, &c.Consent.Hans, &c.Consent.Hant, &c.Colour, &c.Position, &c.Confirmed, &c.Reserved)
 	if err == nil {
 		err = json.Unmarshal([]byte(questions), &c.Questions)
 	}
@@ -315,13 +319,13 @@ func (s *Store) SaveCategory(ctx context.Context, by Actor, slug string, c *Cate
 		case err != nil:
 			return err
 		default:
-			if c.Capacity < old.Confirmed {
-				return errs.Fields{{Name: "capacity", Key: "events.capacity_below_taken", Args: []any{old.Confirmed}}}.Err()
+			if c.Capacity < old.Confirmed+old.Reserved {
+				return errs.Fields{{Name: "capacity", Key: "events.capacity_below_taken", Args: []any{old.Confirmed + old.Reserved}}}.Err()
 			}
 			if c.Colour == "" {
 				c.Colour = old.Colour
 			}
-			c.ID, c.Position, c.Confirmed = old.ID, old.Position, old.Confirmed
+			c.ID, c.Position, c.Confirmed, c.Reserved = old.ID, old.Position, old.Confirmed, old.Reserved
 			_, err = tx.Exec(ctx, `-- events.SaveCategory update
 				UPDATE event_categories SET name_en = ?, name_zh_hans = ?, name_zh_hant = ?, capacity = ?, approval = ?,
 					opens_at = ?, closes_at = ?, questions = ?, consent_en = ?, consent_zh_hans = ?, consent_zh_hant = ?, colour = ?
