@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/xuri/excelize/v2"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +185,65 @@ func TestEventPages(t *testing.T) {
 			t.Fatalf("XLSX E2 = %q", v)
 		}
 		a.browser(t).get("/events").expect(t, http.StatusOK, "Youth Exchange")
+	})
+}
+
+// TestInvitationsAndDelegations walks the secretariat's invitation and
+// delegation forms and a representative's delegation page.
+func TestInvitationsAndDelegations(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		ctx := t.Context()
+		sec := a.staff(t, "sec@example.org", auth.RoleSecretariat)
+		start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+		sec.post("/admin/events", url.Values{"slug": {"forum-x"}, "kind": {"regional_forum"}, "title_en": {"Forum X"},
+			"starts_at": {start.Format(time.RFC3339)}, "ends_at": {start.Add(8 * time.Hour).Format(time.RFC3339)}, "timezone": {"UTC"}, "venue": {"Dakar"}}).expect(t, http.StatusSeeOther)
+		sec.post("/admin/events/forum-x/categories", url.Values{"code": {"delegate"}, "name_en": {"Delegate"}, "capacity": {"3"}, "approval": {"manual"}}).expect(t, http.StatusSeeOther)
+		sec.post("/admin/events/forum-x/status", url.Values{"status": {"published"}}).expect(t, http.StatusSeeOther)
+
+		sec.post("/admin/events/forum-x/invitations", url.Values{"category": {"delegate"}, "seats": {"9"}, "label": {"Ministers"}}).
+			expect(t, http.StatusUnprocessableEntity, "Only 3 seats are free", `value="Ministers"`)
+		r := sec.post("/admin/events/forum-x/invitations", url.Values{"category": {"delegate"}, "seats": {"1"}, "label": {"Ministers"}})
+		r.expect(t, http.StatusOK, `id="new-code"`)
+		code := regexp.MustCompile(`WZ-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}`).FindString(r.body)
+		if code == "" {
+			t.Fatal("no code shown")
+		}
+		if strings.Contains(sec.get("/admin/events/forum-x").body, code) {
+			t.Fatal("the code is shown again")
+		}
+		guest := a.api(t, "guest@example.org")
+		var reg registrationAnswer
+		if got := guest.call("POST", "/api/v1/events/forum-x/registrations", fmt.Sprintf(`{"category":"delegate","answers":{"country":"SN"},"invitation":%q}`, code), &reg); got != http.StatusCreated || reg.Status != "confirmed" {
+			t.Fatalf("invited guest on a manual category: %d %+v", got, reg)
+		}
+
+		m := &members.Member{Kind: members.Organization, Name: members.Names{En: "Senegal Internet Society"}, Group: members.CivilSociety, Country: "SN", JoinedOn: "2021-01-01"}
+		if err := a.members.Add(ctx, members.Actor{Email: "sec@example.org"}, m); err != nil {
+			t.Fatal(err)
+		}
+		sec.post("/admin/events/forum-x/delegations", url.Values{"member": {"M99999"}, "category": {"delegate"}, "quota": {"2"}}).
+			expect(t, http.StatusUnprocessableEntity, "No active member has this number")
+		sec.post("/admin/events/forum-x/delegations", url.Values{"member": {m.Number()}, "category": {"delegate"}, "quota": {"1"}}).expect(t, http.StatusSeeOther)
+
+		u, err := a.users.Create(ctx, "rep@example.org", "Awa Diop", "rep-password-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		outsider := a.browser(t)
+		a.users.Create(ctx, "out@example.org", "Out", "out-password-1")
+		outsider.post("/login", url.Values{"email": {"out@example.org"}, "password": {"out-password-1"}}).expect(t, http.StatusSeeOther)
+		path := fmt.Sprintf("/events/forum-x/delegations/%d", m.ID)
+		outsider.get(path).expect(t, http.StatusNotFound)
+		if _, err := a.db.Exec(ctx, "INSERT INTO member_representatives (member_id, user_id, is_primary, created_at) VALUES (?, ?, true, ?)", m.ID, u.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		rep := a.browser(t)
+		rep.post("/login", url.Values{"email": {"rep@example.org"}, "password": {"rep-password-1"}}).expect(t, http.StatusSeeOther)
+		rep.get("/registrations").expect(t, http.StatusOK, "Forum X", "0 of 1 people registered")
+		rep.get(path).expect(t, http.StatusOK, `value="Senegal Internet Society"`)
+		rep.post(path, url.Values{"name": {"Moussa Ndiaye"}, "country": {""}, "organization": {"Senegal Internet Society"}}).expect(t, http.StatusUnprocessableEntity, `value="Moussa Ndiaye"`)
+		rep.post(path, url.Values{"name": {"Moussa Ndiaye"}, "country": {"SN"}, "organization": {"Senegal Internet Society"}}).expect(t, http.StatusSeeOther)
+		rep.get(path).expect(t, http.StatusOK, "Moussa Ndiaye", "Pending approval", "quota of 1 people is reached")
+		rep.post(path, url.Values{"name": {"Second"}, "country": {"SN"}}).expect(t, http.StatusConflict)
 	})
 }

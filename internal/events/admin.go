@@ -93,10 +93,17 @@ func (h *Handlers) adminEvent(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderAdminEvent(c, http.StatusOK, e, formOf(e), nil)
+	return h.renderAdminEvent(c, http.StatusOK, e, formOf(e), nil, adminForms{})
 }
 
-func (h *Handlers) renderAdminEvent(c *web.Ctx, status int, e *Event, f *web.Form, catForm *web.Form) error {
+// adminForms are the event page's smaller forms coming back with errors,
+// and an invitation code just made (shown once).
+type adminForms struct {
+	Invitation, Delegation *web.Form
+	NewCode                string
+}
+
+func (h *Handlers) renderAdminEvent(c *web.Ctx, status int, e *Event, f *web.Form, catForm *web.Form, more adminForms) error {
 	cats, err := h.Store.Categories(c.Context(), e.ID)
 	if err != nil {
 		return err
@@ -112,9 +119,30 @@ func (h *Handlers) renderAdminEvent(c *web.Ctx, status int, e *Event, f *web.For
 	if catForm == nil {
 		catForm = &web.Form{Values: url.Values{"approval": {string(Auto)}}}
 	}
+	if more.Invitation == nil {
+		more.Invitation = &web.Form{Values: url.Values{}}
+	}
+	if more.Delegation == nil {
+		more.Delegation = &web.Form{Values: url.Values{}}
+	}
+	invs, err := h.Store.Invitations(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	dels, err := h.Store.Delegations(c.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*Category{}
+	for _, cat := range cats {
+		byID[cat.ID] = cat
+	}
+	for _, inv := range invs {
+		inv.Category = byID[inv.CategoryID]
+	}
 	return c.RenderForm(status, "events/admin_event", f, map[string]any{
 		"Event": e, "Categories": cats, "Stats": st, "Options": optionsFor(c.Lang), "Parents": parents, "CatForm": catForm,
-		"Texts": eventTexts,
+		"Texts": eventTexts, "Invitations": invs, "Delegations": dels, "More": more,
 	})
 }
 
@@ -130,7 +158,7 @@ func (h *Handlers) update(c *web.Ctx) error {
 	in := inputOf(f)
 	e := in.event(old.ID)
 	if err := h.Store.Save(c.Context(), ActorOf(c.User), e, in.Parent); err != nil {
-		return h.renderAdminEvent(c, c.Fail(f, err), old, f, nil)
+		return h.renderAdminEvent(c, c.Fail(f, err), old, f, nil, adminForms{})
 	}
 	return c.Redirect("/admin/events/" + e.Slug)
 }
@@ -167,7 +195,7 @@ func (h *Handlers) category(c *web.Ctx) error {
 		err = h.Store.SaveCategory(c.Context(), ActorOf(c.User), e.Slug, cat)
 	}
 	if err != nil {
-		return h.renderAdminEvent(c, c.Fail(f, err), e, formOf(e), f)
+		return h.renderAdminEvent(c, c.Fail(f, err), e, formOf(e), f, adminForms{})
 	}
 	return c.Redirect("/admin/events/" + e.Slug + "#categories")
 }

@@ -218,13 +218,14 @@ func regJSON(r *Registration) registrationJSON {
 
 func (h *Handlers) apiRegister(c *web.Ctx) error {
 	var req struct {
-		Category string  `json:"category"`
-		Answers  Answers `json:"answers"`
+		Category   string  `json:"category"`
+		Answers    Answers `json:"answers"`
+		Invitation string  `json:"invitation"`
 	}
 	if err := c.DecodeJSON(&req); err != nil {
 		return err
 	}
-	r, err := h.Store.Register(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), req.Category, req.Answers)
+	r, err := h.Store.RegisterInvited(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), req.Category, req.Answers, req.Invitation)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ type Handlers struct {
 // Routes is the events part of the route table.
 func (h *Handlers) Routes() []web.Route {
 	manage, checkin := web.Perm(PermManage), web.Perm(PermCheckIn)
-	return append(h.exportRoutes(), []web.Route{
+	return append(append(h.exportRoutes(), h.delegationRoutes()...), []web.Route{
 		{Method: "GET", Path: "/events", Access: web.Public, Handle: h.list, Cache: true},
 		{Method: "GET", Path: "/events/{slug}", Access: web.Public, Handle: h.page, Cache: true},
 		{Method: "GET", Path: "/events/{slug}/calendar.ics", Access: web.Public, Handle: h.calendar, Cache: true},
@@ -220,11 +220,11 @@ func (h *Handlers) register(c *web.Ctx) error {
 	}
 	a := Answers{}
 	for k, v := range f.Values {
-		if k != "category" && len(v) > 0 && v[0] != "" {
+		if k != "category" && k != "invitation" && len(v) > 0 && v[0] != "" {
 			a[k] = v[0]
 		}
 	}
-	r, err := h.Store.Register(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), f.Get("category"), a)
+	r, err := h.Store.RegisterInvited(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), f.Get("category"), a, f.Get("invitation"))
 	if err != nil {
 		return h.renderRegister(c, c.Fail(f, err), f)
 	}
@@ -236,7 +236,11 @@ func (h *Handlers) mine(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "events/mine", map[string]any{"Registrations": list})
+	dels, err := h.Store.DelegationsOf(c.Context(), c.User.UserID)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "events/mine", map[string]any{"Registrations": list, "Delegations": dels})
 }
 
 func (h *Handlers) myRegistration(c *web.Ctx) error {

@@ -52,7 +52,7 @@ var allowedLatin = map[string]bool{"JSON": true, "SMTP": true, "admin": true, "s
 	// codes and examples a person types as they are (5G is 5 and G): time zones, category
 	// codes, addresses, colours, file types, registration numbers
 	"ics": true, "G": true, "R-000123": true, "summit-2026": true, "Asia": true, "Shanghai": true, "rrggbb": true,
-	"delegate": true, "speaker": true, "media": true}
+	"delegate": true, "speaker": true, "media": true, "M00042": true}
 
 var verb = regexp.MustCompile(`%(?:\[\d\])?[dsvq]`)
 
