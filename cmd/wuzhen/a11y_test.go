@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/wuzhen/wuzhen/internal/events"
 	"net/http"
 	"net/url"
 	"os"
@@ -278,7 +279,13 @@ func TestAccessibility(t *testing.T) {
 		}
 	})
 
-	public := []string{"/", "/about", "/members", "/members?q=%E6%95%B0%E5%AD%97&continent=AS", "/members/1", "/signup", "/login", "/password/reset"}
+	summits, _, err := a.events.List(context.Background(), events.Filter{Kind: events.Summit}, 1, 0)
+	if err != nil || len(summits) != 1 {
+		t.Fatalf("newest summit: %v %v", summits, err)
+	}
+	summit := "/events/" + summits[0].Slug
+	public := []string{"/", "/about", "/members", "/members?q=%E6%95%B0%E5%AD%97&continent=AS", "/members/1", "/signup", "/login", "/password/reset",
+		"/events", summit}
 	t.Run("public", func(t *testing.T) {
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			for _, path := range public {
@@ -305,11 +312,14 @@ func TestAccessibility(t *testing.T) {
 		defer signOut(t)
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			for _, path := range []string{"/admin", "/admin/outbox", "/admin/applications", "/admin/applications/1", "/members/apply", "/members/applications",
-				"/admin/members", "/admin/members/3", "/members/manage/3", "/members/manage/3/edit", "/members/manage/3/representatives"} {
+				"/admin/members", "/admin/members/3", "/members/manage/3", "/members/manage/3/edit", "/members/manage/3/representatives",
+				"/admin/events", "/admin" + summit, "/admin" + summit + "/registrations", "/admin" + summit + "/stats", "/checkin/" + summits[0].Slug,
+				summit + "/register", "/registrations"} {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)
-					if vp.name == "desktop" && lang == "en" && (path == "/admin/applications/1" || path == "/members/manage/3/edit" || path == "/admin/members/3") {
+					if vp.name == "desktop" && lang == "en" && (path == "/admin/applications/1" || path == "/members/manage/3/edit" || path == "/admin/members/3" ||
+						strings.HasPrefix(path, "/admin/events/")) {
 						screenshot(t, "secretariat"+strings.ReplaceAll(path, "/", "-"))
 					}
 					if path == "/admin/outbox" && vp.name == "phone" && lang == "en" {
