@@ -227,7 +227,7 @@ func registrations(ctx context.Context, s *events.Store, by events.Actor, slug s
 func demoCountries() []string {
 	var out []string
 	for i, c := range geo.Sorted(i18n.En) {
-		if c.Continent != "" && (i%2 == 0 || c.Income != geo.High) && len(out) < 120 {
+		if c.Continent != "" && c.Income != "" && (i%2 == 0 || c.Income != geo.High) && len(out) < 120 {
 			out = append(out, c.Code)
 		}
 	}

@@ -2,12 +2,15 @@ package events
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/wuzhen/wuzhen/internal/chart"
 	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/tabular"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
@@ -271,7 +274,33 @@ func (h *Handlers) statsPage(c *web.Ctx) error {
 		return err
 	}
 	return c.Render(http.StatusOK, "events/admin_stats", map[string]any{"Event": e, "Stats": st, "Categories": cats,
-		"Options": optionsFor(c.Lang)})
+		"Options": optionsFor(c.Lang), "Map": participantsMap(c, st), "Continents": continentBars(c, st)})
+}
+
+// participantsMap draws the confirmed participants per country.
+func participantsMap(c *web.Ctx, st *Stats) template.HTML {
+	p, o := c.P, optionsFor(c.Lang)
+	counts := map[string]int{}
+	for _, cc := range st.ByCountry {
+		counts[cc.Country] = cc.Count
+	}
+	return chart.WorldMap(chart.MapInput{
+		Counts: counts, Name: o.CountryName, ID: "participants-map",
+		Title:     p.T("events.stats.map_title"),
+		Desc:      p.T("events.stats.map_desc", st.Confirmed, st.Countries),
+		Legend:    p.T("events.stats.map_legend"),
+		NoneLabel: p.T("events.stats.map_none"),
+		Label:     func(code string, n int) string { return p.N("events.stats.map_label", n, o.CountryName(code)) },
+	})
+}
+
+// continentBars draws the confirmed participants per continent.
+func continentBars(c *web.Ctx, st *Stats) template.HTML {
+	var bars []chart.Bar
+	for _, k := range geo.Continents() {
+		bars = append(bars, chart.Bar{Label: k.Name(c.Lang), Value: st.ByContinent[k.Code()]})
+	}
+	return chart.Bars(c.P.T("events.stats.by_continent"), "", bars, nil)
 }
 
 // checkinPage is the check-in desk: a code field (typed, or filled by the
