@@ -337,28 +337,35 @@ func lockCategory(ctx context.Context, tx *db.Tx, id int64) (*Category, error) {
 	return scanCategory(tx.QueryRow(ctx, "SELECT "+categoryColumns+" FROM event_categories WHERE id = ?"+tx.ForUpdate(), id))
 }
 
+// lockRegistration locks a registration's category, then the
+// registration: the same order as Register and fill, so that transactions
+// never wait on each other in a circle.
+func (s *Store) lockRegistration(ctx context.Context, tx *db.Tx, id int64) (*Category, *Registration, error) {
+	var catID int64
+	if err := tx.QueryRow(ctx, "SELECT category_id FROM event_registrations WHERE id = ?", id).Scan(&catID); db.IsNotFound(err) {
+		return nil, nil, errs.New(errs.NotFound, "error.not_found")
+	} else if err != nil {
+		return nil, nil, err
+	}
+	c, err := lockCategory(ctx, tx, catID)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.registration(ctx, tx, id, tx.ForUpdate())
+	return c, r, err
+}
+
 // Cancel cancels a registration, by its registrant or (staff) the
 // secretariat. A confirmed seat goes at once, in the same transaction, to
 // the first person on the category's waitlist, who is told by mail.
 func (s *Store) Cancel(ctx context.Context, by Actor, id int64, staff bool) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		// The category first, then the registration: the same order as
-		// Register and fill, so that transactions never wait on each other
-		// in a circle.
-		var catID int64
-		if err := tx.QueryRow(ctx, "SELECT category_id FROM event_registrations WHERE id = ?", id).Scan(&catID); db.IsNotFound(err) {
-			return errs.New(errs.NotFound, "error.not_found")
-		} else if err != nil {
-			return err
-		}
-		c, err := lockCategory(ctx, tx, catID)
+		c, reg, err := s.lockRegistration(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if r, err = s.registration(ctx, tx, id, tx.ForUpdate()); err != nil {
-			return err
-		}
+		r = reg
 		if !staff && (r.UserID == 0 || r.UserID != by.ID) {
 			return errs.New(errs.NotFound, "error.not_found")
 		}
@@ -425,19 +432,11 @@ func (s *Store) setStatus(ctx context.Context, tx *db.Tx, r *Registration, to Re
 func (s *Store) Decide(ctx context.Context, by Actor, id int64, approve bool) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		var catID int64
-		if err := tx.QueryRow(ctx, "SELECT category_id FROM event_registrations WHERE id = ?", id).Scan(&catID); db.IsNotFound(err) {
-			return errs.New(errs.NotFound, "error.not_found")
-		} else if err != nil {
-			return err
-		}
-		c, err := lockCategory(ctx, tx, catID)
+		c, reg, err := s.lockRegistration(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if r, err = s.registration(ctx, tx, id, tx.ForUpdate()); err != nil {
-			return err
-		}
+		r = reg
 		if r.Status != Pending {
 			return errs.New(errs.Conflict, "events.not_pending")
 		}
