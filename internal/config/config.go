@@ -3,12 +3,18 @@
 package config
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +28,13 @@ type Config struct {
 	SMTPURL  string // smtp://user:pass@host:587, smtps://…, smtp+insecure://…; empty keeps mail in the outbox
 	MailFrom string // sender address
 	LogJSON  bool   // logs as JSON lines instead of text
+	// SecretKey is the installation's secret (hex or base64, at least 32
+	// bytes): it seals passport details and signs badges. Empty: the key
+	// file in the data folder, made at first start (see Secret).
+	SecretKey string
+	// VisaRetentionDays is how many days after an event ends its visa
+	// letter requests' passport details are deleted.
+	VisaRetentionDays int
 	// TrustedProxies are CIDR prefixes of reverse proxies whose
 	// X-Forwarded-For header names the client.
 	TrustedProxies []netip.Prefix
@@ -34,6 +47,7 @@ func Register(fs *flag.FlagSet) *Config {
 	c := &Config{}
 	fs.StringVar(&c.Data, "data", "", "data folder (env WUZHEN_DATA; default ./data)")
 	fs.StringVar(&c.DB, "db", "", "database URL: sqlite:PATH or postgres://… (env WUZHEN_DB; default SQLite in the data folder)")
+	fs.StringVar(&c.SecretKey, "secret-key", "", "secret key, hex or base64 of 32+ random bytes, the same for every instance (env WUZHEN_SECRET_KEY; default the file secret.key in the data folder, made at first start)")
 	return c
 }
 
@@ -46,6 +60,7 @@ func RegisterServe(fs *flag.FlagSet) *Config {
 	fs.StringVar(&c.SMTPURL, "smtp", "", "SMTP server URL; empty keeps mail in the outbox (env WUZHEN_SMTP)")
 	fs.StringVar(&c.MailFrom, "mail-from", "", "sender address of mail (env WUZHEN_MAIL_FROM)")
 	fs.BoolVar(&c.LogJSON, "log-json", false, "write logs as JSON lines (env WUZHEN_LOG_JSON=1)")
+	fs.IntVar(&c.VisaRetentionDays, "visa-retention-days", 0, "days after an event ends when passport details are deleted (env WUZHEN_VISA_RETENTION_DAYS; default 30)")
 	fs.StringVar(&c.proxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (env WUZHEN_TRUSTED_PROXIES)")
 	return c
 }
@@ -74,6 +89,22 @@ func (c *Config) Resolve() error {
 	}
 	if c.DB == "" {
 		c.DB = "sqlite:" + filepath.Join(c.Data, "wuzhen.db")
+	}
+	env(&c.SecretKey, "WUZHEN_SECRET_KEY", "")
+	if c.VisaRetentionDays == 0 {
+		if v := os.Getenv("WUZHEN_VISA_RETENTION_DAYS"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("config: WUZHEN_VISA_RETENTION_DAYS: %w", err)
+			}
+			c.VisaRetentionDays = n
+		}
+	}
+	if c.VisaRetentionDays == 0 {
+		c.VisaRetentionDays = 30
+	}
+	if c.VisaRetentionDays < 0 || c.VisaRetentionDays > 3650 {
+		return fmt.Errorf("config: visa retention must be 1 to 3650 days (got %d)", c.VisaRetentionDays)
 	}
 	env(&c.proxies, "WUZHEN_TRUSTED_PROXIES", "")
 	for _, s := range strings.Split(c.proxies, ",") {
@@ -123,4 +154,93 @@ func LocalAddr(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// SecretFile is the name of the key file in the data folder.
+const SecretFile = "secret.key"
+
+// Secret returns the installation's secret: SecretKey when set, else the
+// content of the key file in the data folder, which is made (32 random
+// bytes, hex, mode 0600) when missing; made reports that it was. A key
+// file that others may read is refused. Several instances on PostgreSQL
+// must share one secret: give each the same SecretKey.
+func (c *Config) Secret() (key []byte, made bool, err error) {
+	if c.SecretKey != "" {
+		key, err = decodeSecret(c.SecretKey)
+		if err != nil {
+			return nil, false, fmt.Errorf("config: secret key (--secret-key or WUZHEN_SECRET_KEY): %w", err)
+		}
+		return key, false, nil
+	}
+	path := filepath.Join(c.Data, SecretFile)
+	for range 2 {
+		b, err := os.ReadFile(path)
+		if err == nil {
+			st, err := os.Stat(path)
+			if err != nil {
+				return nil, false, err
+			}
+			if st.Mode().Perm()&0o077 != 0 {
+				return nil, false, fmt.Errorf("config: %s may be read by others (mode %04o): chmod 600 it", path, st.Mode().Perm())
+			}
+			key, err = decodeSecret(strings.TrimSpace(string(b)))
+			if err != nil {
+				return nil, false, fmt.Errorf("config: %s: %w", path, err)
+			}
+			return key, made, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, false, fmt.Errorf("config: secret key: %w", err)
+		}
+		if err := os.MkdirAll(c.Data, 0o700); err != nil {
+			return nil, false, fmt.Errorf("config: secret key: %w", err)
+		}
+		// O_EXCL: of two processes starting together, one makes the file
+		// and the other reads it on the next turn.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("config: secret key: %w", err)
+		}
+		raw := make([]byte, 32)
+		rand.Read(raw)
+		_, err = f.WriteString(hex.EncodeToString(raw) + "\n")
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+			return nil, false, fmt.Errorf("config: secret key: %w", err)
+		}
+		made = true
+	}
+	return nil, false, fmt.Errorf("config: secret key: %s could not be read after it was made", path)
+}
+
+// decodeSecret reads a secret written in hex or base64 (standard or URL
+// alphabet, padded or not); it must hold at least 32 bytes.
+func decodeSecret(s string) ([]byte, error) {
+	var b []byte
+	var err error
+	if len(s)%2 == 0 && strings.Trim(s, "0123456789abcdefABCDEF") == "" {
+		b, err = hex.DecodeString(s)
+	} else {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			if b, err = enc.DecodeString(s); err == nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return nil, errors.New("not hex or base64")
+	}
+	if len(b) < 32 {
+		return nil, fmt.Errorf("%d bytes; at least 32 are needed (openssl rand -hex 32)", len(b))
+	}
+	return b, nil
 }
