@@ -4,12 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/admin"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/config"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/demo"
 	"github.com/wuzhen/wuzhen/internal/events"
@@ -69,7 +71,25 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	a.users = &auth.Store{DB: d, Log: a.log, Params: auth.DefaultParams, BaseURL: cfg.BaseURL}
 	a.site = &site.Store{DB: d}
 	a.members = &members.Store{DB: d, BaseURL: cfg.BaseURL}
-	a.events = &events.Store{DB: d, BaseURL: cfg.BaseURL, Members: a.members}
+	secret, made, err := cfg.Secret()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	keys, err := crypt.New(secret)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if made {
+		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
+			"file", filepath.Join(cfg.Data, config.SecretFile))
+	}
+	a.events = &events.Store{DB: d, BaseURL: cfg.BaseURL, Keys: keys, Members: a.members}
+	if err := a.events.CheckKey(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -92,7 +112,7 @@ func (a *app) handler() (*web.Server, error) {
 	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"cases", "documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
-	srv.Handle((&events.Handlers{Store: a.events}).Routes()...)
+	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
@@ -110,8 +130,9 @@ func (a *app) worker() *jobs.Worker {
 	})
 }
 
-// maintain deletes expired sessions and tokens and old finished jobs, now
-// and then every period, until ctx ends.
+// maintain deletes expired sessions and tokens, passport details after
+// their events, and old finished jobs, now and then every period, until
+// ctx ends.
 func (a *app) maintain(ctx context.Context, period time.Duration) {
 	for {
 		if n, err := a.users.Sweep(ctx); err != nil {
@@ -123,6 +144,11 @@ func (a *app) maintain(ctx context.Context, period time.Duration) {
 			a.log.Error("membership lifecycle", "err", err)
 		} else if reminded+lapsed > 0 {
 			a.log.Info("membership lifecycle", "reminded", reminded, "lapsed", lapsed)
+		}
+		if n, err := a.events.PurgeVisas(ctx, a.cfg.VisaRetentionDays); err != nil {
+			a.log.Error("purge passport details", "err", err)
+		} else if n > 0 {
+			a.log.Info("deleted passport details after their events", "letters", n, "retention_days", a.cfg.VisaRetentionDays)
 		}
 		if _, err := jobs.Prune(ctx, a.db, 30*24*time.Hour); err != nil {
 			a.log.Error("prune jobs", "err", err)

@@ -342,16 +342,8 @@ func (h *Handlers) checkin(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	code := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f.Get("code"))), "R-")
-	id, perr := strconv.ParseInt(code, 10, 64)
-	var r *Registration
-	if perr != nil || id <= 0 {
-		err = errs.Fields{{Name: "code", Key: "events.code_unknown"}}.Err()
-	} else if r, err = h.Store.CheckIn(c.Context(), ActorOf(c.User), id); err == nil && r.EventID != e.ID {
-		err = errs.Fields{{Name: "code", Key: "events.code_other_event"}}.Err()
-	} else if errs.CodeOf(err) == errs.NotFound {
-		err = errs.Fields{{Name: "code", Key: "events.code_unknown"}}.Err()
-	}
+	// A signed badge token or a typed registration number (badge.go).
+	r, err := h.Store.CheckInCode(c.Context(), ActorOf(c.User), e.ID, f.Get("code"))
 	if err != nil {
 		return h.renderCheckin(c, c.Fail(f, err), f, nil)
 	}

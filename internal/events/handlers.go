@@ -1,6 +1,7 @@
 package events
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,12 +17,15 @@ import (
 // Handlers serve the events pages and API.
 type Handlers struct {
 	Store *Store
+	// Org returns the organisation's name in a language, for letterheads
+	// and badges (site.Store.Brand).
+	Org func(ctx context.Context, lang string) string
 }
 
 // Routes is the events part of the route table.
 func (h *Handlers) Routes() []web.Route {
 	manage, checkin := web.Perm(PermManage), web.Perm(PermCheckIn)
-	return append(append(h.exportRoutes(), h.delegationRoutes()...), []web.Route{
+	return append(append(append(h.exportRoutes(), h.delegationRoutes()...), []web.Route{
 		{Method: "GET", Path: "/events", Access: web.Public, Handle: h.list, Cache: true},
 		{Method: "GET", Path: "/events/{slug}", Access: web.Public, Handle: h.page, Cache: true},
 		{Method: "GET", Path: "/events/{slug}/calendar.ics", Access: web.Public, Handle: h.calendar, Cache: true},
@@ -54,7 +58,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/registrations/{id}/cancel", Access: web.SignedIn, Handle: h.apiCancel},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/decision", Access: manage, Handle: h.apiDecide},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/check-in", Access: checkin, Handle: h.apiCheckIn},
-	}...)
+	}...), h.documentRoutes()...)
 }
 
 func pathID(c *web.Ctx) (int64, error) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -18,7 +19,8 @@ import (
 // Store keeps events, their categories and registrations.
 type Store struct {
 	DB      *db.DB
-	BaseURL string // for links in mail
+	BaseURL string      // for links in mail
+	Keys    *crypt.Keys // seal passport details, sign badges (documents.go)
 	// Members finds member organisations and their representatives, for
 	// delegations.
 	Members *members.Store

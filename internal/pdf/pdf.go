@@ -195,13 +195,23 @@ func (d *Doc) Text(x, y float64, s string, size float64, bold bool) float64 {
 	w := 0.0
 	for _, r := range runs(s, bold) {
 		d.use(r.face, size)
-		if bold && r.face == cjk {
-			d.f.SetLineWidth(size * 0.01)
+		fake := bold && r.face == cjk
+		var dr, dg, db int
+		var lw float64
+		if fake {
+			// Stroke the outlines in the text's colour, a thirtieth of
+			// an em wide (the size is in points, the width in mm).
+			dr, dg, db = d.f.GetDrawColor()
+			lw = d.f.GetLineWidth()
+			d.f.SetDrawColor(d.f.GetTextColor())
+			d.f.SetLineWidth(size * 0.3528 / 30)
 			d.f.SetTextRenderingMode(2)
 		}
 		d.f.Text(x+w, y, r.text)
-		if bold && r.face == cjk {
+		if fake {
 			d.f.SetTextRenderingMode(0)
+			d.f.SetDrawColor(dr, dg, db)
+			d.f.SetLineWidth(lw)
 		}
 		w += d.f.GetStringWidth(r.text)
 	}
