@@ -44,6 +44,7 @@ type app struct {
 	events  *events.Store
 	sender  *mail.Sender
 	web     *web.Server
+	keyMade bool // open made the secret key file; serve says so
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
@@ -81,10 +82,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		d.Close()
 		return nil, err
 	}
-	if made {
-		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
-			"file", filepath.Join(cfg.Data, config.SecretFile))
-	}
+	a.keyMade = made
 	a.events = &events.Store{DB: d, BaseURL: cfg.BaseURL, Keys: keys, Members: a.members}
 	if err := a.events.CheckKey(ctx); err != nil {
 		d.Close()
@@ -119,6 +117,10 @@ func (a *app) handler() (*web.Server, error) {
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 	}}).Routes()...)
+	if a.keyMade {
+		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
+			"file", filepath.Join(a.cfg.Data, config.SecretFile))
+	}
 	a.web = srv
 	return srv, nil
 }
