@@ -146,7 +146,9 @@ func TestAccessibility(t *testing.T) {
 	a.browser(t).post("/signup", url.Values{"name": {"Amina Otieno"}, "email": {"amina@example.org"}, "password": {"correct horse battery"}}).
 		expect(t, http.StatusOK)
 
-	ctx, cancel := context.WithTimeout(bctx, 5*time.Minute)
+	// Every page in three languages at two sizes: on a busy 2-core machine
+	// this takes several minutes; each step has its own 30 s bound below.
+	ctx, cancel := context.WithTimeout(bctx, 12*time.Minute)
 	defer cancel()
 	// do runs the actions of one step; a step that waits for something
 	// that does not come fails after 30s, not at the end of the test.
@@ -330,6 +332,60 @@ func TestAccessibility(t *testing.T) {
 		})
 	})
 
+	// Event documents: a visa letter approved for one registrant, none yet
+	// for another; the verification page; the secretariat's pages. (The
+	// check-in desk is with the events pages above.)
+	docs := eventDocuments(t, a)
+	signInAs := func(t *testing.T, email, pw string) {
+		t.Helper()
+		do(t, "sign in as "+email,
+			chromedp.Navigate(a.ts.URL+"/login"),
+			chromedp.SendKeys(chromedp.CSS("#f-email"), email),
+			chromedp.SendKeys(chromedp.CSS("#f-password"), pw),
+			chromedp.Click(chromedp.CSS("main button[type=submit]")),
+			chromedp.WaitVisible(chromedp.CSS(".account .who")),
+		)
+	}
+	t.Run("event documents", func(t *testing.T) {
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{"/verify/" + docs.code, "/verify/0000-0000-0000"} {
+				t.Run(path, func(t *testing.T) {
+					if path == "/verify/0000-0000-0000" {
+						// A page that answers 404 on purpose.
+						if _, err := chromedp.Run(ctx, chromedp.Navigate(a.ts.URL+path+"?lang="+lang)); err != nil {
+							t.Fatal(err)
+						}
+						do(t, "wait", chromedp.WaitVisible(chromedp.CSS(`html[lang="`+lang+`"] main h1`)))
+					} else {
+						open(t, path, lang)
+					}
+					check(t, vp)
+				})
+			}
+		})
+		for _, who := range []struct{ email, path string }{{docs.approvedEmail, docs.approvedPath}, {docs.formEmail, docs.formPath}} {
+			signInAs(t, who.email, docs.password)
+			eachPage(t, func(t *testing.T, vp viewport, lang string) {
+				open(t, who.path, lang)
+				check(t, vp)
+				if vp.name == "phone" && lang == "zh-Hans" && who.path == docs.formPath {
+					screenshot(t, "visa-form-zh-Hans-phone")
+				}
+			})
+			signOut(t)
+		}
+		signIn(t, auth.RoleSecretariat)
+		defer signOut(t)
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{"/admin/events/" + docs.slug + "/visas", docs.adminPath} {
+				t.Run(path, func(t *testing.T) {
+					open(t, path, lang)
+					check(t, vp)
+				})
+			}
+		})
+	})
+
 	t.Run("admin", func(t *testing.T) {
 		signIn(t, auth.RoleAdmin)
 		defer signOut(t)
@@ -372,4 +428,58 @@ func TestAccessibility(t *testing.T) {
 		)
 		screenshot(t, "focus-in-main-en")
 	})
+}
+
+// documentsFixture is what eventDocuments made for the accessibility test.
+type documentsFixture struct {
+	slug, code, password                   string
+	approvedEmail, approvedPath, adminPath string
+	formEmail, formPath                    string
+}
+
+// eventDocuments makes, on the demo's newest summit, a registrant whose
+// visa letter is approved and one who has asked for none yet.
+func eventDocuments(t *testing.T, a *testApp) documentsFixture {
+	t.Helper()
+	ctx := context.Background()
+	list, _, err := a.events.List(ctx, events.Filter{Kind: events.Summit}, 1, 0)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("demo summit: %v", err)
+	}
+	e := list[0]
+	cats, err := a.events.Categories(ctx, e.ID)
+	if err != nil || len(cats) == 0 {
+		t.Fatalf("demo categories: %v", err)
+	}
+	fx := documentsFixture{slug: e.Slug, password: "visa-applicant-1", approvedEmail: "olga.visa@example.org", formEmail: "wang.visa@example.org"}
+	reg := func(email, name, country string) *events.Registration {
+		u, err := a.users.Create(ctx, email, name, fx.password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := a.events.Register(ctx, events.Actor{ID: u.ID, Email: email, Name: name}, e.Slug, cats[0].Code,
+			events.Answers{"country": country, "organization": "Example Institute", "consent": "yes"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := reg(fx.approvedEmail, "Ольга Смирнова", "RU")
+	loc := e.Location()
+	p := events.Passport{FullName: "OLGA SMIRNOVA", Nationality: "RU", Number: "751234567", BirthDate: "1990-05-17",
+		Expiry: e.Ends.In(loc).AddDate(3, 0, 0).Format(time.DateOnly), Embassy: "Embassy of China in Moscow",
+		Arrival: e.Starts.In(loc).AddDate(0, 0, -1).Format(time.DateOnly), Departure: e.Ends.In(loc).AddDate(0, 0, 1).Format(time.DateOnly)}
+	if _, err := a.events.RequestVisa(ctx, events.Actor{ID: r.UserID, Email: fx.approvedEmail}, r.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.events.DecideVisa(ctx, events.Actor{Email: "secretariat@demo.wuzhen.example"}, r.ID, events.ApproveVisa, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.code = v.Code
+	fx.approvedPath = fmt.Sprintf("/registrations/%d/visa", r.ID)
+	fx.adminPath = fmt.Sprintf("/admin/visas/%d", r.ID)
+	r2 := reg(fx.formEmail, "王小明", "CN")
+	fx.formPath = fmt.Sprintf("/registrations/%d/visa", r2.ID)
+	return fx
 }
