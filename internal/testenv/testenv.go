@@ -177,7 +177,10 @@ func Chromium() (string, error) {
 // one test, call chromedp.NewContext on the returned context.
 //
 // Without Chromium the test is skipped, or fails when WUZHEN_REQUIRE_BROWSER=1.
-func Browser(t testing.TB) context.Context {
+//
+// extra options are added to the browser's flags, for example a fake
+// camera (chromedp.Flag("use-file-for-fake-video-capture", path)).
+func Browser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	bin, err := Chromium()
 	if err != nil {
@@ -208,6 +211,7 @@ func Browser(t testing.TB) context.Context {
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(output),
 	)
+	opts = append(opts, extra...)
 	// The browser must not depend on t.Context, which ends before the
 	// cleanups run and would kill it before the graceful close below.
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
