@@ -272,7 +272,10 @@ func TestBackupRestoreOlderSchema(t *testing.T) {
 // "wuzhen restore" on PostgreSQL with the documented pg_restore command.
 func TestBackupPostgres(t *testing.T) {
 	dsn := testenv.PostgresDSN(t)
-	env := []string{"WUZHEN_DB=" + dsn}
+	// The data folder holds only the secret key on PostgreSQL: keep it out
+	// of the working folder.
+	data := t.TempDir()
+	env := []string{"WUZHEN_DB=" + dsn, "WUZHEN_DATA=" + data}
 	if out, err := wuzhen(t, env, "", "user", "create", "--email", "pg@example.org", "--name", "PG", "--role", "admin"); err != nil {
 		t.Fatalf("user create: %v\n%s", err, out)
 	}
@@ -300,7 +303,7 @@ func TestBackupPostgres(t *testing.T) {
 	if b, err := exec.Command("pg_restore", "--no-owner", "--exit-on-error", "--dbname", dsn2, dump).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v\n%s", err, b)
 	}
-	if out, err := wuzhen(t, []string{"WUZHEN_DB=" + dsn2}, "", "migrate"); err != nil {
+	if out, err := wuzhen(t, []string{"WUZHEN_DB=" + dsn2, "WUZHEN_DATA=" + data}, "", "migrate"); err != nil {
 		t.Fatalf("migrate after pg_restore: %v\n%s", err, out)
 	}
 	count := func(dsn, table string) int {
