@@ -148,6 +148,10 @@ func TestVisaLetterPages(t *testing.T) {
 		sec.post(admin, url.Values{"decision": {"revoke"}, "reason": {"Passport reported lost"}}).expect(t, http.StatusSeeOther)
 		anon.get(check).expect(t, http.StatusOK, "This invitation letter is not valid.", "Revoked on")
 		olga.get(visa+"/letter.pdf").expect(t, http.StatusNotFound)
+		olga.get(visa).expect(t, http.StatusOK, "Revoked", "Passport reported lost", `name="number"`)
+		// Asked again, the request waits for the secretariat once more.
+		olga.post(visa, form).expect(t, http.StatusSeeOther)
+		olga.get(visa).expect(t, http.StatusOK, "Waiting for the secretariat")
 	})
 }
 

@@ -162,7 +162,7 @@ func TestVisaLetters(t *testing.T) {
 			t.Fatalf("after revocation: %+v %v", chk, err)
 		}
 		// After a revocation the registrant may ask again.
-		if v, err = f.s.RequestVisa(ctx, wang, r.ID, p); err != nil || v.Status != VisaRequested {
+		if v, err = f.s.RequestVisa(ctx, wang, r.ID, p); err != nil || v.Status != VisaRequested || v.State() != "requested" {
 			t.Fatalf("ask again: %+v %v", v, err)
 		}
 		// A cancelled registration's letter is no longer valid.

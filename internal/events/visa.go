@@ -137,6 +137,15 @@ type VisaLetter struct {
 // Valid reports whether the letter is approved and not revoked.
 func (v *VisaLetter) Valid() bool { return v.Status == VisaApproved && v.Revoked == nil }
 
+// State is where the letter stands as people read it: "revoked" for an
+// approved letter since revoked, else its status.
+func (v *VisaLetter) State() string {
+	if v.Status == VisaApproved && v.Revoked != nil {
+		return "revoked"
+	}
+	return string(v.Status)
+}
+
 // Editable reports whether the registrant may still change the details:
 // before approval, after a refusal, or after a revocation.
 func (v *VisaLetter) Editable() bool {
@@ -313,6 +322,13 @@ func (s *Store) DecideVisa(ctx context.Context, by Actor, regID int64, d VisaDec
 		case d == ApproveVisa && v.Status == VisaRequested:
 			if v.Passport == nil {
 				return errs.New(errs.Conflict, "events.visa.purged")
+			}
+			var st RegStatus
+			if err := tx.QueryRow(ctx, "SELECT status FROM event_registrations WHERE id = ?", regID).Scan(&st); err != nil {
+				return err
+			}
+			if st != Confirmed && st != Pending {
+				return errs.New(errs.Conflict, "events.visa.not_registered")
 			}
 			v.Code = newVisaCode()
 			v.Status, v.Decided, v.DecidedBy, v.Revoked, v.RevokedBy = VisaApproved, &now, by.Email, nil, ""
