@@ -132,6 +132,9 @@ func loadEvents(ctx context.Context, d Deps, by events.Actor) error {
 			return err
 		}
 	}
+	if err := loadProgramme(ctx, s, by, summit); err != nil {
+		return fmt.Errorf("programme: %w", err)
+	}
 	return registrations(ctx, s, by, summit)
 }
 

@@ -279,7 +279,7 @@ func TestProgramme(t *testing.T) {
 	})
 }
 
-func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+func itoa(id int64) string { return strconv.FormatInt(id, 10) } // for expected URLs
 
 func TestAgenda(t *testing.T) {
 	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
