@@ -132,10 +132,10 @@ func loadEvents(ctx context.Context, d Deps, by events.Actor) error {
 			return err
 		}
 	}
-	if err := loadProgramme(ctx, s, by, summit); err != nil {
-		return fmt.Errorf("programme: %w", err)
+	if err := registrations(ctx, s, by, summit); err != nil {
+		return err
 	}
-	return registrations(ctx, s, by, summit)
+	return loadProgramme(ctx, s, by, summit)
 }
 
 func save(ctx context.Context, s *events.Store, by events.Actor, e *events.Event, parent string) error {

@@ -248,7 +248,10 @@ func loadProgramme(ctx context.Context, s *events.Store, by events.Actor, slug s
 		sessions = append(sessions, &events.Session{EventID: summit.ID, Starts: x.from, Ends: x.to, Room: x.room, Format: x.format,
 			Language: "zh", Interpretation: []string{"en"}, Title: x.title, People: x.people})
 	}
-	return s.ImportProgramme(ctx, by, people, sessions)
+	if err := s.ImportProgramme(ctx, by, people, sessions); err != nil {
+		return fmt.Errorf("programme: %w", err)
+	}
+	return nil
 }
 
 func lowerFirst(s string) string {

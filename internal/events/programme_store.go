@@ -10,6 +10,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
+	"github.com/wuzhen/wuzhen/internal/search"
 )
 
 const sessionColumns = `s.id, s.event_id, s.starts_at, s.ends_at, s.room, s.format, s.language, s.interpretation,
@@ -568,12 +569,10 @@ func (s *Store) ImportProgramme(ctx context.Context, by Actor, people []*Person,
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
-		var personIDs, sessionIDs []int64
 		for _, p := range people {
 			if err := insertPerson(ctx, tx, p, now); err != nil {
 				return err
 			}
-			personIDs = append(personIDs, p.ID)
 		}
 		events := map[int64]*Event{}
 		for _, x := range sessions {
@@ -611,10 +610,30 @@ func (s *Store) ImportProgramme(ctx context.Context, by Actor, people []*Person,
 			if err := setCast(ctx, tx, x.ID, cast); err != nil {
 				return err
 			}
-			sessionIDs = append(sessionIDs, x.ID)
 		}
-		if err := s.programmeChanged(ctx, tx, sessionIDs, personIDs); err != nil {
+		// Index what the public sees from what is at hand: every session of
+		// an event that is not a draft, and the people in them.
+		if err := pagecache.Bump(ctx, tx); err != nil {
 			return err
+		}
+		public := map[*Person]bool{}
+		for _, x := range sessions {
+			if x.Event.Status == Draft {
+				continue
+			}
+			if err := search.Put(ctx, tx, sessionDoc(x)); err != nil {
+				return err
+			}
+			for _, a := range x.People {
+				public[a.Person] = true
+			}
+		}
+		for _, p := range people {
+			if public[p] {
+				if err := search.Put(ctx, tx, personDoc(p)); err != nil {
+					return err
+				}
+			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "programme.imported",
 			Object: "programme", Details: map[string]any{"people": len(people), "sessions": len(sessions)}})
