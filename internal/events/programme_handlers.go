@@ -280,8 +280,12 @@ func (h *Handlers) sessionOf(c *web.Ctx) (*Session, string, error) {
 		return nil, "", web.NotFound()
 	}
 	if x.Event.ParentID != 0 {
-		if x.Event.Parent, err = h.Store.byID(c.Context(), h.Store.DB, x.Event.ParentID, ""); err != nil {
+		p, err := h.Store.byID(c.Context(), h.Store.DB, x.Event.ParentID, "")
+		if err != nil {
 			return nil, "", err
+		}
+		if p.Status != Draft {
+			x.Event.Parent = p
 		}
 	}
 	return x, "", nil
@@ -389,7 +393,8 @@ func (h *Handlers) photo(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ph, err := h.Store.PersonPhoto(c.Context(), id, c.Can(PermManage))
+	staff := c.Can(PermManage)
+	ph, err := h.Store.PersonPhoto(c.Context(), id, staff)
 	if err != nil {
 		return err
 	}
@@ -398,6 +403,9 @@ func (h *Handlers) photo(c *web.Ctx) error {
 	hd.Del("Content-Language")
 	hd.Set("ETag", `"`+ph.Hash+`"`)
 	hd.Set("Cache-Control", "public, max-age=86400")
+	if staff { // perhaps a photo the public may not see yet
+		hd.Set("Cache-Control", "private, no-cache")
+	}
 	http.ServeContent(c.W, c.R, "photo.jpg", ph.Updated, bytes.NewReader(ph.JPEG))
 	return nil
 }
