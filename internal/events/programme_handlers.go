@@ -140,13 +140,11 @@ func (h *Handlers) programme(c *web.Ctx) error {
 		}
 		byDay[k] = append(byDay[k], x)
 	}
+	// The first day unless another is asked for (not today's: the page is
+	// cached until the programme changes, not until midnight).
 	day := q.Get("day")
 	if _, ok := byDay[day]; !ok && len(keys) > 0 {
 		day = keys[0]
-		// During the event, today's programme comes first.
-		if today := c.Now().In(loc).Format(time.DateOnly); byDay[today] != nil {
-			day = today
-		}
 	}
 	link := func(day, view string) string {
 		v := url.Values{}
