@@ -288,6 +288,20 @@ func TestAccessibility(t *testing.T) {
 	summit := "/events/" + summits[0].Slug
 	public := []string{"/", "/about", "/members", "/members?q=%E6%95%B0%E5%AD%97&continent=AS", "/members/1", "/signup", "/login", "/password/reset",
 		"/events", summit}
+	// The programme of the newest summit: timetable, a session, a speaker.
+	sessions, err := a.events.Programme(context.Background(), summits[0])
+	if err != nil || len(sessions) < 100 {
+		t.Fatalf("programme: %d sessions, %v", len(sessions), err)
+	}
+	session := sessions[0]
+	for _, x := range sessions {
+		if len(x.People) > len(session.People) {
+			session = x
+		}
+	}
+	programme := "/events/" + summits[0].Slug + "/programme"
+	public = append(public, programme, programme+"?view=track", session.Path(), fmt.Sprintf("/speakers/%d", session.People[0].Person.ID),
+		"/events/"+summits[0].Slug+"/speakers")
 	t.Run("public", func(t *testing.T) {
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			for _, path := range public {
@@ -296,6 +310,9 @@ func TestAccessibility(t *testing.T) {
 					check(t, vp)
 					if path == "/" && vp.name == "phone" && lang == "zh-Hans" {
 						screenshot(t, "home-zh-Hans-phone")
+					}
+					if path == programme && (lang == "en" || vp.name == "phone" && lang == "zh-Hant") {
+						screenshot(t, "programme-"+lang+"-"+vp.name)
 					}
 				})
 			}
@@ -312,11 +329,24 @@ func TestAccessibility(t *testing.T) {
 	t.Run("secretariat", func(t *testing.T) {
 		signIn(t, auth.RoleSecretariat)
 		defer signOut(t)
+		// An agenda with two sessions at the same time.
+		sec, err := a.users.ByEmail(context.Background(), email[auth.RoleSecretariat])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range sessions[:2] {
+			if err := a.events.AddToAgenda(context.Background(), sec.ID, x.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin := "/admin/events/" + session.Event.Slug + "/programme"
+		programmePages := []string{programme, "/agenda", admin, fmt.Sprintf("%s/sessions/%d", admin, session.ID),
+			fmt.Sprintf("%s/people/%d", admin, session.People[0].Person.ID), admin + "/people"}
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
-			for _, path := range []string{"/admin", "/admin/outbox", "/admin/applications", "/admin/applications/1", "/members/apply", "/members/applications",
+			for _, path := range append([]string{"/admin", "/admin/outbox", "/admin/applications", "/admin/applications/1", "/members/apply", "/members/applications",
 				"/admin/members", "/admin/members/3", "/members/manage/3", "/members/manage/3/edit", "/members/manage/3/representatives",
 				"/admin/events", "/admin" + summit, "/admin" + summit + "/registrations", "/admin" + summit + "/stats", "/checkin/" + summits[0].Slug,
-				summit + "/register", "/registrations"} {
+				summit + "/register", "/registrations"}, programmePages...) {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)
@@ -326,6 +356,9 @@ func TestAccessibility(t *testing.T) {
 					}
 					if path == "/admin/outbox" && vp.name == "phone" && lang == "en" {
 						screenshot(t, "outbox-en-phone")
+					}
+					if name, ok := map[string]string{programme: "programme-signed-in", "/agenda": "agenda", programmePages[3]: "admin-session"}[path]; ok && lang == "en" {
+						screenshot(t, name+"-"+vp.name)
 					}
 				})
 			}

@@ -132,7 +132,10 @@ func loadEvents(ctx context.Context, d Deps, by events.Actor) error {
 			return err
 		}
 	}
-	return registrations(ctx, s, by, summit)
+	if err := registrations(ctx, s, by, summit); err != nil {
+		return err
+	}
+	return loadProgramme(ctx, s, by, summit)
 }
 
 func save(ctx context.Context, s *events.Store, by events.Actor, e *events.Event, parent string) error {

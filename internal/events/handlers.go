@@ -58,7 +58,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/registrations/{id}/cancel", Access: web.SignedIn, Handle: h.apiCancel},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/decision", Access: manage, Handle: h.apiDecide},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/check-in", Access: checkin, Handle: h.apiCheckIn},
-	}...), h.documentRoutes()...)
+	}...), append(h.documentRoutes(), h.programmeRoutes()...)...)
 }
 
 func pathID(c *web.Ctx) (int64, error) {
@@ -156,9 +156,15 @@ func (h *Handlers) page(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sessions, err := h.Store.Programme(c.Context(), e)
+	if err != nil {
+		return err
+	}
+	ld := jsonLD(e, c.BaseURL(), c.Lang)
+	withSubEvents(ld, e, children, sessions, c.BaseURL(), c.Lang)
 	return c.Render(http.StatusOK, "events/event", map[string]any{
 		"Event": e, "Categories": cats, "Children": children, "Stats": st, "Options": optionsFor(c.Lang),
-		"LD": jsonLD(e, c.BaseURL(), c.Lang), "Open": e.Status == Published && c.Now().Before(e.Ends),
+		"LD": ld, "Open": e.Status == Published && c.Now().Before(e.Ends), "Sessions": len(sessions),
 	})
 }
 
@@ -172,6 +178,13 @@ func (h *Handlers) calendar(c *web.Ctx) error {
 	cal.event(vevent{UID: uid("event", e.ID), Summary: e.Title.For(c.Lang), Description: e.Theme.For(c.Lang),
 		Location: strings.TrimSpace(e.Venue + " " + e.OnlineURL), URL: c.BaseURL() + "/events/" + e.Slug,
 		Start: e.Starts, End: e.Ends, Cancelled: e.Status == Cancelled})
+	sessions, err := h.Store.Programme(c.Context(), e)
+	if err != nil {
+		return err
+	}
+	for _, x := range sessions {
+		cal.event(sessionEvent(x, c.BaseURL(), c.Lang))
+	}
 	c.W.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	c.W.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", e.Slug+".ics"))
 	_, err = c.W.Write([]byte(cal.String()))

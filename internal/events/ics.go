@@ -26,6 +26,14 @@ func newCalendar(name, host string, now time.Time) *calendar {
 	return c
 }
 
+// refresh asks calendar apps that subscribe to refresh every period (an
+// RFC 5545 duration such as PT1H): RFC 7986 REFRESH-INTERVAL and the
+// older X-PUBLISHED-TTL. It comes before any event.
+func (c *calendar) refresh(period string) {
+	c.line("REFRESH-INTERVAL;VALUE=DURATION:" + period)
+	c.line("X-PUBLISHED-TTL:" + period)
+}
+
 // vevent is one calendar entry.
 type vevent struct {
 	UID, Summary, Description, Location, URL string

@@ -15,13 +15,17 @@ const DocType = "event"
 
 // changed is called in the transaction of every change to an event that
 // the public may see: the page cache drops its pages, and search gets the
-// event as it now is (or loses it while it is a draft).
+// event and its programme as they now are (or loses them while it is a
+// draft).
 func (s *Store) changed(ctx context.Context, tx *db.Tx, id int64) error {
 	if err := pagecache.Bump(ctx, tx); err != nil {
 		return err
 	}
 	e, err := s.byID(ctx, tx, id, "")
 	if err != nil {
+		return err
+	}
+	if err := s.eventProgrammeChanged(ctx, tx, id); err != nil {
 		return err
 	}
 	if e.Status == Draft {
@@ -68,6 +72,9 @@ func (s *Store) Reindex(ctx context.Context, tx *db.Tx) (int, error) {
 		if err := search.Put(ctx, tx, eventDoc(e)); err != nil {
 			return 0, err
 		}
+	}
+	if _, err := s.reindexProgramme(ctx, tx); err != nil {
+		return 0, err
 	}
 	return len(list), nil
 }
