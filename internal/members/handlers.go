@@ -83,11 +83,8 @@ func filterOf(q url.Values) Filter {
 
 // paging reads page and per_page (1–100, default def).
 func paging(q url.Values, def int) (page, per int) {
-	page, _ = strconv.Atoi(q.Get("page"))
+	page = web.PageNumber(q)
 	per, _ = strconv.Atoi(q.Get("per_page"))
-	if page < 1 {
-		page = 1
-	}
 	if per < 1 || per > 100 {
 		per = def
 	}

@@ -60,8 +60,7 @@ func fuzzServer(f *testing.F) *Server {
 		}},
 		Route{Method: "GET", Path: "/list", Access: Public, Handle: func(c *Ctx) error {
 			q := c.R.URL.Query()
-			page, _ := strconv.Atoi(q.Get("page"))
-			page = max(page, 1)
+			page := PageNumber(q)
 			return c.JSON(http.StatusOK, map[string]any{"lang": c.Lang, "pager": NewPager(q, page, 10, 95)})
 		}},
 	)
@@ -204,7 +203,8 @@ func FuzzForm(f *testing.F) {
 
 // FuzzQuery sends any query string, language cookie and Accept-Language:
 // the page answers 200 in one of the catalog's languages, and the pager's
-// links keep the query (but for page and lang) and name the next pages.
+// links keep the query (but for page and lang) and name the next pages;
+// or, for a query that is not UTF-8 or holds a NUL, 422.
 func FuzzQuery(f *testing.F) {
 	for _, seed := range []struct{ query, cookie, accept string }{
 		{"", "", ""},
@@ -216,6 +216,10 @@ func FuzzQuery(f *testing.F) {
 		{"%", "\xff", "\x00"},
 		{"q=%00&lang=%ff", "", strings.Repeat("zh,", 1000)},
 		{"a;b=c&&=&q=<script>", "", "en-US,en;q=0.9"},
+		{"page=9223372036854775807", "", ""},
+		{"page=99999999999999999999999", "", ""},
+		{"page=-9223372036854775808", "", ""},
+		{"q=\xff", "", ""},
 	} {
 		f.Add(seed.query, seed.cookie, seed.accept)
 	}
@@ -229,6 +233,17 @@ func FuzzQuery(f *testing.F) {
 		}
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
+		q, _ := url.ParseQuery(query)
+		var all []string
+		for k, vs := range q {
+			all = append(append(all, k), vs...)
+		}
+		if len(unstorable(all...)) > 0 {
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("query %q: status %d", query, rec.Code)
+			}
+			return
+		}
 		if rec.Code != http.StatusOK {
 			t.Fatalf("status %d: %.300s", rec.Code, rec.Body.String())
 		}
@@ -243,10 +258,9 @@ func FuzzQuery(f *testing.F) {
 			t.Fatalf("language %q (Content-Language %q)", got.Lang, rec.Header().Get("Content-Language"))
 		}
 		p := got.Pager
-		if p.Pages != 10 || p.Page < 1 {
+		if p.Pages != 10 || p.Page < 1 || p.Page > MaxPage {
 			t.Fatalf("pager %+v", p)
 		}
-		q, _ := url.ParseQuery(query)
 		for n, link := range map[int]string{p.Page - 1: p.Prev, p.Page + 1: p.Next} {
 			if link == "" {
 				if n >= 1 && n <= p.Pages {

@@ -303,6 +303,20 @@ type Pager struct {
 	Prev, Next  string
 }
 
+// MaxPage is the highest page number PageNumber returns: beyond any list
+// the site shows, and low enough that page × per-page never overflows.
+const MaxPage = 1_000_000
+
+// PageNumber reads ?page= (1-based): 1 when absent or not a number, at
+// most MaxPage.
+func PageNumber(q url.Values) int {
+	p, _ := strconv.Atoi(q.Get("page")) // out of range: the largest or smallest int
+	if p < 1 {
+		return 1
+	}
+	return min(p, MaxPage)
+}
+
 // NewPager returns the pager of page (1-based) of total items, per on a
 // page, with links that keep the query q but for its page and lang.
 func NewPager(q url.Values, page, per, total int) Pager {
