@@ -10,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/events"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
@@ -40,10 +43,19 @@ func outcomeOf(rt web.Route, r response) outcome {
 	return served
 }
 
-// memberScoped reports whether a route acts for the member in its path:
-// its representatives and the secretariat reach it; anyone else signed
-// in finds nothing there (404), so that ids reveal nothing.
-func memberScoped(rt web.Route) bool { return strings.HasPrefix(rt.Path, "/members/manage/{id}") }
+// memberScope says whether a route acts for the member in its path, in
+// which wildcard, and which permission lets staff act for any member: the
+// member's representatives and such staff reach it; anyone else signed in
+// finds nothing there (404), so that ids reveal nothing.
+func memberScope(rt web.Route) (param, staff string, ok bool) {
+	switch {
+	case strings.HasPrefix(rt.Path, "/members/manage/{id}"):
+		return "id", members.PermManage, true
+	case strings.HasPrefix(rt.Path, "/events/{slug}/delegations/{member}"):
+		return "member", events.PermManage, true
+	}
+	return "", "", false
+}
 
 // TestAuthorisationMatrix requests every route of the route table as every
 // kind of person and checks the answer against the route's declared access
@@ -102,6 +114,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 	if _, ok, err := a.members.Represents(ctx, rep.UserID, own); err != nil || !ok {
 		t.Fatalf("the representative does not represent member %d: %v", own, err)
 	}
+	// An event, so that its routes find something; both members have a
+	// delegation to it.
+	pe := newProofEvent(t, a, people[auth.RoleAdmin], own, others)
 
 	routes := a.web.Routes()
 	// Signing out ends the session the other requests need: do it last.
@@ -116,21 +131,19 @@ func TestAuthorisationMatrix(t *testing.T) {
 		// a hand-over changes nothing (the primary cannot be removed;
 		// handing over to the primary is a no-op).
 		targets := []int64{0}
-		if memberScoped(rt) {
+		param, staffPerm, isScoped := memberScope(rt)
+		if isScoped {
 			targets = []int64{own, others}
 			scoped++
 		}
 		primaryOf := map[int64]int64{own: rep.UserID, others: other.ID}
 		for _, member := range targets {
-			path := rt.Path
+			r := rt
 			if member != 0 {
-				path = strings.ReplaceAll(path, "{id}", strconv.FormatInt(member, 10))
-				path = strings.ReplaceAll(path, "{user}", strconv.FormatInt(primaryOf[member], 10))
+				r.Path = strings.ReplaceAll(r.Path, "{"+param+"}", strconv.FormatInt(member, 10))
+				r.Path = strings.ReplaceAll(r.Path, "{user}", strconv.FormatInt(primaryOf[member], 10))
 			}
-			path = strings.ReplaceAll(wildcard.ReplaceAllString(path, "1"), "/1$", "/")
-			if strings.HasSuffix(rt.Path, "{$}") {
-				path = strings.TrimSuffix(rt.Path, "{$}")
-			}
+			path := pe.path(r, 0)
 			for who, p := range people {
 				var header []string
 				if rt.IsAPI() && tokens[who] != "" {
@@ -154,7 +167,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 					// secretariat act for it.
 					if _, represents, err := a.members.Represents(ctx, p.UserID, member); err != nil {
 						t.Fatal(err)
-					} else if !represents && !auth.Can(p, members.PermManage) {
+					} else if !represents && !auth.Can(p, staffPerm) {
 						want = hidden
 					}
 				}
@@ -167,7 +180,85 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 		}
 	}
-	if scoped < 7 {
+	if scoped < 9 {
 		t.Errorf("only %d routes act for a member", scoped)
 	}
+}
+
+// proofEvent is a published event with what the routes that act on one
+// need: an open category and one the secretariat approves, a pending
+// registration, an invitation, and delegation quotas for members.
+type proofEvent struct {
+	slug         string
+	id           int64
+	registration int64 // pending, in the category "vetted"
+	invitation   int64
+}
+
+// newProofEvent makes the event as the staff account by, with a quota of
+// 1,000 in the category "open" for each member.
+func newProofEvent(t *testing.T, a *testApp, by *web.Principal, memberIDs ...int64) *proofEvent {
+	t.Helper()
+	ctx := context.Background()
+	actor := events.ActorOf(by)
+	starts := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
+	e := &events.Event{Slug: "proof-summit", Kind: events.Summit, Title: i18n.Text{En: "Proof Summit"}, Starts: starts,
+		Ends: starts.Add(8 * time.Hour), TimeZone: "UTC", Venue: "Wuzhen", Country: "CN", Languages: []string{i18n.En}}
+	if err := a.events.Save(ctx, actor, e, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.events.SetStatus(ctx, actor, e.Slug, events.Published); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*events.Category{
+		{Code: "open", Name: i18n.Text{En: "Open"}, Capacity: 100000, Approval: events.Auto},
+		{Code: "vetted", Name: i18n.Text{En: "Vetted"}, Capacity: 100000, Approval: events.Manual,
+			Consent: i18n.Text{En: "My name may appear on my badge."}},
+	} {
+		if err := a.events.SaveCategory(ctx, actor, e.Slug, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pe := &proofEvent{slug: e.Slug, id: e.ID}
+	u, err := a.users.Create(ctx, "registrant@example.org", "Registrant", "registrant-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := a.events.Register(ctx, events.ActorOf(u.Principal()), e.Slug, "vetted",
+		events.Answers{"name": "Registrant", "country": "KE", "consent": "yes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pe.registration = r.ID
+	if _, err := a.events.CreateInvitation(ctx, actor, e.Slug, "open", 5, "Guests"); err != nil {
+		t.Fatal(err)
+	}
+	invs, err := a.events.Invitations(ctx, e.ID)
+	if err != nil || len(invs) != 1 {
+		t.Fatalf("invitations %v, %v", invs, err)
+	}
+	pe.invitation = invs[0].ID
+	for _, m := range memberIDs {
+		if err := a.events.SetQuota(ctx, actor, e.Slug, m, "open", 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pe
+}
+
+// path fills a route's wildcards: the event's slug, its registration or
+// invitation, the member given, and 1 for anything else.
+func (pe *proofEvent) path(rt web.Route, member int64) string {
+	p := strings.ReplaceAll(rt.Path, "{slug}", pe.slug)
+	switch {
+	case strings.Contains(p, "/invitations/{id}"):
+		p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(pe.invitation, 10))
+	case strings.Contains(p, "registrations/{id}"):
+		p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(pe.registration, 10))
+	}
+	if member != 0 {
+		p = strings.ReplaceAll(p, "{member}", strconv.FormatInt(member, 10))
+	}
+	p = strings.ReplaceAll(wildcard.ReplaceAllString(p, "1"), "/1$", "/")
+	return strings.TrimSuffix(p, "{$}")
 }
