@@ -5,6 +5,7 @@
 //	go run ./bench api   [same flags]
 //	go run ./bench login [--accounts N] [same flags]
 //	go run ./bench rush  [--people 10000] [--seats 5000] [--concurrency 500] [--cancel-every 20] [--db postgres://… --instances 3]
+//	go run ./bench crash [--kills 10] [--kill-within 3s] [--concurrency 16] [--db postgres://…]
 //
 // See bench/README.md.
 package main
@@ -34,6 +35,7 @@ scenarios:
   api     members list (50 per page) and member statistics
   login   sign-ins (POST /login) with argon2id at the default parameters
   rush    --people distinct accounts register at once for one category of --seats seats
+  crash   write load, SIGKILL and restart N times, then check that every acknowledged write is there
 
 flags:
 `
@@ -57,6 +59,8 @@ type options struct {
 	seats       int
 	cancelEvery int
 	instances   int
+	kills       int           // crash: SIGKILLs
+	killWithin  time.Duration // crash: each kill comes at a random moment within this of the restart before it
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -83,6 +87,8 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.cancelEvery, "cancel-every", 20, "rush: every N-th person cancels right after a confirmed answer (0: nobody)")
 	fs.IntVar(&o.instances, "instances", 0, "rush: wuzhen serve instances sharing the database (default 1 on SQLite, 3 on PostgreSQL)")
 	fs.IntVar(&o.idleRuns, "idle-runs", 9, "requests of each URL timed one at a time before the load (the idle_ms column)")
+	fs.IntVar(&o.kills, "kills", 10, "crash: how many times the server is killed with SIGKILL and restarted")
+	fs.DurationVar(&o.killWithin, "kill-within", 3*time.Second, "crash: each kill comes at a random moment between a tenth of this and this after the server was last ready")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fs.Usage()
 		return nil, errors.New("no scenario")
@@ -94,7 +100,14 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch o.scenario {
+	case "crash":
+		// The writes need no members; load some only when asked.
+		if !set["members"] {
+			o.members = 0
+		}
 	case "pages", "api", "login", "rush":
 	default:
 		fs.Usage()
@@ -113,6 +126,10 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("--warmup must not be negative")
 	case o.rounds < 0:
 		return nil, errors.New("--rounds must be 1 or more")
+	case o.kills < 1:
+		return nil, errors.New("--kills must be 1 or more")
+	case o.killWithin < 10*time.Millisecond:
+		return nil, errors.New("--kill-within must be at least 10ms")
 	case o.db != "" && !strings.HasPrefix(o.db, "postgres://") && !strings.HasPrefix(o.db, "postgresql://"):
 		return nil, errors.New("--db takes a postgres:// URL; SQLite is the default")
 	}
@@ -218,12 +235,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return rush(ctx, o, bin, tmp, data, dbURL, loadURL, stdout, say)
 	}
 
-	say("loading %d members (members.Store.Add, %d at a time)…", o.members, o.loadWorkers)
+	if o.members > 0 {
+		say("loading %d members (members.Store.Add, %d at a time)…", o.members, o.loadWorkers)
+	}
 	ls, err := loadMembers(ctx, loadURL, o.members, o.loadWorkers, o.seed)
 	if err != nil {
 		return fmt.Errorf("load members: %w", err)
 	}
-	say("loaded %d members in %s (%.0f/s)", ls.Members, ls.Took.Round(time.Millisecond), perSecond(ls.Members, ls.Took))
+	if o.members > 0 {
+		say("loaded %d members in %s (%.0f/s)", ls.Members, ls.Took.Round(time.Millisecond), perSecond(ls.Members, ls.Took))
+	}
+	if o.scenario == "crash" {
+		return runCrash(ctx, o, crashSetup{bin: bin, tmp: tmp, data: data, dbURL: dbURL, loadURL: loadURL, dbName: dbName}, stdout, say)
+	}
 
 	var password string
 	if o.scenario == "login" {

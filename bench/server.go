@@ -102,13 +102,26 @@ func startServer(ctx context.Context, bin, data, dbURL, logPath string) (*server
 	if err != nil {
 		return nil, err
 	}
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	logf, err := os.Create(logPath)
+	s, err := launchServer(bin, fmt.Sprintf("127.0.0.1:%d", port), data, dbURL, logPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.waitReady(ctx, 60*time.Second); err != nil {
+		s.stop()
+		return nil, fmt.Errorf("%w\n%s", err, tail(logPath, 20))
+	}
+	return s, nil
+}
+
+// launchServer starts "wuzhen serve" on addr without waiting for it to be
+// ready. Its output is appended to the file at logPath.
+func launchServer(bin, addr, data, dbURL, logPath string) (*server, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	// Not CommandContext: the server gets SIGTERM from stop, never SIGKILL
-	// first.
+	// first (but from the crash scenario, on purpose).
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, dbArgs(data, dbURL)...)...)
 	cmd.Env = commandEnv()
 	cmd.Stdout, cmd.Stderr = logf, logf
@@ -123,10 +136,6 @@ func startServer(ctx context.Context, bin, data, dbURL, logPath string) (*server
 		close(s.done)
 		logf.Close()
 	}()
-	if err := s.waitReady(ctx, 60*time.Second); err != nil {
-		s.stop()
-		return nil, fmt.Errorf("%w\n%s", err, tail(logPath, 20))
-	}
 	return s, nil
 }
 

@@ -83,10 +83,7 @@ const perPage = 50
 
 // page reads ?page= (1-based) and returns it with the row offset.
 func page(c *web.Ctx) (int, int) {
-	p, _ := strconv.Atoi(c.R.URL.Query().Get("page"))
-	if p < 1 {
-		p = 1
-	}
+	p := web.PageNumber(c.R.URL.Query())
 	return p, (p - 1) * perPage
 }
 

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the process's configuration.
@@ -39,7 +40,21 @@ type Config struct {
 	// X-Forwarded-For header names the client.
 	TrustedProxies []netip.Prefix
 	proxies        string
+	// Timeouts of the HTTP server (serve) against slow and idle clients:
+	// the request's headers must arrive within ReadHeaderTimeout and the
+	// whole request within ReadTimeout of its start, the answer must be
+	// written within WriteTimeout, and a kept-alive connection is closed
+	// after IdleTimeout without a request.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
+
+// The server's timeouts unless configured.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+)
 
 // Register defines the shared flags on fs and returns the Config they fill.
 // Call Resolve after fs.Parse.
@@ -62,6 +77,10 @@ func RegisterServe(fs *flag.FlagSet) *Config {
 	fs.BoolVar(&c.LogJSON, "log-json", false, "write logs as JSON lines (env WUZHEN_LOG_JSON=1)")
 	fs.IntVar(&c.VisaRetentionDays, "visa-retention-days", 0, "days after an event ends when passport details are deleted (env WUZHEN_VISA_RETENTION_DAYS; default 30)")
 	fs.StringVar(&c.proxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (env WUZHEN_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 0, "time a client has to send a request's headers (env WUZHEN_READ_HEADER_TIMEOUT; default 10s)")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", 0, "time a client has to send a whole request, body included (env WUZHEN_READ_TIMEOUT; default 60s)")
+	fs.DurationVar(&c.WriteTimeout, "write-timeout", 0, "time to write an answer (env WUZHEN_WRITE_TIMEOUT; default 60s)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 0, "time a kept-alive connection may wait for its next request (env WUZHEN_IDLE_TIMEOUT; default 120s)")
 	return c
 }
 
@@ -119,6 +138,32 @@ func (c *Config) Resolve() error {
 			return fmt.Errorf("config: trusted proxy %q: %w", s, err)
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+	for _, t := range []struct {
+		dst *time.Duration
+		env string
+		def time.Duration
+	}{
+		{&c.ReadHeaderTimeout, "WUZHEN_READ_HEADER_TIMEOUT", DefaultReadHeaderTimeout},
+		{&c.ReadTimeout, "WUZHEN_READ_TIMEOUT", DefaultReadTimeout},
+		{&c.WriteTimeout, "WUZHEN_WRITE_TIMEOUT", DefaultWriteTimeout},
+		{&c.IdleTimeout, "WUZHEN_IDLE_TIMEOUT", DefaultIdleTimeout},
+	} {
+		if *t.dst == 0 {
+			if s := os.Getenv(t.env); s != "" {
+				d, err := time.ParseDuration(s)
+				if err != nil {
+					return fmt.Errorf("config: %s: %w", t.env, err)
+				}
+				*t.dst = d
+			}
+		}
+		if *t.dst < 0 {
+			return fmt.Errorf("config: %s must not be negative", t.env)
+		}
+		if *t.dst == 0 {
+			*t.dst = t.def
+		}
 	}
 	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("config: database URL must start with sqlite: or postgres:// (got %q)", redact(c.DB))

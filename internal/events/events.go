@@ -126,6 +126,11 @@ func (e *Event) validate() error {
 		fe.Add("kind", "events.kind_invalid")
 	}
 	checkText(&fe, "title", e.Title, maxTitle, true)
+	// A title is one line: it goes into mail subjects, which cannot hold
+	// a line break.
+	if strings.ContainsAny(e.Title.En+e.Title.Hans+e.Title.Hant, "\r\n") && !fe.Has("title") {
+		fe.Add("title", "events.text_invalid")
+	}
 	checkText(&fe, "theme", e.Theme, maxTitle, false)
 	checkText(&fe, "description", e.Description, maxText, false)
 	if _, err := time.LoadLocation(e.TimeZone); err != nil || e.TimeZone == "" || e.TimeZone == "Local" {

@@ -83,11 +83,8 @@ func filterOf(q url.Values) Filter {
 
 // paging reads page and per_page (1–100, default def).
 func paging(q url.Values, def int) (page, per int) {
-	page, _ = strconv.Atoi(q.Get("page"))
+	page = web.PageNumber(q)
 	per, _ = strconv.Atoi(q.Get("per_page"))
-	if page < 1 {
-		page = 1
-	}
 	if per < 1 || per > 100 {
 		per = def
 	}
@@ -244,9 +241,28 @@ func (h *Handlers) apply(c *web.Ctx) error {
 		if err := h.withLogo(c.Context(), f, logoOf); err != nil {
 			return err
 		}
-		return c.RenderForm(c.Fail(f, err), "members/apply", f, applyData{Application: current, Options: optionsFor(c.Lang)})
+		return c.RenderForm(c.Fail(f, formNames(err)), "members/apply", f, applyData{Application: current, Options: optionsFor(c.Lang)})
 	}
 	return c.Redirect(fmt.Sprintf("/members/applications/%d", a.ID))
+}
+
+// formNames renames the fields of an application's errors from the API's
+// paths (name.en) to the form's names (name_en), so that the form shows
+// each error at its input.
+func formNames(err error) error {
+	e, ok := errs.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make(errs.Fields, len(e.Fields))
+	for i, fe := range e.Fields {
+		if name, ok := map[string]string{"name.en": "name_en", "name.zh-Hans": "name_zh_hans", "name.zh-Hant": "name_zh_hant"}[fe.Name]; ok {
+			fe.Name = name
+		}
+		out.Fields[i] = fe
+	}
+	return &out
 }
 
 func (h *Handlers) mine(c *web.Ctx) error {

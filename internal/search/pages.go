@@ -37,11 +37,8 @@ var facetNames = []string{"country", "continent", "year"}
 // request reads a search from the query string.
 func request(c *web.Ctx, defPer int) (Request, int, int) {
 	q := c.R.URL.Query()
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageNumber(q)
 	per, _ := strconv.Atoi(q.Get("per_page"))
-	if page < 1 {
-		page = 1
-	}
 	if per < 1 || per > MaxLimit {
 		per = defPer
 	}

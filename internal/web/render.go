@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -209,7 +210,10 @@ type Form struct {
 }
 
 // Form returns the posted form values for re-display. A body that cannot
-// be parsed (too large, malformed) is an Invalid error for the whole form.
+// be parsed (too large, malformed) is an Invalid error for the whole form,
+// and so is one with a name or value that could not be stored whole: not
+// UTF-8, or holding a NUL character (which PostgreSQL refuses, and which
+// browsers do not send); its Fields name them.
 func (c *Ctx) Form() (*Form, error) {
 	if err := c.R.ParseForm(); err != nil {
 		key := "error.invalid"
@@ -218,8 +222,26 @@ func (c *Ctx) Form() (*Form, error) {
 		}
 		return nil, errs.Wrap(errs.Invalid, key, err)
 	}
+	var fe errs.Fields
+	for k, vs := range c.R.PostForm {
+		bad := !storable(k)
+		for _, v := range vs {
+			bad = bad || !storable(v)
+		}
+		if bad {
+			fe.Add(strings.ToValidUTF8(strings.ReplaceAll(k, "\x00", ""), "\uFFFD"), "error.unstorable_text")
+		}
+	}
+	if len(fe) > 0 {
+		sort.Slice(fe, func(i, j int) bool { return fe[i].Name < fe[j].Name })
+		return nil, &errs.Error{Code: errs.Invalid, Key: "error.unstorable_text", Fields: fe}
+	}
 	return &Form{Values: c.R.PostForm}, nil
 }
+
+// storable reports whether s can be stored as it is in both databases:
+// UTF-8 without NUL characters.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // Get returns the submitted value of field name.
 func (f *Form) Get(name string) string { return f.Values.Get(name) }
@@ -279,6 +301,20 @@ func Pages(prefix string, f fs.FS, dir string) PageSource {
 type Pager struct {
 	Page, Pages int
 	Prev, Next  string
+}
+
+// MaxPage is the highest page number PageNumber returns: beyond any list
+// the site shows, and low enough that page × per-page never overflows.
+const MaxPage = 1_000_000
+
+// PageNumber reads ?page= (1-based): 1 when absent or not a number, at
+// most MaxPage.
+func PageNumber(q url.Values) int {
+	p, _ := strconv.Atoi(q.Get("page")) // out of range: the largest or smallest int
+	if p < 1 {
+		return 1
+	}
+	return min(p, MaxPage)
 }
 
 // NewPager returns the pager of page (1-based) of total items, per on a

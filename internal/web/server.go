@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 )
 
@@ -142,6 +143,9 @@ func (s *Server) serve(c *Ctx) {
 		}
 	}
 	s.negotiate(c)
+	if err == nil {
+		err = checkQuery(r.URL)
+	}
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -167,6 +171,26 @@ func (s *Server) serve(c *Ctx) {
 	if err := c.route.Handle(c); err != nil {
 		s.renderError(c, err)
 	}
+}
+
+// checkQuery refuses a query string with a name or value that is not
+// UTF-8 or holds a NUL character: handlers pass query values to the
+// database, which PostgreSQL refuses with an error, and browsers send
+// neither.
+func checkQuery(u *url.URL) error {
+	if u.RawQuery == "" {
+		return nil
+	}
+	for k, vs := range u.Query() {
+		ok := storable(k)
+		for _, v := range vs {
+			ok = ok && storable(v)
+		}
+		if !ok {
+			return errs.New(errs.Invalid, "error.bad_query")
+		}
+	}
+	return nil
 }
 
 // negotiate sets the request's language: ?lang= (remembered in a cookie and,

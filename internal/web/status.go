@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -146,18 +151,96 @@ func (c *Ctx) JSON(status int, v any) error {
 	return json.NewEncoder(c.W).Encode(v)
 }
 
-// DecodeJSON reads the request body as JSON into v, refusing unknown fields;
-// a malformed body is an Invalid error.
+// DecodeJSON reads the request body as one JSON value into v, refusing
+// unknown fields and anything after the value: a malformed body, or one
+// that is not UTF-8 (RFC 8259; the decoder would put U+FFFD in place of
+// what was sent), is an Invalid error; a string holding a NUL character
+// (which PostgreSQL cannot store) is an Invalid error at its field, named
+// by its JSON path ("name.en", "tags[2]").
 func (c *Ctx) DecodeJSON(v any) error {
-	dec := json.NewDecoder(c.R.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(c.R.Body)
+	if err != nil {
 		if isMaxBytes(err) {
 			return errs.Wrap(errs.Invalid, "error.too_large", err)
 		}
 		return errs.Wrap(errs.Invalid, "error.bad_json", err)
 	}
+	if !utf8.Valid(body) {
+		return errs.New(errs.Invalid, "error.bad_json")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errs.Wrap(errs.Invalid, "error.bad_json", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errs.New(errs.Invalid, "error.bad_json")
+	}
+	var fe errs.Fields
+	nulStrings(reflect.ValueOf(v), "", &fe)
+	if len(fe) > 0 {
+		return &errs.Error{Code: errs.Invalid, Key: "error.unstorable_text", Fields: fe}
+	}
 	return nil
+}
+
+// nulStrings adds an error at every string within v that holds a NUL
+// character, named by its JSON path from path.
+func nulStrings(v reflect.Value, path string, fe *errs.Fields) {
+	join := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			nulStrings(v.Elem(), path, fe)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) && !fe.Has(path) {
+			fe.Add(path, "error.unstorable_text")
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			switch {
+			case name == "-":
+				continue
+			case sf.Anonymous && name == "":
+				nulStrings(v.Field(i), path, fe)
+				continue
+			case name == "":
+				name = sf.Name
+			}
+			nulStrings(v.Field(i), join(name), fe)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			return // []byte comes as base64
+		}
+		for i := range v.Len() {
+			nulStrings(v.Index(i), fmt.Sprintf("%s[%d]", path, i), fe)
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			k := fmt.Sprint(iter.Key().Interface())
+			if strings.ContainsRune(k, 0) {
+				if !fe.Has(path) {
+					fe.Add(path, "error.unstorable_text")
+				}
+				continue
+			}
+			nulStrings(iter.Value(), join(k), fe)
+		}
+	}
 }
 
 // Redirect answers 303 See Other to a local path.

@@ -1,0 +1,1689 @@
+package main
+
+// The hostile-input corpus (testdata/hostile.json, and a 100 KB string,
+// bytes that are not UTF-8 and a NUL made here) goes through every field a
+// person can edit, route by route from the route table's POST routes, so
+// that a new route without an entry fails the test. Each value is either
+// stored whole (but for the normalisation the store documents: spaces
+// trimmed, addresses in lower case) or refused with the error at its field
+// (or, for what no browser sends, NUL and bytes that are not UTF-8, with a
+// message for the whole form saying so); never a 5xx. Then every page that
+// shows those fields is loaded in headless Chromium with a binding that
+// the payloads call, counting script executions, CSP violations, 5xx
+// answers and injected markup (inline scripts, event-handler attributes,
+// javascript: URLs, frames, base and meta elements): all must be 0.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/config"
+	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/events"
+	"github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/members"
+	"github.com/wuzhen/wuzhen/internal/testenv"
+	"github.com/wuzhen/wuzhen/internal/web"
+)
+
+// hostilePayload is one value of the corpus.
+type hostilePayload struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// unstorable reports whether v is what no browser sends and no database
+// keeps alike: bytes that are not UTF-8, or a NUL.
+func (p hostilePayload) unstorable() bool {
+	return !utf8.ValidString(p.Value) || strings.ContainsRune(p.Value, 0)
+}
+
+// hostilePayloads reads the corpus and adds what JSON cannot hold or is
+// too large to keep in a file.
+func hostilePayloads(t *testing.T) []hostilePayload {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "hostile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []hostilePayload
+	if err := json.Unmarshal(b, &ps); err != nil {
+		t.Fatal(err)
+	}
+	var long strings.Builder
+	for long.Len() < 100<<10 {
+		long.WriteString("<script>__hostile('long')</script>长文本 text ")
+	}
+	ps = append(ps,
+		hostilePayload{"long", long.String()},
+		hostilePayload{"invalid-utf8", "abc\xff\xfe\xc3<b>x</b>"},
+		hostilePayload{"nul", "a\x00b<script>__hostile('nul')</script>"},
+	)
+	if len(ps) < 25 {
+		t.Fatalf("only %d payloads", len(ps))
+	}
+	return ps
+}
+
+// hostilePerson is someone who sends requests: their own cookies, a
+// session, an API token.
+type hostilePerson struct {
+	p       *web.Principal // nil for anonymous
+	email   string
+	c       *http.Client
+	token   string
+	session string
+}
+
+// hostileEnv is the application with the people of the test.
+type hostileEnv struct {
+	t        *testing.T
+	a        *testApp
+	ctx      context.Context
+	people   map[string]*hostilePerson
+	n        int   // makes addresses, names and client addresses unique
+	target   int64 // the application or member the last request was about
+	repOwned int64 // a member the representative represents
+	comments int64 // a submitted application for comments
+	event    *proofEvent
+}
+
+// startHostileApp is startApp behind a trusted proxy on loopback, so that
+// each request can come from its own client address (X-Forwarded-For) and
+// the per-address limits of sign-up, sign-in and reset do not refuse the
+// corpus.
+func startHostileApp(t *testing.T, dbURL string) *testApp {
+	t.Helper()
+	cfg := &config.Config{Data: t.TempDir(), DB: dbURL, Addr: "127.0.0.1:0"}
+	if err := cfg.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	a, err := open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.close)
+	a.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	a.users.Log = a.log
+	a.users.Params = cheap
+	srv, err := a.handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	a.users.BaseURL = ts.URL
+	return &testApp{app: a, ts: ts}
+}
+
+func newHostileEnv(t *testing.T, a *testApp) *hostileEnv {
+	h := &hostileEnv{t: t, a: a, ctx: context.Background(), people: map[string]*hostilePerson{}}
+	h.people["anonymous"] = h.person(nil, "")
+	for name, role := range map[string]string{"applicant": "", "representative": "", "secretariat": auth.RoleSecretariat, "admin": auth.RoleAdmin} {
+		var roles []string
+		if role != "" {
+			roles = []string{role}
+		}
+		email := name + "@example.org"
+		u, err := a.users.Create(h.ctx, email, strings.ToUpper(name[:1])+name[1:], "hostile-password", roles...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := h.person(u.Principal(), email)
+		if p.token, err = a.users.CreateToken(h.ctx, email, "hostile"); err != nil {
+			t.Fatal(err)
+		}
+		h.signIn(p, "hostile-password")
+		h.people[name] = p
+	}
+	h.repOwned = h.admitted("Representative's Own Member")
+	h.comments = h.submitted()
+	h.event = newProofEvent(t, a, h.people["secretariat"].p, h.repOwned)
+	return h
+}
+
+// freshPerson makes a new signed-in account, as "fresh".
+func (h *hostileEnv) freshPerson() *hostilePerson {
+	h.t.Helper()
+	h.n++
+	email := fmt.Sprintf("fresh-%d@example.org", h.n)
+	u, err := h.a.users.Create(h.ctx, email, fmt.Sprintf("Fresh Person %d", h.n), "hostile-password")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	p := h.person(u.Principal(), email)
+	if p.token, err = h.a.users.CreateToken(h.ctx, email, "hostile"); err != nil {
+		h.t.Fatal(err)
+	}
+	h.signIn(p, "hostile-password")
+	h.people["fresh"] = p
+	return p
+}
+
+// pending makes a registration waiting for the secretariat's decision.
+func (h *hostileEnv) pending() int64 {
+	h.t.Helper()
+	p := h.freshPerson()
+	r, err := h.a.events.Register(h.ctx, events.ActorOf(p.p), h.event.slug, "vetted",
+		events.Answers{"name": "Pending Person", "country": "KE", "consent": "yes"})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return r.ID
+}
+
+// proofEventStored returns an event's field as stored.
+func (h *hostileEnv) eventField(slug, field string) (string, bool) {
+	e, err := h.a.events.Event(h.ctx, slug, true)
+	if err != nil {
+		h.t.Fatalf("event %q: %v", slug, err)
+	}
+	parent := ""
+	if e.Parent != nil {
+		parent = e.Parent.Slug
+	}
+	v, ok := map[string]string{
+		"slug": e.Slug, "kind": string(e.Kind), "parent": parent, "timezone": e.TimeZone, "venue": e.Venue, "country": e.Country,
+		"online_url": e.OnlineURL, "interpretation": e.Interpretation, "topics": strings.Join(e.Topics, ","),
+		"languages": strings.Join(e.Languages, ","),
+		"title_en":  e.Title.En, "title_zh_hans": e.Title.Hans, "title_zh_hant": e.Title.Hant,
+		"theme_en": e.Theme.En, "theme_zh_hans": e.Theme.Hans, "theme_zh_hant": e.Theme.Hant,
+		"description_en": e.Description.En, "description_zh_hans": e.Description.Hans, "description_zh_hant": e.Description.Hant,
+		"title.en": e.Title.En, "title.zh-Hans": e.Title.Hans, "title.zh-Hant": e.Title.Hant,
+		"theme.en": e.Theme.En, "theme.zh-Hans": e.Theme.Hans, "theme.zh-Hant": e.Theme.Hant,
+		"description.en": e.Description.En, "description.zh-Hans": e.Description.Hans, "description.zh-Hant": e.Description.Hant,
+	}[field]
+	return v, ok
+}
+
+// categoryField returns a field of the event's category with code.
+func (h *hostileEnv) categoryField(code, field string) (string, bool) {
+	cats, err := h.a.events.Categories(h.ctx, h.event.id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, c := range cats {
+		if c.Code == strings.TrimSpace(code) {
+			v, ok := map[string]string{"code": c.Code, "approval": string(c.Approval), "colour": c.Colour,
+				"name_en": c.Name.En, "name_zh_hans": c.Name.Hans, "name_zh_hant": c.Name.Hant,
+				"consent_en": c.Consent.En, "consent_zh_hans": c.Consent.Hans, "consent_zh_hant": c.Consent.Hant,
+				"name.en": c.Name.En, "name.zh-Hans": c.Name.Hans, "name.zh-Hant": c.Name.Hant,
+				"consent.en": c.Consent.En, "consent.zh-Hans": c.Consent.Hans, "consent.zh-Hant": c.Consent.Hant,
+			}[field]
+			return v, ok
+		}
+	}
+	return "(no category " + code + ")", true
+}
+
+// registrationField returns a field of registration id as stored.
+func (h *hostileEnv) registrationField(id int64, field string) (string, bool) {
+	r, err := h.a.events.Registration(h.ctx, id, 0, true)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	field = strings.TrimPrefix(field, "answers.")
+	switch field {
+	case "email":
+		return r.Email, true
+	case "name":
+		return r.Name, true
+	case "name_latin":
+		return r.NameLatin, true
+	case "organization":
+		return r.Organization, true
+	case "country":
+		return r.Country, true
+	case "stakeholder_group":
+		return r.Group, true
+	case "consent":
+		return r.Answers["consent"], true
+	}
+	return "", false
+}
+
+// person makes a client with its own cookie jar that does not follow
+// redirects.
+func (h *hostileEnv) person(p *web.Principal, email string) *hostilePerson {
+	jar, _ := cookiejar.New(nil)
+	return &hostilePerson{p: p, email: email, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// signIn opens a session for p through the store and gives its client
+// the cookie.
+func (h *hostileEnv) signIn(p *hostilePerson, password string) {
+	h.t.Helper()
+	h.n++
+	tok, _, _, err := h.a.users.Login(h.ctx, p.email, password, fmt.Sprintf("setup-%d", h.n), "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	p.session = tok
+	u, _ := url.Parse(h.a.ts.URL)
+	p.c.Jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: tok, Path: "/"}})
+}
+
+func (h *hostileEnv) actor(name string) members.Actor {
+	p := h.people[name]
+	return members.Actor{ID: p.p.UserID, Email: p.email}
+}
+
+// submitted makes a submitted application of the applicant.
+func (h *hostileEnv) submitted() int64 {
+	h.t.Helper()
+	h.n++
+	app := &members.Application{Kind: members.Organization, Name: members.Names{En: fmt.Sprintf("Applicant Organisation %d", h.n)},
+		Group: members.Business, Country: "KE", ContactEmail: "applicant@example.org", Motivation: "To take part.", CharterAgreed: true}
+	if err := h.a.members.Save(h.ctx, h.actor("applicant"), app, true); err != nil {
+		h.t.Fatal(err)
+	}
+	return app.ID
+}
+
+// admitted makes a member whose primary representative is the
+// representative: their application, approved.
+func (h *hostileEnv) admitted(name string) int64 {
+	h.t.Helper()
+	app := &members.Application{Kind: members.Organization, Name: members.Names{En: name}, Group: members.CivilSociety,
+		Country: "BR", ContactEmail: "representative@example.org", Motivation: "To take part.", CharterAgreed: true}
+	if err := h.a.members.Save(h.ctx, h.actor("representative"), app, true); err != nil {
+		h.t.Fatal(err)
+	}
+	a, err := h.a.members.Decide(h.ctx, h.actor("secretariat"), app.ID, members.Approve, "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return a.MemberID
+}
+
+// hostileResponse is an answer with its body.
+type hostileResponse struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// send sends a request as the person, from a client address of its own.
+func (h *hostileEnv) send(who, method, path, contentType string, body []byte) hostileResponse {
+	h.t.Helper()
+	req, err := http.NewRequest(method, h.a.ts.URL+path, bytes.NewReader(body))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	h.n++
+	req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.18.%d.%d", h.n/250%250, h.n%250+1))
+	p := h.people[who]
+	if p.token != "" && strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Authorization", "Bearer "+p.token)
+	}
+	res, err := p.c.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return hostileResponse{res.StatusCode, res.Header, string(b)}
+}
+
+// hostileField is a field of a form, with what the store keeps of it.
+type hostileField struct {
+	name  string
+	errID string              // the id of its error on the page; default "e-"+name
+	norm  func(string) string // what the store keeps of a value it accepts; default strings.TrimSpace
+	base  map[string]string   // other fields' values this field needs (an action that reads it)
+	// choice: a value the page offers (a button, a list), never typed;
+	// refusing a foreign one with an error page is enough.
+	choice bool
+	// code: a code, a number, a date or a token rather than free text: it
+	// gets the short corpus (codeCorpus), which it refuses whole.
+	code bool
+}
+
+// codeCorpus is the part of the corpus sent to fields that take a code
+// or a choice rather than text.
+var codeCorpus = map[string]bool{"script": true, "attr-double": true, "js-url": true, "rtl-override": true, "chinese": true,
+	"long": true, "invalid-utf8": true, "nul": true}
+
+func (f hostileField) errorID() string {
+	if f.errID != "" {
+		return f.errID
+	}
+	return "e-" + f.name
+}
+
+func (f hostileField) normal(s string) string {
+	if f.norm != nil {
+		return f.norm(s)
+	}
+	return strings.TrimSpace(s)
+}
+
+// hostileForm is what the test knows of one POST route.
+type hostileForm struct {
+	who    string
+	target func(h *hostileEnv) string // the path, preparing what the request needs
+	base   map[string]string          // valid values; "%n" becomes a unique number
+	fields []hostileField
+	api    bool
+	// accepted reports whether the answer says the request was done.
+	accepted func(r hostileResponse) bool
+	// stored returns what the database holds of field after an accepted
+	// request, and false when it keeps nothing of it as text.
+	stored func(h *hostileEnv, r hostileResponse, sent map[string]string, field string) (string, bool)
+	// echo: the form keeps nothing (a sign-in, a token), refused or not.
+	echo bool
+	// fresh: each request comes from a new account (one registration per
+	// person and event).
+	fresh bool
+	// numbers are the API's number fields, sent as JSON numbers.
+	numbers map[string]bool
+	// none says why the route takes no field a person types.
+	none string
+}
+
+var (
+	lower      = func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	upper      = func(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+	exact      = func(s string) string { return s }
+	websiteURL = func(s string) string {
+		s = strings.TrimSpace(s)
+		if s != "" && !strings.Contains(s, "://") {
+			s = "https://" + s
+		}
+		return s
+	}
+	appIDRE = regexp.MustCompile(`^/members/applications/(\d+)$`)
+	errorRE = regexp.MustCompile(`(?s)<p class="(?:form-)?error[^"]*"[^>]*>(.*?)</p>`)
+)
+
+func redirectTo(pattern string) func(r hostileResponse) bool {
+	re := regexp.MustCompile(pattern)
+	return func(r hostileResponse) bool {
+		return r.status == http.StatusSeeOther && re.MatchString(r.header.Get("Location"))
+	}
+}
+
+func answered(code int) func(r hostileResponse) bool {
+	return func(r hostileResponse) bool { return r.status == code }
+}
+
+// application returns an application as the secretariat sees it.
+func (h *hostileEnv) application(id int64) *members.Application {
+	h.t.Helper()
+	a, err := h.a.members.Application(h.ctx, h.people["secretariat"].p, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return a
+}
+
+// applicationField is what an application keeps of a form or API field.
+func applicationField(a *members.Application, field string) (string, bool) {
+	switch field {
+	case "kind":
+		return string(a.Kind), true
+	case "name_en", "name.en":
+		return a.Name.En, true
+	case "name_zh_hans", "name.zh-Hans":
+		return a.Name.Hans, true
+	case "name_zh_hant", "name.zh-Hant":
+		return a.Name.Hant, true
+	case "acronym":
+		return a.Acronym, true
+	case "stakeholder_group":
+		return string(a.Group), true
+	case "country":
+		return a.Country, true
+	case "website":
+		return a.Website, true
+	case "description":
+		return a.Description, true
+	case "contact_name":
+		return a.ContactName, true
+	case "contact_email":
+		return a.ContactEmail, true
+	case "motivation":
+		return a.Motivation, true
+	}
+	return "", false
+}
+
+// applicationFields are the application's fields, by their form names or
+// (api) their JSON paths.
+func applicationFields(api bool) []hostileField {
+	name := func(form, path string) string {
+		if api {
+			return path
+		}
+		return form
+	}
+	return []hostileField{
+		{name: "kind", norm: exact, code: true},
+		{name: name("name_en", "name.en")},
+		{name: name("name_zh_hans", "name.zh-Hans")},
+		{name: name("name_zh_hant", "name.zh-Hant")},
+		{name: "acronym"},
+		{name: "stakeholder_group", norm: exact, code: true},
+		{name: "country", norm: upper, code: true},
+		{name: "website", norm: websiteURL},
+		{name: "description"},
+		{name: "contact_name"},
+		{name: "contact_email", norm: lower},
+		{name: "motivation"},
+	}
+}
+
+// hostileForms describes every POST route; the test fails on a route
+// that is missing here.
+func hostileForms() map[string]*hostileForm {
+	fixed := func(p string) func(*hostileEnv) string { return func(*hostileEnv) string { return p } }
+	appStored := func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+		var id int64
+		if m := appIDRE.FindStringSubmatch(r.header.Get("Location")); m != nil {
+			id, _ = strconv.ParseInt(m[1], 10, 64)
+		} else {
+			var out struct{ ID int64 }
+			if err := json.Unmarshal([]byte(r.body), &out); err != nil {
+				h.t.Fatalf("no application id in %d %q", r.status, r.body)
+			}
+			id = out.ID
+		}
+		return applicationField(h.application(id), field)
+	}
+	appBase := map[string]string{"kind": "organization", "name_en": "Hostile Organisation %n", "stakeholder_group": "business",
+		"country": "KE", "contact_email": "contact-%n@example.org", "motivation": "We care.", "charter": "yes", "action": "submit"}
+	apiBase := map[string]string{"kind": "organization", "name.en": "Hostile Organisation %n", "stakeholder_group": "business",
+		"country": "KE", "contact_email": "contact-%n@example.org", "motivation": "We care."}
+	decisionStored := func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+		if field != "reason" {
+			return "", false
+		}
+		return h.application(h.target).Reason, true
+	}
+	profileStored := func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+		m, _, err := h.a.members.Managed(h.ctx, h.people["representative"].p, h.target)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		v, ok := map[string]string{"name_en": m.Name.En, "name_zh_hans": m.Name.Hans, "name_zh_hant": m.Name.Hant, "acronym": m.Acronym,
+			"website": m.Website, "description_en": m.Description.En, "description_zh_hans": m.Description.Hans,
+			"description_zh_hant": m.Description.Hant}[field]
+		return v, ok
+	}
+	return map[string]*hostileForm{
+		"POST /signup": {
+			who: "anonymous", target: fixed("/signup"),
+			base: map[string]string{"name": "Hostile Person %n", "email": "hostile-%n@example.org", "password": "a long enough password"},
+			fields: []hostileField{
+				{name: "name"},
+				{name: "email", norm: lower},
+				{name: "password", norm: exact},
+			},
+			accepted: func(r hostileResponse) bool {
+				return r.status == http.StatusOK && !strings.Contains(r.body, `action="/signup"`)
+			},
+			stored: func(h *hostileEnv, _ hostileResponse, sent map[string]string, field string) (string, bool) {
+				u, err := h.a.users.ByEmail(h.ctx, auth.NormalizeEmail(sent["email"]))
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				switch field {
+				case "name":
+					return u.Name, true
+				case "email":
+					return u.Email, true
+				}
+				// The password is kept whole when it opens the account:
+				// the account is not verified yet, which Login says only
+				// to the right password.
+				h.n++
+				_, _, _, err = h.a.users.Login(h.ctx, u.Email, sent["password"], fmt.Sprintf("check-%d", h.n), "")
+				if errs.CodeOf(err) == errs.Forbidden {
+					return sent["password"], true
+				}
+				return fmt.Sprintf("(a password that does not open the account: %v)", err), true
+			},
+		},
+		"POST /login": {
+			who: "anonymous", target: fixed("/login"), echo: true,
+			// An account of the test's (cheap argon2id), not an unknown
+			// address (checked against a default-cost hash).
+			base:   map[string]string{"email": "applicant@example.org", "password": "not the password"},
+			fields: []hostileField{{name: "email"}, {name: "password"}},
+		},
+		"POST /password/reset": {
+			who: "anonymous", target: fixed("/password/reset"), echo: true,
+			base:   map[string]string{"email": "nobody-%n@example.org"},
+			fields: []hostileField{{name: "email"}},
+		},
+		"POST /password/reset/confirm": {
+			who: "anonymous", target: fixed("/password/reset/confirm"), echo: true,
+			base:   map[string]string{"token": "not-a-token-%n", "password": "a long enough password"},
+			fields: []hostileField{{name: "token", code: true}, {name: "password"}},
+		},
+		"POST /verify": {
+			who: "anonymous", target: fixed("/verify"), echo: true,
+			base:   map[string]string{"token": "not-a-token-%n"},
+			fields: []hostileField{{name: "token", code: true}},
+		},
+		"POST /members/invitations/accept": {
+			who: "applicant", target: fixed("/members/invitations/accept"), echo: true,
+			base:   map[string]string{"token": "not-a-token-%n"},
+			fields: []hostileField{{name: "token", code: true}},
+		},
+		"POST /logout": {none: "no fields: it ends the session"},
+		"POST /members/manage/{id}/representatives/{user}/remove":  {none: "no fields: the member and the account are in the path"},
+		"POST /members/manage/{id}/representatives/{user}/primary": {none: "no fields: the member and the account are in the path"},
+		"POST /members/applications/{id}/logo":                     {none: "a file, checked by its content (members.FuzzLogo, FuzzUpload)"},
+
+		"POST /members/apply": {
+			who: "applicant", target: fixed("/members/apply"), base: appBase, fields: applicationFields(false),
+			accepted: redirectTo(`^/members/applications/\d+$`), stored: appStored,
+		},
+		"POST /api/v1/membership-applications": {
+			who: "applicant", target: fixed("/api/v1/membership-applications"), base: apiBase, fields: applicationFields(true), api: true,
+			accepted: answered(http.StatusCreated), stored: appStored,
+		},
+		"POST /admin/applications/{id}/comments": {
+			who: "secretariat", base: map[string]string{"body": "A note %n"},
+			target: func(h *hostileEnv) string {
+				h.target = h.comments
+				return fmt.Sprintf("/admin/applications/%d/comments", h.comments)
+			},
+			fields:   []hostileField{{name: "body"}},
+			accepted: redirectTo(`^/admin/applications/\d+#comments$`),
+			stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, _ string) (string, bool) {
+				cs, err := h.a.members.Comments(h.ctx, h.target)
+				if err != nil || len(cs) == 0 {
+					h.t.Fatalf("comments: %v", err)
+				}
+				return cs[len(cs)-1].Body, true
+			},
+		},
+		"POST /admin/applications/{id}/decision": {
+			who: "secretariat", base: map[string]string{"decision": "reject", "reason": "Not now %n"},
+			target: func(h *hostileEnv) string {
+				h.target = h.submitted()
+				return fmt.Sprintf("/admin/applications/%d/decision", h.target)
+			},
+			fields:   []hostileField{{name: "decision", norm: exact, code: true}, {name: "reason"}},
+			accepted: redirectTo(`^/admin/applications/\d+$`), stored: decisionStored,
+		},
+		"POST /api/v1/membership-applications/{id}/decision": {
+			who: "secretariat", base: map[string]string{"decision": "reject", "reason": "Not now %n"}, api: true,
+			target: func(h *hostileEnv) string {
+				h.target = h.submitted()
+				return fmt.Sprintf("/api/v1/membership-applications/%d/decision", h.target)
+			},
+			fields:   []hostileField{{name: "decision", norm: exact, code: true}, {name: "reason"}},
+			accepted: answered(http.StatusOK), stored: decisionStored,
+		},
+		"POST /admin/members/{id}/standing": {
+			who: "secretariat", base: map[string]string{"action": "suspend", "reason": "Dues unpaid %n"},
+			target: func(h *hostileEnv) string {
+				h.n++
+				m := &members.Member{Kind: members.Organization, Name: members.Names{En: fmt.Sprintf("Standing Member %d", h.n)},
+					Group: members.Academia, Country: "FR"}
+				if err := h.a.members.Add(h.ctx, members.Actor{Email: "setup"}, m); err != nil {
+					h.t.Fatal(err)
+				}
+				h.target = m.ID
+				return fmt.Sprintf("/admin/members/%d/standing", m.ID)
+			},
+			fields: []hostileField{
+				{name: "action", norm: exact, code: true},
+				{name: "reason"},
+				{name: "term_ends_on", code: true, base: map[string]string{"action": "set_term"}},
+			},
+			accepted: redirectTo(`^/admin/members/\d+\?changed=1$`),
+			stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+				if field != "reason" {
+					return "", false
+				}
+				entries, _, err := audit.List(h.ctx, h.a.db, 20, 0)
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				for _, e := range entries {
+					if e.Object == fmt.Sprintf("member:%d", h.target) && e.Action == "member.suspend" {
+						s, _ := e.Details["reason"].(string)
+						return s, true
+					}
+				}
+				return "(no audit entry with the reason)", true
+			},
+		},
+		"POST /members/manage/{id}/edit": {
+			who: "representative", base: map[string]string{"name_en": "Representative's Own Member"},
+			target: func(h *hostileEnv) string {
+				h.target = h.repOwned
+				return fmt.Sprintf("/members/manage/%d/edit", h.repOwned)
+			},
+			fields: []hostileField{
+				{name: "name_en"}, {name: "name_zh_hans"}, {name: "name_zh_hant"},
+				{name: "acronym"}, {name: "website", norm: websiteURL},
+				{name: "description_en"}, {name: "description_zh_hans"}, {name: "description_zh_hant"},
+			},
+			accepted: redirectTo(`^/members/manage/\d+\?done=saved$`), stored: profileStored,
+		},
+		"POST /admin/events":        eventForm(false, false),
+		"POST /admin/events/{slug}": eventForm(true, false),
+		"POST /api/v1/events":       eventForm(false, true),
+		"POST /admin/events/{slug}/status": {
+			who: "secretariat", base: map[string]string{"status": "published"},
+			target:   func(h *hostileEnv) string { return "/admin/events/" + h.event.slug + "/status" },
+			fields:   []hostileField{{name: "status", choice: true}},
+			accepted: redirectTo(`^/admin/events/[a-z0-9-]+$`),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /api/v1/events/{slug}/status": {
+			who: "secretariat", base: map[string]string{"status": "published"}, api: true,
+			target:   func(h *hostileEnv) string { return "/api/v1/events/" + h.event.slug + "/status" },
+			fields:   []hostileField{{name: "status", choice: true}},
+			accepted: answered(http.StatusOK),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /admin/events/{slug}/categories":  categoryForm(false),
+		"POST /api/v1/events/{slug}/categories": categoryForm(true),
+		"POST /admin/registrations/{id}/decision": {
+			who: "secretariat", base: map[string]string{"decision": "approve"},
+			target: func(h *hostileEnv) string {
+				return fmt.Sprintf("/admin/registrations/%d/decision", h.pending())
+			},
+			// Anything but approve rejects.
+			fields:   []hostileField{{name: "decision", choice: true}},
+			accepted: redirectTo(`^/admin/events/[a-z0-9-]+/registrations\?status=pending$`),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /api/v1/registrations/{id}/decision": {
+			who: "secretariat", base: map[string]string{"decision": "approve"}, api: true,
+			target: func(h *hostileEnv) string {
+				return fmt.Sprintf("/api/v1/registrations/%d/decision", h.pending())
+			},
+			fields:   []hostileField{{name: "decision", choice: true}},
+			accepted: answered(http.StatusOK),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /checkin/{slug}": {
+			who: "secretariat", echo: true, base: map[string]string{"code": "R-999999"},
+			target: func(h *hostileEnv) string { return "/checkin/" + h.event.slug },
+			fields: []hostileField{{name: "code", code: true}},
+		},
+		"POST /admin/events/{slug}/invitations": {
+			who: "secretariat", base: map[string]string{"category": "open", "seats": "1", "label": "Guests %n"},
+			target: func(h *hostileEnv) string { return "/admin/events/" + h.event.slug + "/invitations" },
+			fields: []hostileField{{name: "category", choice: true}, {name: "seats", code: true}, {name: "label"}},
+			// The new code is shown once, on the event's page.
+			accepted: func(r hostileResponse) bool { return r.status == http.StatusOK },
+			stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+				if field != "label" {
+					return "", false
+				}
+				invs, err := h.a.events.Invitations(h.ctx, h.event.id)
+				if err != nil || len(invs) == 0 {
+					h.t.Fatalf("invitations: %v", err)
+				}
+				return invs[0].Label, true
+			},
+		},
+		"POST /admin/events/{slug}/delegations": {
+			who: "secretariat", base: map[string]string{"member": "%member", "category": "open", "quota": "1000"},
+			target:   func(h *hostileEnv) string { return "/admin/events/" + h.event.slug + "/delegations" },
+			fields:   []hostileField{{name: "member", code: true}, {name: "category", choice: true}, {name: "quota", code: true}},
+			accepted: redirectTo(`#delegations$`),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /events/{slug}/delegations/{member}": {
+			who: "representative", base: map[string]string{"email": "delegate-%n@example.org", "name": "Delegate %n", "country": "KE"},
+			target: func(h *hostileEnv) string {
+				return fmt.Sprintf("/events/%s/delegations/%d", h.event.slug, h.repOwned)
+			},
+			// The form offers no stakeholder group; the handler reads one.
+			fields: []hostileField{{name: "email"}, {name: "name"}, {name: "name_latin"}, {name: "organization"},
+				{name: "country", norm: upper, code: true}, {name: "stakeholder_group", norm: exact, choice: true}},
+			accepted: redirectTo(`^/events/[a-z0-9-]+/delegations/\d+$`),
+			stored: func(h *hostileEnv, _ hostileResponse, sent map[string]string, field string) (string, bool) {
+				_, people, err := h.a.events.Delegation(h.ctx, h.event.slug, h.repOwned)
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				for i := len(people) - 1; i >= 0; i-- {
+					if people[i].Email == strings.TrimSpace(sent["email"]) {
+						return h.registrationField(people[i].ID, field)
+					}
+				}
+				return "(no delegate " + sent["email"] + ")", true
+			},
+		},
+		"POST /events/{slug}/register":             registerForm(false),
+		"POST /api/v1/events/{slug}/registrations": registerForm(true),
+		"POST /admin/invitations/{id}/revoke":      {none: "no fields: the invitation is in the path"},
+		"POST /registrations/{id}/cancel":          {none: "no fields: the registration is in the path"},
+		"POST /api/v1/registrations/{id}/cancel":   {none: "no fields: the registration is in the path"},
+		"POST /api/v1/registrations/{id}/check-in": {none: "no fields: the registration is in the path"},
+
+		"POST /members/manage/{id}/representatives/invite": {
+			who: "representative", base: map[string]string{"email": "invitee-%n@example.org"},
+			target: func(h *hostileEnv) string {
+				h.target = h.repOwned
+				return fmt.Sprintf("/members/manage/%d/representatives/invite", h.repOwned)
+			},
+			fields:   []hostileField{{name: "email", norm: lower}},
+			accepted: redirectTo(`^/members/manage/\d+/representatives\?done=invited$`),
+			stored: func(h *hostileEnv, _ hostileResponse, sent map[string]string, _ string) (string, bool) {
+				invs, err := h.a.members.Invitations(h.ctx, h.target)
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				for _, inv := range invs {
+					if inv.Email == lower(sent["email"]) {
+						return inv.Email, true
+					}
+				}
+				return "(no invitation)", true
+			},
+		},
+	}
+}
+
+// eventForm is the event form (update: of the proof event) or the API's
+// event.
+func eventForm(update, api bool) *hostileForm {
+	base := map[string]string{"slug": "proof-event-%n", "kind": "dialogue", "title_en": "Proof Event %n",
+		"starts_at": "2031-05-01T09:00", "ends_at": "2031-05-01T17:00", "timezone": "UTC", "venue": "Wuzhen", "country": "CN",
+		"languages": "en"}
+	f := &hostileForm{who: "secretariat", target: func(*hostileEnv) string { return "/admin/events" },
+		accepted: redirectTo(`^/admin/events/[a-z0-9-]+$`)}
+	langs := []string{"_en", "_zh_hans", "_zh_hant"}
+	if api {
+		delete(base, "title_en")
+		delete(base, "languages")
+		base["title.en"] = "Proof Event %n"
+		langs = []string{".en", ".zh-Hans", ".zh-Hant"}
+		f.api, f.accepted = true, answered(http.StatusCreated)
+		f.target = func(*hostileEnv) string { return "/api/v1/events" }
+	}
+	if update {
+		base["slug"], base["kind"] = "proof-summit", "summit"
+		f.target = func(h *hostileEnv) string { return "/admin/events/" + h.event.slug }
+	}
+	f.base = base
+	f.fields = []hostileField{{name: "slug", norm: lower, code: true}, {name: "kind", choice: true}, {name: "parent", choice: true}}
+	for _, text := range []string{"title", "theme", "description"} {
+		for _, l := range langs {
+			id := "e-" + text
+			if api {
+				id = text
+			}
+			fl := hostileField{name: text + l, errID: id}
+			if api {
+				fl.norm = exact // the API keeps texts as sent; the form trims them
+			}
+			f.fields = append(f.fields, fl)
+		}
+	}
+	f.fields = append(f.fields, hostileField{name: "starts_at", code: true}, hostileField{name: "ends_at", code: true},
+		hostileField{name: "timezone", code: true}, hostileField{name: "venue"}, hostileField{name: "country", norm: upper, code: true},
+		hostileField{name: "online_url"},
+		hostileField{name: "interpretation"})
+	if !api {
+		f.fields = append(f.fields, hostileField{name: "topics", choice: true}, hostileField{name: "languages", choice: true})
+	}
+	f.stored = func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+		if field == "starts_at" || field == "ends_at" {
+			return "", false
+		}
+		slug := strings.TrimPrefix(strings.TrimPrefix(r.header.Get("Location"), "/api/v1/events/"), "/admin/events/")
+		return h.eventField(slug, field)
+	}
+	return f
+}
+
+// categoryForm is the category form of the proof event, or the API's.
+func categoryForm(api bool) *hostileForm {
+	f := &hostileForm{who: "secretariat", base: map[string]string{"code": "c%n", "name_en": "Category %n", "capacity": "10",
+		"approval": "auto"},
+		target:   func(h *hostileEnv) string { return "/admin/events/" + h.event.slug + "/categories" },
+		accepted: redirectTo(`#categories$`)}
+	langs, nameID, consentID := []string{"_en", "_zh_hans", "_zh_hant"}, "e-cname", "e-consent"
+	if api {
+		f.base = map[string]string{"code": "c%n", "name.en": "Category %n", "capacity": "10", "approval": "auto"}
+		f.api, f.accepted, f.numbers = true, answered(http.StatusCreated), map[string]bool{"capacity": true}
+		f.target = func(h *hostileEnv) string { return "/api/v1/events/" + h.event.slug + "/categories" }
+		langs, nameID, consentID = []string{".en", ".zh-Hans", ".zh-Hant"}, "name", "consent"
+	}
+	// The form offers no colour (categories get one in turn); the API does.
+	f.fields = []hostileField{{name: "code", code: true}, {name: "approval", choice: true}, {name: "colour", choice: !api, code: true},
+		{name: "opens_at", code: true}, {name: "closes_at", code: true}}
+	if !api {
+		// A number in the API: a string there is a type error.
+		f.fields = append(f.fields, hostileField{name: "capacity", code: true})
+	}
+	for _, l := range langs {
+		name, consent := hostileField{name: "name" + l, errID: nameID}, hostileField{name: "consent" + l, errID: consentID}
+		if api {
+			name.norm, consent.norm = exact, exact // the API keeps texts as sent; the form trims them
+		}
+		f.fields = append(f.fields, name, consent)
+	}
+	f.stored = func(h *hostileEnv, _ hostileResponse, sent map[string]string, field string) (string, bool) {
+		if field == "capacity" || field == "opens_at" || field == "closes_at" {
+			return "", false
+		}
+		return h.categoryField(sent["code"], field)
+	}
+	return f
+}
+
+// registerForm is the registration form of the proof event, or the
+// API's, each request from a new account.
+func registerForm(api bool) *hostileForm {
+	f := &hostileForm{who: "fresh", fresh: true,
+		base:     map[string]string{"category": "open", "name": "Registrant %n", "country": "KE"},
+		target:   func(h *hostileEnv) string { return "/events/" + h.event.slug + "/register" },
+		accepted: redirectTo(`^/registrations/\d+$`)}
+	prefix := ""
+	if api {
+		prefix = "answers."
+		f.base = map[string]string{"category": "open", "answers.name": "Registrant %n", "answers.country": "KE"}
+		f.api, f.accepted = true, answered(http.StatusCreated)
+		f.target = func(h *hostileEnv) string { return "/api/v1/events/" + h.event.slug + "/registrations" }
+	}
+	f.fields = []hostileField{{name: "category", choice: true}, {name: "invitation", code: true}}
+	for _, a := range []string{"name", "name_latin", "organization", "country", "stakeholder_group", "consent"} {
+		fl := hostileField{name: prefix + a}
+		if api {
+			fl.errID = a
+		}
+		switch a {
+		case "country":
+			fl.norm, fl.code = upper, true
+		case "stakeholder_group":
+			fl.norm, fl.code = exact, true
+		case "consent":
+			fl.choice = true // a box to tick, shown only where the category asks
+		}
+		f.fields = append(f.fields, fl)
+	}
+	f.stored = func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+		var id int64
+		if rest, ok := strings.CutPrefix(r.header.Get("Location"), "/registrations/"); ok {
+			id, _ = strconv.ParseInt(rest, 10, 64)
+		} else {
+			var out struct{ ID int64 }
+			if err := json.Unmarshal([]byte(r.body), &out); err != nil {
+				h.t.Fatalf("no registration id in %d %q", r.status, r.body)
+			}
+			id = out.ID
+		}
+		return h.registrationField(id, field)
+	}
+	return f
+}
+
+// values returns the form's base values with field set, "%n" made unique.
+func (h *hostileEnv) values(f *hostileForm, field hostileField, value string) map[string]string {
+	h.n++
+	vals := map[string]string{}
+	for k, v := range f.base {
+		v = strings.ReplaceAll(v, "%n", strconv.Itoa(h.n))
+		vals[k] = strings.ReplaceAll(v, "%member", strconv.FormatInt(h.repOwned, 10))
+	}
+	for k, v := range field.base {
+		vals[k] = v
+	}
+	if field.name != "" {
+		vals[field.name] = value
+	}
+	return vals
+}
+
+// encode makes the request body: a form, or the API's JSON with dotted
+// paths as nested objects. A value that is not UTF-8 goes in raw, as a
+// careless client would send it (json.Marshal would replace it).
+func encode(f *hostileForm, vals map[string]string) ([]byte, string) {
+	if !f.api {
+		v := url.Values{}
+		for k, s := range vals {
+			v.Set(k, s)
+		}
+		return []byte(v.Encode()), "application/x-www-form-urlencoded"
+	}
+	obj := map[string]any{}
+	raw := map[string]string{}
+	for k, s := range vals {
+		if !utf8.ValidString(s) {
+			ph := fmt.Sprintf("RAWVALUE%d", len(raw))
+			raw[ph] = s
+			s = ph
+		}
+		var v any = s
+		if n, err := strconv.Atoi(s); err == nil && f.numbers[k] {
+			v = n
+		}
+		if first, rest, ok := strings.Cut(k, "."); ok {
+			m, _ := obj[first].(map[string]any)
+			if m == nil {
+				m = map[string]any{}
+				obj[first] = m
+			}
+			m[rest] = v
+		} else {
+			obj[k] = v
+		}
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		panic(err)
+	}
+	for ph, s := range raw {
+		b = bytes.ReplaceAll(b, []byte(ph), []byte(s))
+	}
+	return b, "application/json"
+}
+
+// hostileTally counts what the corpus found.
+type hostileTally struct {
+	requests, accepted, refused int
+	serverErrors, altered       []string
+	unexplained                 []string // refused without saying which field
+}
+
+// submit sends one value in one field and checks what became of it.
+func (h *hostileEnv) submit(pattern string, f *hostileForm, field hostileField, p hostilePayload, tally *hostileTally) {
+	h.t.Helper()
+	if f.fresh {
+		h.freshPerson()
+	}
+	path := f.target(h)
+	vals := h.values(f, field, p.Value)
+	body, ct := encode(f, vals)
+	r := h.send(f.who, "POST", path, ct, body)
+	tally.requests++
+	what := fmt.Sprintf("%s %s=%s", pattern, field.name, p.Name)
+	if r.status >= 500 {
+		tally.serverErrors = append(tally.serverErrors, fmt.Sprintf("%s: %d", what, r.status))
+		return
+	}
+	if f.echo {
+		return
+	}
+	if f.accepted(r) {
+		tally.accepted++
+		got, kept := f.stored(h, r, vals, field.name)
+		if want := field.normal(p.Value); kept && got != want {
+			tally.altered = append(tally.altered, fmt.Sprintf("%s: stored %d bytes %.80q, sent %d bytes %.80q", what, len(got), got, len(want), want))
+		}
+		return
+	}
+	tally.refused++
+	if r.status < 400 {
+		tally.unexplained = append(tally.unexplained, fmt.Sprintf("%s: status %d, neither done nor refused", what, r.status))
+		return
+	}
+	if field.choice || r.status == http.StatusRequestEntityTooLarge {
+		return // a choice, or more than the route takes: said so
+	}
+	if f.api {
+		var prob web.Problem
+		if err := json.Unmarshal([]byte(r.body), &prob); err != nil {
+			tally.unexplained = append(tally.unexplained, fmt.Sprintf("%s: %d without problem details", what, r.status))
+			return
+		}
+		for _, e := range prob.Errors {
+			if e.Field == field.name || e.Field == field.errID {
+				return
+			}
+		}
+		// A body that is not UTF-8 is not JSON: refused as a whole.
+		if !utf8.ValidString(p.Value) && strings.Contains(prob.Title, "not valid JSON") {
+			return
+		}
+		tally.unexplained = append(tally.unexplained, fmt.Sprintf("%s: %d %q without the field (errors %+v)", what, r.status, prob.Title, prob.Errors))
+		return
+	}
+	if strings.Contains(r.body, `id="`+field.errorID()+`"`) {
+		return
+	}
+	if p.unstorable() && strings.Contains(r.body, "cannot be stored") {
+		return
+	}
+	msg := errorRE.FindAllStringSubmatch(r.body, -1)
+	tally.unexplained = append(tally.unexplained, fmt.Sprintf("%s: %d, no error at #%s (errors on the page: %q)", what, r.status, field.errorID(), msg))
+}
+
+// TestHostileInput sends the corpus through every field of every POST
+// route on both databases, then (on SQLite, with Chromium) shows it on
+// every page that displays those fields.
+func TestHostileInput(t *testing.T) {
+	payloads := hostilePayloads(t)
+	for _, dbName := range []string{"sqlite", "postgres"} {
+		t.Run(dbName, func(t *testing.T) {
+			dbURL := "sqlite:" + filepath.Join(t.TempDir(), "w.db")
+			if dbName == "postgres" {
+				dbURL = testenv.PostgresDSN(t)
+			}
+			a := startHostileApp(t, dbURL)
+			h := newHostileEnv(t, a)
+			forms := hostileForms()
+			t.Run("every field", func(t *testing.T) {
+				h.t = t
+				var tally hostileTally
+				var routes []string
+				for _, rt := range a.web.Routes() {
+					if rt.Method == http.MethodGet || rt.Method == http.MethodHead {
+						continue
+					}
+					f := forms[rt.Pattern()]
+					if f == nil {
+						t.Errorf("%s has no entry in hostileForms: say which fields a person types there, or why none", rt.Pattern())
+						continue
+					}
+					routes = append(routes, rt.Pattern())
+					if f.none != "" {
+						continue
+					}
+					// The base values alone are accepted, so that a
+					// refusal below is the payload's doing.
+					if !f.echo {
+						if f.fresh {
+							h.freshPerson()
+						}
+						vals := h.values(f, hostileField{}, "")
+						body, ct := encode(f, vals)
+						if r := h.send(f.who, "POST", f.target(h), ct, body); !f.accepted(r) {
+							t.Fatalf("%s refuses its base values: %d %.500s", rt.Pattern(), r.status, r.body)
+						}
+					}
+					for _, field := range f.fields {
+						for _, p := range payloads {
+							if (field.code || field.choice) && !codeCorpus[p.Name] {
+								continue
+							}
+							h.submit(rt.Pattern(), f, field, p, &tally)
+						}
+					}
+				}
+				for pattern := range forms {
+					if !slices.Contains(routes, pattern) {
+						t.Errorf("hostileForms has %s, which is no route", pattern)
+					}
+				}
+				t.Logf("%d requests on %d routes: %d stored, %d refused", tally.requests, len(routes), tally.accepted, tally.refused)
+				for _, list := range []struct {
+					what  string
+					items []string
+				}{{"server errors", tally.serverErrors}, {"values stored otherwise than sent", tally.altered},
+					{"refusals that do not say which field", tally.unexplained}} {
+					if len(list.items) > 0 {
+						t.Errorf("%d %s:\n  %s", len(list.items), list.what, strings.Join(list.items, "\n  "))
+					}
+				}
+			})
+			if dbName == "sqlite" {
+				t.Run("in the browser", func(t *testing.T) {
+					h.t = t
+					hostileInBrowser(t, h, payloads)
+				})
+			}
+		})
+	}
+}
+
+// hostileShown is what the browser phase made of one payload: content
+// that shows it in every field, and the pages that show them.
+type hostileShown struct {
+	p                    hostilePayload
+	account              *hostilePerson // signed up with the payload as their name
+	app, infoApp, member int64
+	event                string // the slug of an event about it
+	registration         int64  // the account's registration for it
+}
+
+// post sends a form and fails the test unless accepted says yes.
+func (h *hostileEnv) post(who, path string, vals map[string]string, accepted func(hostileResponse) bool) hostileResponse {
+	h.t.Helper()
+	body, ct := encode(&hostileForm{}, vals)
+	r := h.send(who, "POST", path, ct, body)
+	if !accepted(r) {
+		msgs := errorRE.FindAllStringSubmatch(r.body, -1)
+		h.t.Fatalf("POST %s as %s: %d, errors on the page %q\n%.300s", path, who, r.status, msgs, r.body)
+	}
+	return r
+}
+
+// show puts payload p in every field a page shows, through the forms.
+func (h *hostileEnv) show(i int, p hostilePayload) *hostileShown {
+	t := h.t
+	t.Helper()
+	sh := &hostileShown{p: p}
+	acronym := p.Value
+	if utf8.RuneCountInString(strings.TrimSpace(acronym)) > 20 {
+		acronym = "HX"
+	}
+	website := "https://example.org/" + p.Value
+	if _, err := url.Parse(website); err != nil {
+		website = "https://example.org/?q=" + url.QueryEscape(p.Value)
+	}
+	// An account named with the payload, verified by its mail.
+	email := fmt.Sprintf("shown-%d@example.org", i)
+	h.post("anonymous", "/signup", map[string]string{"name": p.Value, "email": email, "password": "a long enough password"},
+		func(r hostileResponse) bool {
+			return r.status == http.StatusOK && !strings.Contains(r.body, `action="/signup"`)
+		})
+	link := h.a.mailLink(t, email)
+	token := strings.SplitN(link, "token=", 2)[1]
+	h.post("anonymous", "/verify", map[string]string{"token": token}, answered(http.StatusOK))
+	u, err := h.a.users.ByEmail(h.ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.account = h.person(u.Principal(), email)
+	h.signIn(sh.account, "a long enough password")
+	h.people["shown"] = sh.account
+
+	apply := func() int64 {
+		r := h.post("representative", "/members/apply", map[string]string{"kind": "organization", "name_en": p.Value,
+			"name_zh_hans": p.Value, "name_zh_hant": p.Value, "acronym": acronym, "stakeholder_group": "technical_community",
+			"country": "CN", "website": website, "description": p.Value, "contact_name": p.Value,
+			"contact_email": fmt.Sprintf("contact-%d@example.org", i), "motivation": p.Value, "charter": "yes", "action": "submit"},
+			redirectTo(`^/members/applications/\d+$`))
+		id, _ := strconv.ParseInt(appIDRE.FindStringSubmatch(r.header.Get("Location"))[1], 10, 64)
+		return id
+	}
+	// Applied, commented on and approved: a member, whose profile its
+	// representative then writes.
+	sh.app = apply()
+	h.post("secretariat", fmt.Sprintf("/admin/applications/%d/comments", sh.app), map[string]string{"body": p.Value},
+		redirectTo(`#comments$`))
+	h.post("secretariat", fmt.Sprintf("/admin/applications/%d/decision", sh.app), map[string]string{"decision": "approve"},
+		redirectTo(`^/admin/applications/\d+$`))
+	sh.member = h.application(sh.app).MemberID
+	h.post("representative", fmt.Sprintf("/members/manage/%d/edit", sh.member), map[string]string{"name_en": p.Value,
+		"name_zh_hans": p.Value, "name_zh_hant": p.Value, "acronym": acronym, "website": website,
+		"description_en": p.Value, "description_zh_hans": p.Value, "description_zh_hant": p.Value},
+		redirectTo(`\?done=saved$`))
+	// Suspended with the payload as the reason (in the audit log and the
+	// mail), and reinstated.
+	h.post("secretariat", fmt.Sprintf("/admin/members/%d/standing", sh.member), map[string]string{"action": "suspend", "reason": p.Value},
+		redirectTo(`changed=1$`))
+	h.post("secretariat", fmt.Sprintf("/admin/members/%d/standing", sh.member), map[string]string{"action": "reinstate"},
+		redirectTo(`changed=1$`))
+	// Another application, sent back with the payload as the question.
+	sh.infoApp = apply()
+	h.post("secretariat", fmt.Sprintf("/admin/applications/%d/decision", sh.infoApp), map[string]string{"decision": "request_info",
+		"reason": p.Value}, redirectTo(`^/admin/applications/\d+$`))
+
+	// An event about the payload, with a category named with it whose
+	// consent text is it, published; an invitation labelled with it.
+	sh.event = fmt.Sprintf("shown-%d", i)
+	title := strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(p.Value) // a title is one line
+	h.post("secretariat", "/admin/events", map[string]string{"slug": sh.event, "kind": "dialogue", "title_en": title,
+		"title_zh_hans": title, "theme_en": p.Value, "description_en": p.Value, "description_zh_hant": p.Value,
+		"starts_at": "2031-06-01T09:00", "ends_at": "2031-06-01T17:00", "timezone": "Asia/Shanghai", "venue": p.Value,
+		"country": "CN", "languages": "en", "interpretation": p.Value}, redirectTo(`^/admin/events/`+sh.event+`$`))
+	catName := p.Value // at most 100 characters
+	if utf8.RuneCountInString(catName) > 100 {
+		catName = "Guests"
+	}
+	h.post("secretariat", "/admin/events/"+sh.event+"/categories", map[string]string{"code": "guests", "name_en": catName,
+		"name_zh_hans": catName, "capacity": "10", "approval": "auto", "consent_en": p.Value}, redirectTo(`#categories$`))
+	h.post("secretariat", "/admin/events/"+sh.event+"/status", map[string]string{"status": "published"}, redirectTo(`^/admin/events/`))
+	h.post("secretariat", "/admin/events/"+h.event.slug+"/invitations", map[string]string{"category": "open", "seats": "1",
+		"label": p.Value}, answered(http.StatusOK))
+	// The account named with it registers for that event, its organisation
+	// the payload too, and is one of the representative's delegation.
+	r := h.post("shown", "/events/"+sh.event+"/register", map[string]string{"category": "guests", "name": p.Value,
+		"name_latin": p.Value, "organization": p.Value, "country": "KE", "consent": "yes"}, redirectTo(`^/registrations/\d+$`))
+	sh.registration, _ = strconv.ParseInt(strings.TrimPrefix(r.header.Get("Location"), "/registrations/"), 10, 64)
+	h.post("representative", fmt.Sprintf("/events/%s/delegations/%d", h.event.slug, h.repOwned), map[string]string{
+		"email": fmt.Sprintf("delegate-shown-%d@example.org", i), "name": p.Value, "name_latin": p.Value, "organization": p.Value,
+		"country": "BR"}, redirectTo(`/delegations/\d+$`))
+	return sh
+}
+
+// hostileBrowser watches a Chromium tab: calls of the binding the
+// payloads call, CSP violations, answers ≥ 500, and exceptions.
+type hostileBrowser struct {
+	mu                       sync.Mutex
+	page                     string // the page being looked at
+	executions, csp, console []string
+	serverErrors             []string
+	injected                 []string
+	pages                    int
+}
+
+func (b *hostileBrowser) add(list *[]string, s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	*list = append(*list, fmt.Sprintf("%s: %s", b.page, s))
+}
+
+// cspListener reports each CSP violation of a document to the binding.
+const cspListener = `document.addEventListener('securitypolicyviolation', function (e) {
+	__hostileCSP(JSON.stringify({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample}));
+}, true);`
+
+// injectedJS lists markup no page of ours has and an injection would
+// bring: inline scripts, event-handler and style attributes, script URLs,
+// frames, objects, base and meta refresh elements, style elements.
+const injectedJS = `(() => {
+	const out = [];
+	const bad = (el, why) => out.push(why + ': ' + el.outerHTML.slice(0, 160));
+	for (const el of document.querySelectorAll('*')) {
+		for (const a of el.attributes) {
+			const n = a.name.toLowerCase();
+			const v = a.value.replace(/[\u0000-\u0020]/g, '').toLowerCase();
+			if (n.startsWith('on')) bad(el, 'handler attribute ' + n);
+			if (n === 'style' || n === 'srcdoc') bad(el, n + ' attribute');
+			if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster'].includes(n) &&
+				(v.startsWith('javascript:') || v.startsWith('vbscript:') || v.startsWith('data:text/html'))) bad(el, 'script URL');
+		}
+		const tag = el.localName;
+		if (tag === 'script' && el.getAttribute('type') === 'application/ld+json' && !el.hasAttribute('src')) {
+			// A data block, never run: it must still be the one JSON
+			// object the page wrote.
+			try { JSON.parse(el.textContent); } catch (e) { bad(el, 'broken JSON-LD'); }
+		} else if (tag === 'script' && !/^\/static\/[\w.-]+\.js$/.test(el.getAttribute('src') || '')) bad(el, 'script');
+		if (['iframe', 'frame', 'object', 'embed', 'base', 'applet', 'style', 'template'].includes(tag)) bad(el, tag);
+		if (tag === 'meta' && el.hasAttribute('http-equiv')) bad(el, 'meta http-equiv');
+	}
+	return {injected: out, text: document.body ? document.body.innerText : ''};
+})()`
+
+// hostileInBrowser fills the site with the payloads through its forms
+// and looks at every page that shows them, and at every form sent back
+// with them, in Chromium.
+func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
+	bctx := testenv.Browser(t)
+	var shown []*hostileShown
+	for i, p := range payloads {
+		if p.unstorable() || p.Name == "long" {
+			continue
+		}
+		shown = append(shown, h.show(i, p))
+	}
+
+	b := &hostileBrowser{}
+	err := chromedp.Listen(bctx, func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventBindingCalled:
+			switch e.Name {
+			case "__hostile":
+				b.add(&b.executions, e.Payload)
+			case "__hostileCSP":
+				b.add(&b.csp, e.Payload)
+			}
+		case *cdplog.EventEntryAdded:
+			if strings.Contains(e.Entry.Text, "Content Security Policy") {
+				b.add(&b.console, e.Entry.Text)
+			}
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			text := d.Text
+			if d.Exception != nil {
+				text += " " + d.Exception.Description
+			}
+			if strings.Contains(text, "__hostile") {
+				b.add(&b.executions, "exception: "+text)
+			}
+		case *network.EventResponseReceived:
+			if e.Response != nil && e.Response.Status >= 500 {
+				b.add(&b.serverErrors, fmt.Sprintf("%d %s", e.Response.Status, e.Response.URL))
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, 10*time.Minute)
+	defer cancel()
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, name := range []string{"__hostile", "__hostileCSP"} {
+			if _, err := cdp.Call(ctx, tg, runtime.AddBinding, runtime.AddBindingParams{Name: name}); err != nil {
+				return err
+			}
+		}
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspListener})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := func(p *hostilePerson) {
+		t.Helper()
+		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+				return err
+			}
+			if p.session == "" {
+				return nil
+			}
+			httpOnly := true
+			_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: web.SessionCookie, Value: p.session,
+				URL: h.a.ts.URL + "/", HTTPOnly: &httpOnly})
+			return err
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// scan looks for injected markup on the page now shown.
+	scan := func() string {
+		t.Helper()
+		found, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+			Injected []string
+			Text     string
+		}](injectedJS))
+		if err != nil {
+			t.Fatalf("%s: %v", b.page, err)
+		}
+		for _, f := range found.Injected {
+			b.add(&b.injected, f)
+		}
+		return found.Text
+	}
+	// open loads a page and scans it; it returns the page's text.
+	open := func(path string) string {
+		t.Helper()
+		b.mu.Lock()
+		b.page, b.pages = path, b.pages+1
+		b.mu.Unlock()
+		res, err := chromedp.Run(ctx, chromedp.NavigateResponse(h.a.ts.URL+path))
+		if err != nil {
+			t.Fatalf("open %s: %v", path, err)
+		}
+		if res.Status != http.StatusOK {
+			t.Errorf("open %s: status %d at %s", path, res.Status, res.URL)
+		}
+		return scan()
+	}
+	// pages opens path and then up to three pages its pager leads to
+	// (lists put the newest first; the first test filled them too).
+	pages := func(path string) {
+		t.Helper()
+		for n := 0; path != "" && n < 4; n++ {
+			open(path)
+			next, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector('a[rel=next]'); return a ? a.getAttribute('href') : ''; })()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next == "" {
+				return
+			}
+			base, _, _ := strings.Cut(path, "?")
+			path = base + next
+		}
+	}
+	collapse := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	// whole checks that a page's text shows the payload whole.
+	whole := func(text string, sh *hostileShown) {
+		t.Helper()
+		if !strings.Contains(collapse(text), collapse(sh.p.Value)) {
+			t.Errorf("%s does not show %s whole", b.page, sh.p.Name)
+		}
+	}
+
+	// The harness sees faults: a call of the binding, an inline handler
+	// that the CSP blocks, and the element that carries it.
+	as(h.people["anonymous"])
+	open("/about")
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		__hostile('probe');
+		document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/none.png" onerror="__hostile(1)">');
+		return true;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan()
+	for range 100 {
+		b.mu.Lock()
+		n := len(b.csp)
+		b.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.mu.Lock()
+	if len(b.executions) != 1 || !strings.HasSuffix(b.executions[0], "probe") || len(b.csp) == 0 || len(b.injected) != 1 {
+		t.Fatalf("the harness missed a planted fault: executions %q, CSP %q, injected %q", b.executions, b.csp, b.injected)
+	}
+	b.executions, b.csp, b.console, b.injected, b.serverErrors = nil, nil, nil, nil, nil
+	b.mu.Unlock()
+
+	pages("/members")
+	open("/")
+	pages("/events")
+	for _, sh := range shown {
+		whole(open(fmt.Sprintf("/members/%d", sh.member)), sh)
+		whole(open("/events/"+sh.event), sh)
+		open("/search?q=" + url.QueryEscape(sh.p.Value))
+	}
+	// The header's search box suggests as one types.
+	open("/")
+	suggested := 0
+	for _, sh := range shown {
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+			const q = document.getElementById('site-q');
+			q.value = `+mustJSON(sh.p.Value)+`;
+			q.dispatchEvent(new Event('input'));
+			return true;
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The script waits 180 ms before it asks; wait for its answer
+		// (the box shows) or give up after a second.
+		for range 50 {
+			shows, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById('site-suggest').hidden`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if shows {
+				suggested++
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		scan()
+	}
+	if suggested < len(shown)/2 {
+		t.Errorf("the search box suggested something for only %d of %d payloads", suggested, len(shown))
+	}
+
+	as(h.people["representative"])
+	open("/members/applications")
+	for _, sh := range shown {
+		whole(open(fmt.Sprintf("/members/applications/%d", sh.infoApp)), sh)
+		open(fmt.Sprintf("/members/apply?id=%d", sh.infoApp))
+		whole(open(fmt.Sprintf("/members/manage/%d", sh.member)), sh)
+		open(fmt.Sprintf("/members/manage/%d/edit", sh.member))
+	}
+	open(fmt.Sprintf("/members/manage/%d/representatives", h.repOwned))
+	delegation := open(fmt.Sprintf("/events/%s/delegations/%d", h.event.slug, h.repOwned))
+	open("/registrations")
+
+	as(h.people["secretariat"])
+	open("/admin")
+	for _, st := range []string{"submitted", "info_requested", "approved", "rejected", "draft"} {
+		pages("/admin/applications?status=" + st)
+	}
+	pages("/admin/members")
+	pages("/admin/members?standing=suspended")
+	for _, sh := range shown {
+		whole(open(fmt.Sprintf("/admin/applications/%d", sh.app)), sh)
+		whole(open(fmt.Sprintf("/admin/members/%d", sh.member)), sh)
+		whole(open("/admin/events/"+sh.event), sh)
+	}
+	pages("/admin/events")
+	proof := open("/admin/events/" + h.event.slug)
+	pages("/admin/events/" + h.event.slug + "/registrations")
+	open("/admin/events/" + h.event.slug + "/stats")
+	open("/checkin/" + h.event.slug)
+	for _, sh := range shown {
+		if !strings.Contains(collapse(proof), collapse(sh.p.Value)) {
+			t.Errorf("the proof event's page does not show the invitation labelled %s whole", sh.p.Name)
+		}
+		if !strings.Contains(collapse(delegation), collapse(sh.p.Value)) {
+			t.Errorf("the delegation page does not show the delegate named %s whole", sh.p.Name)
+		}
+	}
+
+	// The mail about each payload (the verification of the account named
+	// with it, the question asked with it) as the outbox shows it.
+	as(h.people["admin"])
+	pages("/admin/outbox")
+	pages("/admin/audit")
+	msgs, _, err := mail.List(h.ctx, h.a.db, 100000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range shown {
+		opened := 0
+		for _, m := range msgs {
+			if opened < 2 && strings.Contains(m.Text, strings.TrimSpace(sh.p.Value)) {
+				open(fmt.Sprintf("/admin/outbox/%d", m.ID))
+				opened++
+			}
+		}
+		if opened == 0 {
+			t.Errorf("no mail shows %s", sh.p.Name)
+		}
+	}
+
+	for _, sh := range shown {
+		as(sh.account)
+		text := open("/")
+		if !strings.Contains(collapse(text), collapse(sh.p.Value)) {
+			t.Errorf("the header does not show the name %s whole", sh.p.Name)
+		}
+		whole(open(fmt.Sprintf("/registrations/%d", sh.registration)), sh)
+		open("/events/" + sh.event + "/register")
+	}
+
+	// Every form sent back with the payloads in it: one value made of
+	// them all (each form refuses it somewhere: too long, or not an
+	// address). The 100 KB value comes back the same way; the first test
+	// sent it through every field.
+	var all strings.Builder
+	for _, p := range payloads {
+		if p.Name != "long" && utf8.ValidString(p.Value) {
+			all.WriteString(p.Value + " ")
+		}
+	}
+	forms := hostileForms()
+	for _, person := range []string{"anonymous", "applicant", "representative", "secretariat"} {
+		as(h.people[person])
+		open("/")
+		var patterns []string
+		for pattern, f := range forms {
+			if f.who == person && f.none == "" && !f.api {
+				patterns = append(patterns, pattern)
+			}
+		}
+		sort.Strings(patterns)
+		for _, pattern := range patterns {
+			f := forms[pattern]
+			for _, value := range []string{all.String()} {
+				vals := map[string]string{}
+				for k, v := range f.base {
+					vals[k] = strings.ReplaceAll(v, "%n", "0")
+				}
+				for _, field := range f.fields {
+					vals[field.name] = value
+				}
+				path := f.target(h)
+				b.mu.Lock()
+				b.page, b.pages = "POST "+path, b.pages+1
+				b.mu.Unlock()
+				// Sent from the page shown, which is one of the site's.
+				_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+					const f = document.createElement('form');
+					f.method = 'post';
+					f.action = `+mustJSON(path)+`;
+					for (const [k, v] of Object.entries(`+mustJSON(vals)+`)) {
+						const i = document.createElement('input');
+						i.type = 'hidden'; i.name = k; i.value = v;
+						f.appendChild(i);
+					}
+					document.body.appendChild(f);
+					window.__sent = true;
+					f.submit();
+					return true;
+				})()`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Wait for the answer to replace the page.
+				for i := 0; ; i++ {
+					done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sent === undefined && document.readyState === 'complete'`))
+					if err == nil && done {
+						break
+					}
+					if i > 300 {
+						t.Fatalf("POST %s: no answer in the browser", path)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				b.mu.Lock()
+				b.page = "POST " + path + " (answer)"
+				b.mu.Unlock()
+				scan()
+			}
+		}
+	}
+
+	time.Sleep(time.Second) // late events: images that fail, reports
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t.Logf("%d pages and answers looked at for %d payloads", b.pages, len(shown))
+	for _, list := range []struct {
+		what  string
+		items []string
+	}{{"script executions", b.executions}, {"CSP violations", b.csp}, {"CSP messages in the console", b.console},
+		{"answers ≥ 500", b.serverErrors}, {"injected elements", b.injected}} {
+		if len(list.items) > 0 {
+			t.Errorf("%d %s:\n  %s", len(list.items), list.what, strings.Join(list.items, "\n  "))
+		}
+	}
+	if b.pages < 8*len(shown) {
+		t.Errorf("only %d pages for %d payloads", b.pages, len(shown))
+	}
+}
