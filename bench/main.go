@@ -5,6 +5,7 @@
 //	go run ./bench api   [same flags]
 //	go run ./bench login [--accounts N] [same flags]
 //	go run ./bench rush  [--people 10000] [--seats 5000] [--concurrency 500] [--cancel-every 20] [--db postgres://… --instances 3]
+//	go run ./bench search [--docs 100000] [--concurrency 1] [--duration 30s] [--db postgres://…]
 //
 // See bench/README.md.
 package main
@@ -34,6 +35,8 @@ scenarios:
   api     members list (50 per page) and member statistics
   login   sign-ins (POST /login) with argon2id at the default parameters
   rush    --people distinct accounts register at once for one category of --seats seats
+  search  a fixed set of queries over 100,000 documents (GET /api/v1/search),
+          beside the same queries on a plain FTS5 table of the raw text
 
 flags:
 `
@@ -57,6 +60,9 @@ type options struct {
 	seats       int
 	cancelEvery int
 	instances   int
+	docs        int  // search: documents indexed
+	batch       int  // search: documents per transaction while indexing
+	tidy        bool // search: run search.Tidy after indexing
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -83,6 +89,9 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.cancelEvery, "cancel-every", 20, "rush: every N-th person cancels right after a confirmed answer (0: nobody)")
 	fs.IntVar(&o.instances, "instances", 0, "rush: wuzhen serve instances sharing the database (default 1 on SQLite, 3 on PostgreSQL)")
 	fs.IntVar(&o.idleRuns, "idle-runs", 9, "requests of each URL timed one at a time before the load (the idle_ms column)")
+	fs.IntVar(&o.docs, "docs", 100000, "search: documents indexed before serving")
+	fs.IntVar(&o.batch, "batch", 0, "search: documents per transaction while indexing (default 1000 on SQLite, 200 on PostgreSQL)")
+	fs.BoolVar(&o.tidy, "tidy", true, "search: merge the index with search.Tidy after indexing, as the server's maintenance does")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fs.Usage()
 		return nil, errors.New("no scenario")
@@ -95,7 +104,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	switch o.scenario {
-	case "pages", "api", "login", "rush":
+	case "pages", "api", "login", "rush", "search":
 	default:
 		fs.Usage()
 		return nil, fmt.Errorf("unknown scenario %q", o.scenario)
@@ -113,6 +122,10 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("--warmup must not be negative")
 	case o.rounds < 0:
 		return nil, errors.New("--rounds must be 1 or more")
+	case o.docs < 1:
+		return nil, errors.New("--docs must be at least 1")
+	case o.batch < 0:
+		return nil, errors.New("--batch must be 1 or more")
 	case o.db != "" && !strings.HasPrefix(o.db, "postgres://") && !strings.HasPrefix(o.db, "postgresql://"):
 		return nil, errors.New("--db takes a postgres:// URL; SQLite is the default")
 	}
@@ -142,6 +155,25 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		}
 		if o.db == "" && o.instances > 1 {
 			return nil, errors.New("--instances above 1 needs --db postgres://… (SQLite has one writer process)")
+		}
+	}
+	if o.scenario == "search" {
+		// The goals are per query: by default one query at a time, so
+		// that a latency is a query's, not a queue's; and longer, so that
+		// each of the queries gets enough samples for its p99.
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["concurrency"] {
+			o.concurrency = 1
+		}
+		if !set["duration"] {
+			o.duration = 30 * time.Second
+		}
+		if o.batch == 0 {
+			o.batch = 1000
+			if o.db != "" {
+				o.batch = 200
+			}
 		}
 	}
 	if o.accounts <= 0 {
@@ -177,6 +209,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseOptions(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.scenario == "search" {
+		return runSearch(ctx, o, stdout, stderr)
 	}
 	say := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
 
