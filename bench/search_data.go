@@ -404,8 +404,28 @@ func indexDocs(ctx context.Context, url string, docs []search.Doc, batch, worker
 	}
 	batch, workers = max(1, batch), max(1, workers)
 	start := time.Now()
+	// Parallel batches wait for each other's new words of the spelling
+	// vocabulary (and deadlock now and then): the first documents, which
+	// bring most of the words, go one batch at a time.
+	first := 0
+	if workers > 1 {
+		first = min(len(docs), 5000)
+		if err := putAll(ctx, d, docs[:first], batch, 1, 0, progress); err != nil {
+			return nil, err
+		}
+	}
+	if err := putAll(ctx, d, docs[first:], batch, workers, first, progress); err != nil {
+		return nil, err
+	}
+	st.Took = time.Since(start)
+	return st, nil
+}
+
+// putAll indexes docs, batch documents per transaction, workers
+// transactions at a time; progress gets done plus the documents indexed.
+func putAll(ctx context.Context, d *db.DB, docs []search.Doc, batch, workers, done int, progress func(done int)) error {
 	chunks := make(chan []search.Doc)
-	done := make(chan int, workers)
+	finished := make(chan int, workers)
 	errc := make(chan error, workers)
 	for range workers {
 		go func() {
@@ -416,7 +436,7 @@ func indexDocs(ctx context.Context, url string, docs []search.Doc, batch, worker
 					}
 					return
 				}
-				done <- len(c)
+				finished <- len(c)
 			}
 			errc <- nil
 		}()
@@ -432,16 +452,15 @@ func indexDocs(ctx context.Context, url string, docs []search.Doc, batch, worker
 		}
 	}()
 	var firstErr error
-	indexed, finished := 0, 0
-	for finished < workers {
+	for stopped := 0; stopped < workers; {
 		select {
-		case n := <-done:
-			indexed += n
+		case n := <-finished:
+			done += n
 			if progress != nil {
-				progress(indexed)
+				progress(done)
 			}
 		case err := <-errc:
-			finished++
+			stopped++
 			if err != nil && firstErr == nil {
 				firstErr = err
 			}
@@ -450,11 +469,7 @@ func indexDocs(ctx context.Context, url string, docs []search.Doc, batch, worker
 	if firstErr == nil {
 		firstErr = ctx.Err()
 	}
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	st.Took = time.Since(start)
-	return st, nil
+	return firstErr
 }
 
 // putBatch indexes docs in one transaction, again from the start when
@@ -471,7 +486,8 @@ func putBatch(ctx context.Context, d *db.DB, docs []search.Doc) error {
 			return nil
 		})
 		var pgErr *pgconn.PgError
-		if err != nil && errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001") && attempt < 10 {
+		if err != nil && errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001") && attempt < 100 {
+			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
 			continue
 		}
 		if err != nil {

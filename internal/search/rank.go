@@ -126,13 +126,10 @@ func (s sqliteSearch) scored(ctx context.Context, q db.Querier, only *docType, l
 	return out, rows.Err()
 }
 
-// tiers reads the tiers in order, each only as far as the page needs,
-// leaving out the documents of the tiers before it: a tier is read only
-// when those before it are exhausted, so they are all known then. The
-// title tiers read search_titles, whose doclists hold title words only, so
-// that a tier with few documents among many matches costs the title
-// matches, not every match. Within a tier, each type's range is read in
-// rowid order, and the types are merged by the rowid's order.
+// tiers reads the tiers (see readTiers). The title tiers read
+// search_titles, whose doclists hold title words only, so that a tier with
+// few documents among many matches costs the title matches, not every
+// match.
 func (s sqliteSearch) tiers(ctx context.Context, q db.Querier, types []docType, limit, offset int) ([]ranked, error) {
 	kind := s.kind()
 	type tier struct{ table, expr string }
@@ -144,10 +141,23 @@ func (s sqliteSearch) tiers(ctx context.Context, q db.Querier, types []docType, 
 		tiers = append(tiers, tier{"search_titles", and("{title} : "+w, kind)}, tier{"search_fts", and("{title body} : "+w, kind)})
 	}
 	tiers = append(tiers, tier{"search_titles", and("{title} : ("+s.query.fts5()+")", kind)}, tier{"search_fts", and(s.words(), kind)})
+	return readTiers(ctx, q, types, len(tiers), func(k int, lo, hi int64) (string, []any) {
+		return fmt.Sprintf("SELECT r FROM (SELECT rowid AS r FROM %[1]s WHERE %[1]s MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT ?)", tiers[k].table),
+			[]any{tiers[k].expr, lo, hi}
+	}, limit, offset)
+}
+
+// readTiers reads n tiers in order, each only as far as the page needs,
+// leaving out the documents of the tiers before it: a tier is read only
+// when those before it are exhausted, so they are all known then. Within a
+// tier, part gives the SQL that reads one type's range of rids (lo to hi)
+// in rid order, its last argument the limit; the types are merged by the
+// rid's order.
+func readTiers(ctx context.Context, q db.Querier, types []docType, n int, part func(tier int, lo, hi int64) (string, []any), limit, offset int) ([]ranked, error) {
 	need := offset + limit
 	var out []ranked
 	seen := map[int64]bool{}
-	for k, t := range tiers {
+	for k := range n {
 		var (
 			b    strings.Builder
 			args []any
@@ -157,11 +167,12 @@ func (s sqliteSearch) tiers(ctx context.Context, q db.Querier, types []docType, 
 			if i > 0 {
 				b.WriteString(" UNION ALL ")
 			}
-			fmt.Fprintf(&b, "SELECT r FROM (SELECT rowid AS r FROM %[1]s WHERE %[1]s MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT ?)", t.table)
 			lo, hi := typeRange(ty.code)
-			args = append(args, t.expr, lo, hi, need)
+			sql, a := part(k, lo, hi)
+			b.WriteString(sql)
+			args = append(append(args, a...), need)
 		}
-		b.WriteString(") ORDER BY r & " + strconv.FormatInt(orderMask, 10) + " LIMIT ?")
+		b.WriteString(") t ORDER BY r & " + strconv.FormatInt(orderMask, 10) + " LIMIT ?")
 		args = append(args, need)
 		rows, err := query(ctx, q, b.String(), args...)
 		if err != nil {
@@ -265,44 +276,24 @@ func (s pgSearch) scored(ctx context.Context, q db.Querier, only *docType, limit
 	return out, rows.Err()
 }
 
+// tiers reads the same tiers as on SQLite, the same way (see readTiers):
+// a type's range of rids in rid order, which PostgreSQL can read with an
+// index scan of search_docs_rid that stops at the page when a tier is
+// dense; title tiers are the tsquery restricted to weight A.
 func (s pgSearch) tiers(ctx context.Context, q db.Querier, types []docType, limit, offset int) ([]ranked, error) {
-	var only *docType
-	if len(types) == 1 {
-		only = &types[0]
-	}
-	var (
-		tier strings.Builder
-		args []any
-	)
-	tier.WriteString("CASE")
-	n := 0
-	when := func(tsq string) {
-		n++
-		fmt.Fprintf(&tier, " WHEN d.tsv @@ CAST(? AS tsquery) THEN %d", n)
-		args = append(args, tsq)
-	}
+	var tiers []string
 	if s.query.hasPhrase() {
-		when(s.query.tsPhraseIn("A"))
-		when(s.query.tsPhrase())
+		tiers = append(tiers, s.query.tsPhraseIn("A"), s.query.tsPhrase())
 	}
-	when(s.query.tsqueryIn("A"))
-	fmt.Fprintf(&tier, " ELSE %d END", n+1)
-	where, a := s.where(only)
-	args = append(a, args...)
-	args = append(args, limit, offset)
-	rows, err := query(ctx, q, "-- search.Search tiers\nSELECT d.rid FROM search_docs d WHERE "+where+
-		" ORDER BY "+tier.String()+", d.rid & "+strconv.FormatInt(orderMask, 10)+" LIMIT ? OFFSET ?", args...)
-	if err != nil {
-		return nil, err
+	tiers = append(tiers, s.query.tsqueryIn("A"), s.query.tsquery())
+	var facets strings.Builder
+	var facetArgs []any
+	for _, f := range s.filters {
+		facets.WriteString(" AND EXISTS (SELECT 1 FROM search_facets f WHERE f.doc_type = d.doc_type AND f.doc_id = d.doc_id AND f.name = ? AND f.value = ?)")
+		facetArgs = append(facetArgs, f[0], f[1])
 	}
-	defer rows.Close()
-	var out []ranked
-	for rows.Next() {
-		var r ranked
-		if err := rows.Scan(&r.rid); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return readTiers(ctx, q, types, len(tiers), func(k int, lo, hi int64) (string, []any) {
+		return "(SELECT d.rid AS r FROM search_docs d WHERE d.rid BETWEEN ? AND ? AND d.tsv @@ CAST(? AS tsquery)" + facets.String() + " ORDER BY d.rid LIMIT ?)",
+			append([]any{lo, hi, tiers[k]}, facetArgs...)
+	}, limit, offset)
 }
