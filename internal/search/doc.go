@@ -27,11 +27,13 @@
 // tokens reach the index unchanged: 数字 stays one term (unicode61 would
 // also keep it, but would fold diacritics and depends on its own, older
 // Unicode tables; trigram cannot match two-character words). The MATCH
-// expression is built only from tokens, each double-quoted, restricted to
-// the title and body columns: parts joined by AND, a Chinese run as a
-// phrase ("数字 字鸿 鸿沟"), a lone Han character as a prefix ("治"*). The
-// kind column holds one token per facet ("f" + hex(name) + "x" +
-// hex(value)), so that a facet filter is one more term of the MATCH.
+// expression is built only from tokens, each double-quoted: parts joined
+// by AND, a Chinese run as a phrase ("数字 字鸿 鸿沟"), a lone Han character
+// as a prefix ("治"*). The kind column holds one token per facet ("·f" +
+// hex(name) + "x" + hex(value)), so that a facet filter is one more term of
+// the MATCH; no word of a query can equal one (the analyzer splits on the
+// middle dot), so expressions of words need no column filter, which would
+// make FTS5 read every candidate's positions.
 // search_titles holds the title tokens (and kind) again, alone, for the
 // title tiers of large results (see below). Ranking is
 // bm25(search_fts, 10.0, 1.0, 0.0) times the boost.

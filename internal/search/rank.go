@@ -16,8 +16,9 @@ type sqliteSearch struct {
 	filters [][2]string // facet name and value
 }
 
-// words matches the query's required parts in the title and body.
-func (s sqliteSearch) words() string { return "{title body} : (" + s.query.fts5() + ")" }
+// words matches the query's required parts. No column filter: the kind
+// column's tokens are never words (see kindTokens).
+func (s sqliteSearch) words() string { return s.query.fts5() }
 
 // kind matches the facet filters, "" when there are none.
 func (s sqliteSearch) kind() string {
@@ -98,7 +99,7 @@ func (s sqliteSearch) scored(ctx context.Context, q db.Querier, only *docType, l
 	phrase := "0"
 	if s.query.hasPhrase() {
 		var f string
-		args = append(args, and(s.words(), "{title body} : "+s.query.fts5Phrase(), s.kind()))
+		args = append(args, and(s.words(), s.query.fts5Phrase(), s.kind()))
 		f, args = typeFilter(only, args)
 		phrase = "CASE WHEN rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?" + f + ") THEN 1 ELSE 0 END"
 	}
@@ -138,9 +139,9 @@ func (s sqliteSearch) tiers(ctx context.Context, q db.Querier, types []docType, 
 		w := s.query.fts5Phrase()
 		// The whole query as a phrase holds every required part, so
 		// these tiers are within the matches.
-		tiers = append(tiers, tier{"search_titles", and("{title} : "+w, kind)}, tier{"search_fts", and("{title body} : "+w, kind)})
+		tiers = append(tiers, tier{"search_titles", and(w, kind)}, tier{"search_fts", and(w, kind)})
 	}
-	tiers = append(tiers, tier{"search_titles", and("{title} : ("+s.query.fts5()+")", kind)}, tier{"search_fts", and(s.words(), kind)})
+	tiers = append(tiers, tier{"search_titles", and(s.words(), kind)}, tier{"search_fts", and(s.words(), kind)})
 	return readTiers(ctx, q, types, len(tiers), func(k int, lo, hi int64) (string, []any) {
 		return fmt.Sprintf("SELECT r FROM (SELECT rowid AS r FROM %[1]s WHERE %[1]s MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT ?)", tiers[k].table),
 			[]any{tiers[k].expr, lo, hi}

@@ -170,3 +170,20 @@ func TestUpgradeKeepsIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestFacetTokensAreNotWords checks that no query reaches the facets' own
+// tokens, whatever it spells.
+func TestFacetTokensAreNotWords(t *testing.T) {
+	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
+		put(t, d, doc("member", 1, search.Doc{Title: map[string]string{"en": "Kenya ICT Network"}, Facets: map[string]string{"country": "KE"}}))
+		hexKE := fmt.Sprintf("f%xx%x", "country", "KE")
+		for _, q := range []string{hexKE, "\u00b7" + hexKE, `"\u00b7` + hexKE + `"`, "country KE", "t" + fmt.Sprintf("%x", "member")} {
+			if res := find(t, d, search.Request{Q: q}); res.Total != 0 {
+				t.Errorf("%q found %v", q, ids(res))
+			}
+		}
+		if res := find(t, d, search.Request{Q: "network", Facets: map[string]string{"country": "KE"}}); res.Total != 1 {
+			t.Errorf("the facet filter found %v", ids(res))
+		}
+	})
+}

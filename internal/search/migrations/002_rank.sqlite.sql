@@ -42,8 +42,8 @@ DROP TABLE search_vocab;
 DROP TABLE search_fts;
 
 -- title and body hold the analyzer's tokens (see 001); kind holds, per
--- facet, "f" + hex(name) + "x" + hex(value): one ascii token each, in a
--- column that queries for words never reach.
+-- facet, "·f" + hex(name) + "x" + hex(value): one ascii token each, which
+-- no word of a query can be (the analyzer splits on the middle dot).
 CREATE VIRTUAL TABLE search_fts USING fts5(
     title, body, kind,
     content = '', contentless_delete = 1,
@@ -55,14 +55,14 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'col');
 INSERT INTO search_fts (rowid, title, body, kind)
     SELECT n.new, coalesce(tt.tokens, ''), coalesce(tb.tokens, ''),
         coalesce((
-            SELECT group_concat('f' || lower(hex(f.name)) || 'x' || lower(hex(f.value)), ' ')
+            SELECT group_concat('·f' || lower(hex(f.name)) || 'x' || lower(hex(f.value)), ' ')
             FROM search_facets f WHERE f.doc_type = d.doc_type AND f.doc_id = d.doc_id), '')
     FROM search_docs d
     JOIN temp.search_new_rid n ON n.old = d.rid
     LEFT JOIN temp.search_old_text tt ON tt.rid = d.rid AND tt.col = 'title'
     LEFT JOIN temp.search_old_text tb ON tb.rid = d.rid AND tb.col = 'body';
--- The titles again, alone, so that the title tiers of a large result
--- (see Search) read title doclists only.
+-- The titles again, alone (with the facets), so that the title tiers of a
+-- large result (see Search) read title doclists only.
 CREATE VIRTUAL TABLE search_titles USING fts5(
     title, kind,
     content = '', contentless_delete = 1,
@@ -71,7 +71,7 @@ CREATE VIRTUAL TABLE search_titles USING fts5(
 INSERT INTO search_titles (rowid, title, kind)
     SELECT n.new, coalesce(tt.tokens, ''),
         coalesce((
-            SELECT group_concat('f' || lower(hex(f.name)) || 'x' || lower(hex(f.value)), ' ')
+            SELECT group_concat('·f' || lower(hex(f.name)) || 'x' || lower(hex(f.value)), ' ')
             FROM search_facets f WHERE f.doc_type = d.doc_type AND f.doc_id = d.doc_id), '')
     FROM search_docs d
     JOIN temp.search_new_rid n ON n.old = d.rid
