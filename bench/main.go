@@ -6,6 +6,7 @@
 //	go run ./bench login [--accounts N] [same flags]
 //	go run ./bench rush  [--people 10000] [--seats 5000] [--concurrency 500] [--cancel-every 20] [--db postgres://… --instances 3]
 //	go run ./bench crash [--kills 10] [--kill-within 3s] [--concurrency 16] [--db postgres://…]
+//	go run ./bench search [--docs 100000] [--concurrency 1] [--duration 30s] [--db postgres://…]
 //
 // See bench/README.md.
 package main
@@ -36,6 +37,8 @@ scenarios:
   login   sign-ins (POST /login) with argon2id at the default parameters
   rush    --people distinct accounts register at once for one category of --seats seats
   crash   write load, SIGKILL and restart N times, then check that every acknowledged write is there
+  search  a fixed set of queries over 100,000 documents (GET /api/v1/search),
+          beside the same queries on a plain FTS5 table of the raw text
 
 flags:
 `
@@ -61,6 +64,9 @@ type options struct {
 	instances   int
 	kills       int           // crash: SIGKILLs
 	killWithin  time.Duration // crash: each kill comes at a random moment within this of the restart before it
+	docs        int  // search: documents indexed
+	batch       int  // search: documents per transaction while indexing
+	tidy        bool // search: run search.Tidy after indexing
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -89,6 +95,9 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.idleRuns, "idle-runs", 9, "requests of each URL timed one at a time before the load (the idle_ms column)")
 	fs.IntVar(&o.kills, "kills", 10, "crash: how many times the server is killed with SIGKILL and restarted")
 	fs.DurationVar(&o.killWithin, "kill-within", 3*time.Second, "crash: each kill comes at a random moment between a tenth of this and this after the server was last ready")
+	fs.IntVar(&o.docs, "docs", 100000, "search: documents indexed before serving")
+	fs.IntVar(&o.batch, "batch", 0, "search: documents per transaction while indexing (default 1000 on SQLite, 200 on PostgreSQL)")
+	fs.BoolVar(&o.tidy, "tidy", true, "search: merge the index with search.Tidy after indexing, as the server's maintenance does")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fs.Usage()
 		return nil, errors.New("no scenario")
@@ -108,7 +117,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		if !set["members"] {
 			o.members = 0
 		}
-	case "pages", "api", "login", "rush":
+	case "pages", "api", "login", "rush", "search":
 	default:
 		fs.Usage()
 		return nil, fmt.Errorf("unknown scenario %q", o.scenario)
@@ -130,6 +139,10 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("--kills must be 1 or more")
 	case o.killWithin < 10*time.Millisecond:
 		return nil, errors.New("--kill-within must be at least 10ms")
+	case o.docs < 1:
+		return nil, errors.New("--docs must be at least 1")
+	case o.batch < 0:
+		return nil, errors.New("--batch must be 1 or more")
 	case o.db != "" && !strings.HasPrefix(o.db, "postgres://") && !strings.HasPrefix(o.db, "postgresql://"):
 		return nil, errors.New("--db takes a postgres:// URL; SQLite is the default")
 	}
@@ -159,6 +172,25 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		}
 		if o.db == "" && o.instances > 1 {
 			return nil, errors.New("--instances above 1 needs --db postgres://… (SQLite has one writer process)")
+		}
+	}
+	if o.scenario == "search" {
+		// The goals are per query: by default one query at a time, so
+		// that a latency is a query's, not a queue's; and longer, so that
+		// each of the queries gets enough samples for its p99.
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["concurrency"] {
+			o.concurrency = 1
+		}
+		if !set["duration"] {
+			o.duration = 30 * time.Second
+		}
+		if o.batch == 0 {
+			o.batch = 1000
+			if o.db != "" {
+				o.batch = 200
+			}
 		}
 	}
 	if o.accounts <= 0 {
@@ -194,6 +226,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseOptions(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.scenario == "search" {
+		return runSearch(ctx, o, stdout, stderr)
 	}
 	say := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
 

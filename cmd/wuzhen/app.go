@@ -133,8 +133,8 @@ func (a *app) worker() *jobs.Worker {
 }
 
 // maintain deletes expired sessions and tokens, passport details after
-// their events, and old finished jobs, now and then every period, until
-// ctx ends.
+// their events, and old finished jobs, and merges the search index, now
+// and then every period, until ctx ends.
 func (a *app) maintain(ctx context.Context, period time.Duration) {
 	for {
 		if n, err := a.users.Sweep(ctx); err != nil {
@@ -154,6 +154,11 @@ func (a *app) maintain(ctx context.Context, period time.Duration) {
 		}
 		if _, err := jobs.Prune(ctx, a.db, 30*24*time.Hour); err != nil {
 			a.log.Error("prune jobs", "err", err)
+		}
+		if steps, err := search.Tidy(ctx, a.db); err != nil {
+			a.log.Error("tidy the search index", "err", err)
+		} else if steps > 0 {
+			a.log.Info("tidied the search index", "steps", steps)
 		}
 		select {
 		case <-ctx.Done():

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wuzhen/wuzhen/internal/config"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/search"
 )
 
 // reindex rebuilds every search index from the content, in one
@@ -33,6 +34,9 @@ func reindex(args []string) error {
 		return err
 	})
 	if err != nil {
+		return err
+	}
+	if _, err := search.Tidy(ctx, a.db); err != nil {
 		return err
 	}
 	fmt.Printf("Reindexed %d members.\n", n)

@@ -414,3 +414,11 @@ func (d *DB) PrepareRead(ctx context.Context, q string) (*Stmt, error) {
 func (s *Stmt) QueryRow(ctx context.Context, args ...any) *sql.Row {
 	return s.s.QueryRowContext(ctx, s.d.args(args)...)
 }
+
+// Query runs the prepared query.
+func (s *Stmt) Query(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return s.s.QueryContext(ctx, s.d.args(args)...)
+}
+
+// Close releases the statement.
+func (s *Stmt) Close() error { return s.s.Close() }

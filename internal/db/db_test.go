@@ -168,3 +168,38 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	})
 }
+
+func TestPreparedQuery(t *testing.T) {
+	dbtest.Each(t, []db.Migrations{testSchema}, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
+		for _, name := range []string{"a", "b", "c"} {
+			if _, err := d.Exec(ctx, "INSERT INTO things (name, at) VALUES (?, ?)", name, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, err := d.PrepareRead(ctx, "SELECT name FROM things WHERE at = ? AND name <> ? ORDER BY name")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		for range 2 { // the statement is reused
+			rows, err := st.Query(ctx, at, "b")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for rows.Next() {
+				var name string
+				if err := rows.Scan(&name); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, name)
+			}
+			rows.Close()
+			if len(got) != 2 || got[0] != "a" || got[1] != "c" {
+				t.Errorf("Query gave %v, want [a c]", got)
+			}
+		}
+	})
+}

@@ -93,6 +93,7 @@ type unit struct {
 // returns false.
 type analyzer struct {
 	fn   func(token) bool
+	skip func([]unit) bool
 	kind int
 	run  []unit
 	runs int // runs flushed so far
@@ -101,8 +102,18 @@ type analyzer struct {
 
 // analyze calls fn with each token of text, in order, until fn returns
 // false.
-func analyze(text string, fn func(token) bool) {
-	a := analyzer{fn: fn}
+func analyze(text string, fn func(token) bool) { analyzeSkipping(text, nil, fn) }
+
+// skipped is the text of a token that analyzeSkipping did not convert: it
+// equals no token, since tokens hold no control character.
+const skipped = "\x00"
+
+// analyzeSkipping is analyze, but a run of Han characters for which skip
+// returns true is not converted to Simplified: its bigrams (or its
+// character) come as tokens with the text skipped and their spans, so that
+// the tokens around them keep their positions.
+func analyzeSkipping(text string, skip func([]unit) bool, fn func(token) bool) {
+	a := analyzer{fn: fn, skip: skip}
 	var it norm.Iter
 	it.InitString(norm.NFKC, text)
 	// A character whose decomposition spans several segments (㍿ → 株式会社)
@@ -291,6 +302,16 @@ func (a *analyzer) flushWord(run []unit) {
 // flushHan converts a run of Han characters to Simplified and emits its
 // bigrams, or the character of a one-character run.
 func (a *analyzer) flushHan(run []unit) {
+	if a.skip != nil && a.skip(run) {
+		if len(run) == 1 {
+			a.emit(token{text: skipped, start: run[0].start, end: run[0].end})
+			return
+		}
+		for i := 0; i+1 < len(run) && !a.stop; i++ {
+			a.emit(token{text: skipped, start: run[i].start, end: run[i+1].end})
+		}
+		return
+	}
 	rs := make([]rune, len(run))
 	for i, u := range run {
 		rs[i] = u.r

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/liuzl/gocc"
@@ -8,17 +9,65 @@ import (
 	"github.com/wuzhen/wuzhen/internal/zh"
 )
 
-// changing holds every character that OpenCC's t2s conversion can change:
-// those at a differing position of a dictionary entry (or in any position
-// of an entry whose length changes). A run of Han characters with none of
-// them converts to itself, so toHans skips the converter, which costs about
-// a microsecond per character: most Simplified text never reaches it.
-var changing = sync.OnceValue(func() map[rune]bool {
+// hansImages maps each character that OpenCC's t2s can change to every
+// character it can become, itself included: the characters at its
+// position in each dictionary entry of the same length. A character of an
+// entry whose length changes maps to nil: it can become anything. A
+// character not in the map stays itself.
+var hansImages = sync.OnceValue(func() map[rune][]rune {
+	out := map[rune][]rune{}
+	eachT2S(func(key, value []rune) {
+		for i, r := range key {
+			if len(key) != len(value) {
+				out[r] = nil
+				continue
+			}
+			if imgs, ok := out[r]; ok && imgs == nil {
+				continue
+			}
+			if value[i] != r || out[r] != nil {
+				if out[r] == nil {
+					out[r] = []rune{r}
+				}
+				if !slices.Contains(out[r], value[i]) {
+					out[r] = append(out[r], value[i])
+				}
+			}
+		}
+	})
+	return out
+})
+
+// mayBecome reports whether the run of Han characters can hold any of the
+// characters want once converted with t2s.
+func mayBecome(run []unit, want map[rune]bool) bool {
+	imgs := hansImages()
+	for _, u := range run {
+		img, ok := imgs[u.r]
+		switch {
+		case !ok:
+			if want[u.r] {
+				return true
+			}
+		case img == nil:
+			return true
+		default:
+			for _, r := range img {
+				if want[r] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// eachT2S calls fn with every entry of OpenCC's t2s dictionaries.
+func eachT2S(fn func(key, value []rune)) {
 	cc, err := gocc.New("t2s")
 	if err != nil {
 		panic("search: cannot load embedded OpenCC conversion t2s (build defect): " + err.Error())
 	}
-	set := map[rune]bool{}
 	for _, g := range cc.DictChains {
 		for _, d := range g.Dicts {
 			for _, id := range d.Trie.PrefixPredict(nil, 0) {
@@ -30,15 +79,28 @@ var changing = sync.OnceValue(func() map[rune]bool {
 				if err != nil || v < 0 || v >= len(d.Values) || len(d.Values[v]) == 0 {
 					panic("search: t2s dictionary: bad value")
 				}
-				key, value := []rune(string(k)), []rune(d.Values[v][0])
-				for i, r := range key {
-					if len(key) != len(value) || value[i] != r {
-						set[r] = true
-					}
+				for _, val := range d.Values[v] {
+					fn([]rune(string(k)), []rune(val))
 				}
 			}
 		}
 	}
+}
+
+// changing holds every character that OpenCC's t2s conversion can change:
+// those at a differing position of a dictionary entry (or in any position
+// of an entry whose length changes). A run of Han characters with none of
+// them converts to itself, so toHans skips the converter, which costs about
+// a microsecond per character: most Simplified text never reaches it.
+var changing = sync.OnceValue(func() map[rune]bool {
+	set := map[rune]bool{}
+	eachT2S(func(key, value []rune) {
+		for i, r := range key {
+			if len(key) != len(value) || value[i] != r {
+				set[r] = true
+			}
+		}
+	})
 	return set
 })
 

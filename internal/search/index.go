@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -84,69 +85,84 @@ func Put(ctx context.Context, tx *db.Tx, d Doc) error {
 	if err := tx.Lock(ctx, lockKey(typ, d.ID)); err != nil {
 		return fmt.Errorf("search: put: %w", err)
 	}
-	var one int
-	err = tx.QueryRow(ctx, "SELECT 1 FROM search_docs WHERE doc_type = ? AND doc_id = ?", typ, d.ID).Scan(&one)
+	code, err := typeCode(ctx, tx, typ)
+	if err != nil {
+		return fmt.Errorf("search: put: %w", err)
+	}
+	var old int64
+	err = tx.QueryRow(ctx, "SELECT rid FROM search_docs WHERE doc_type = ? AND doc_id = ?", typ, d.ID).Scan(&old)
 	existed := err == nil
 	if err != nil && !db.IsNotFound(err) {
 		return fmt.Errorf("search: put: %w", err)
 	}
+	seq := old & seqMask // a document keeps its seq
+	if !existed {
+		if seq, err = nextSeq(ctx, tx); err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+	}
+	rid := rankKey(code, boost, len(ix.title), seq)
 	now := tx.Now()
 	switch tx.Dialect() {
 	case db.Postgres:
 		_, err = tx.Exec(ctx, `-- search.Put
-			INSERT INTO search_docs (doc_type, doc_id, title_json, body_json, url, boost, facets_json, tsv, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), ?)
+			INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, tsv, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), ?)
 			ON CONFLICT (doc_type, doc_id) DO UPDATE SET
-				title_json = excluded.title_json, body_json = excluded.body_json, url = excluded.url,
+				rid = excluded.rid, title_json = excluded.title_json, body_json = excluded.body_json, url = excluded.url,
 				boost = excluded.boost, facets_json = excluded.facets_json, tsv = excluded.tsv,
 				updated_at = excluded.updated_at`,
-			typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON),
+			rid, typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON),
 			ix.tsvector(), now)
 		if err != nil {
 			return fmt.Errorf("search: put: %w", err)
 		}
-	default:
-		var rid int64
-		err = tx.QueryRow(ctx, `-- search.Put
-			INSERT INTO search_docs (doc_type, doc_id, title_json, body_json, url, boost, facets_json, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (doc_type, doc_id) DO UPDATE SET
-				title_json = excluded.title_json, body_json = excluded.body_json, url = excluded.url,
-				boost = excluded.boost, facets_json = excluded.facets_json, updated_at = excluded.updated_at
-			RETURNING rid`,
-			typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON),
-			now).Scan(&rid)
-		if err != nil {
-			return fmt.Errorf("search: put: %w", err)
-		}
 		if existed {
-			if _, err := tx.Exec(ctx, "DELETE FROM search_fts WHERE rowid = ?", rid); err != nil {
+			if _, err := tx.Exec(ctx, "DELETE FROM search_facets WHERE doc_type = ? AND doc_id = ?", typ, d.ID); err != nil {
 				return fmt.Errorf("search: put: %w", err)
 			}
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
-			rid, strings.Join(ix.title, " "), strings.Join(ix.body, " ")); err != nil {
-			return fmt.Errorf("search: put: %w", err)
-		}
-	}
-
-	if existed {
-		if _, err := tx.Exec(ctx, "DELETE FROM search_facets WHERE doc_type = ? AND doc_id = ?", typ, d.ID); err != nil {
-			return fmt.Errorf("search: put: %w", err)
-		}
-	}
-	if len(facets) > 0 {
-		var q strings.Builder
-		q.WriteString("INSERT INTO search_facets (doc_type, doc_id, name, value) VALUES ")
-		args := make([]any, 0, 4*len(facets))
-		for i, k := range sortedKeys(facets) {
-			if i > 0 {
-				q.WriteString(", ")
+		if len(facets) > 0 {
+			var q strings.Builder
+			q.WriteString("INSERT INTO search_facets (doc_type, doc_id, name, value) VALUES ")
+			args := make([]any, 0, 4*len(facets))
+			for i, k := range sortedKeys(facets) {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("(?, ?, ?, ?)")
+				args = append(args, typ, d.ID, k, facets[k])
 			}
-			q.WriteString("(?, ?, ?, ?)")
-			args = append(args, typ, d.ID, k, facets[k])
+			if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+				return fmt.Errorf("search: put: %w", err)
+			}
 		}
-		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+	default:
+		if existed {
+			for _, table := range []string{"search_fts", "search_titles"} {
+				if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE rowid = ?", old); err != nil {
+					return fmt.Errorf("search: put: %w", err)
+				}
+			}
+			_, err = tx.Exec(ctx, `-- search.Put
+				UPDATE search_docs SET rid = ?, title_json = ?, body_json = ?, url = ?, boost = ?, facets_json = ?, updated_at = ?
+				WHERE rid = ?`,
+				rid, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON), now, old)
+		} else {
+			_, err = tx.Exec(ctx, `-- search.Put
+				INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				rid, typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON), now)
+		}
+		if err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+		titleToks, kind := strings.Join(ix.title, " "), kindTokens(facets)
+		if _, err := tx.Exec(ctx, "INSERT INTO search_fts (rowid, title, body, kind) VALUES (?, ?, ?, ?)",
+			rid, titleToks, strings.Join(ix.body, " "), kind); err != nil {
+			return fmt.Errorf("search: put: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO search_titles (rowid, title, kind) VALUES (?, ?, ?)", rid, titleToks, kind); err != nil {
 			return fmt.Errorf("search: put: %w", err)
 		}
 	}
@@ -156,6 +172,86 @@ func Put(ctx context.Context, tx *db.Tx, d Doc) error {
 	return nil
 }
 
+// The rank key, rid: search_docs.rid on both databases and the rowid of
+// search_fts on SQLite.
+//
+//	rid = type code << 56 | boost code << 48 | title tokens << 40 | seq
+//
+// The type first, so that the documents of a type are a range of rowids:
+// FTS5 counts a type's matches, or filters by type, by seeking into that
+// range. Within a type (and across types, by the low 56 bits), a higher
+// boost first, then a shorter title, then the order of indexing: the order
+// of the documents that a search finds too many of to score (see Search),
+// and the last tie-break otherwise.
+const (
+	seqMask     = 1<<40 - 1
+	orderMask   = 1<<56 - 1 // the rid without the type: the order across types
+	maxTypeCode = 127
+	// ridBoost is the boost a rid holds, in SQL on both databases.
+	ridBoost = "((255 - ((%s >> 48) & 255)) / 64.0)"
+)
+
+// rankKey returns the rid of a document: the code of its type, its boost to
+// 1/64 (between 1/64 and 254/64), the number of its title tokens (up to
+// 255) and its seq.
+func rankKey(typeCode int64, boost float64, titleTokens int, seq int64) int64 {
+	b := max(1, min(254, int64(math.Round(boost*64))))
+	return typeCode<<56 | (255-b)<<48 | int64(min(titleTokens, 255))<<40 | seq&seqMask
+}
+
+// typeRange returns the first and last rid of a type.
+func typeRange(code int64) (int64, int64) { return code << 56, code<<56 | orderMask }
+
+// typeCode returns the code of a document type, giving it one the first
+// time.
+func typeCode(ctx context.Context, tx *db.Tx, typ string) (int64, error) {
+	var code int64
+	err := tx.QueryRow(ctx, "SELECT code FROM search_types WHERE name = ?", typ).Scan(&code)
+	if db.IsNotFound(err) {
+		if _, err := tx.Exec(ctx, "INSERT INTO search_types (name) VALUES (?) ON CONFLICT (name) DO NOTHING", typ); err != nil {
+			return 0, err
+		}
+		err = tx.QueryRow(ctx, "SELECT code FROM search_types WHERE name = ?", typ).Scan(&code)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if code < 1 || code > maxTypeCode {
+		return 0, fmt.Errorf("type %q has code %d: the index holds at most %d types", typ, code, maxTypeCode)
+	}
+	return code, nil
+}
+
+// nextSeq returns a new seq.
+func nextSeq(ctx context.Context, tx *db.Tx) (int64, error) {
+	q := "UPDATE search_seq SET n = n + 1 RETURNING n"
+	if tx.Dialect() == db.Postgres {
+		q = "SELECT nextval('search_seq')"
+	}
+	var n int64
+	err := tx.QueryRow(ctx, q).Scan(&n)
+	return n & seqMask, err
+}
+
+// kindTokens is the kind column of a document on SQLite: per facet, a
+// middle dot, "f", the hex of its name, "x" and the hex of its value. Each
+// is one token of the ascii tokenizer (which keeps every non-ASCII
+// character in tokens) whatever the facet, and none can equal a word of a
+// query: the analyzer splits on the middle dot, so that expressions of words
+// need no column filter (a filter makes FTS5 read every candidate's
+// positions).
+func kindTokens(facets map[string]string) string {
+	toks := make([]string, 0, len(facets))
+	for _, k := range sortedKeys(facets) {
+		toks = append(toks, facetToken(k, facets[k]))
+	}
+	return strings.Join(toks, " ")
+}
+
+func facetToken(name, value string) string {
+	return "\u00b7f" + hex.EncodeToString([]byte(name)) + "x" + hex.EncodeToString([]byte(value))
+}
+
 // Delete removes a document from the index, in the caller's transaction.
 // Deleting a document that is not indexed is not an error.
 func Delete(ctx context.Context, tx *db.Tx, typ string, id int64) error {
@@ -163,15 +259,18 @@ func Delete(ctx context.Context, tx *db.Tx, typ string, id int64) error {
 	if err := tx.Lock(ctx, lockKey(typ, id)); err != nil {
 		return fmt.Errorf("search: delete: %w", err)
 	}
-	if tx.Dialect() != db.Postgres {
-		if _, err := tx.Exec(ctx, "DELETE FROM search_fts WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ? AND doc_id = ?)", typ, id); err != nil {
-			return fmt.Errorf("search: delete: %w", err)
-		}
-	}
-	for _, q := range []string{
+	stmts := []string{
 		"DELETE FROM search_facets WHERE doc_type = ? AND doc_id = ?",
 		"DELETE FROM search_docs WHERE doc_type = ? AND doc_id = ?",
-	} {
+	}
+	if tx.Dialect() != db.Postgres {
+		stmts = []string{
+			"DELETE FROM search_fts WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ? AND doc_id = ?)",
+			"DELETE FROM search_titles WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ? AND doc_id = ?)",
+			"DELETE FROM search_docs WHERE doc_type = ? AND doc_id = ?",
+		}
+	}
+	for _, q := range stmts {
 		if _, err := tx.Exec(ctx, q, typ, id); err != nil {
 			return fmt.Errorf("search: delete: %w", err)
 		}
@@ -189,7 +288,11 @@ func DeleteType(ctx context.Context, tx *db.Tx, typ string) error {
 		"DELETE FROM search_docs WHERE doc_type = ?",
 	}
 	if tx.Dialect() != db.Postgres {
-		stmts = append([]string{"DELETE FROM search_fts WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ?)"}, stmts...)
+		stmts = []string{
+			"DELETE FROM search_fts WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ?)",
+			"DELETE FROM search_titles WHERE rowid IN (SELECT rid FROM search_docs WHERE doc_type = ?)",
+			"DELETE FROM search_docs WHERE doc_type = ?",
+		}
 	}
 	for _, s := range stmts {
 		if _, err := tx.Exec(ctx, s, typ); err != nil {

@@ -122,6 +122,6 @@ func (h *Handlers) api(c *web.Ctx) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"items": items, "total": res.Total, "page": page, "per_page": per,
-		"facets": map[string]any{"type": byType},
+		"facets": map[string]any{"type": byType}, "count_limit": res.CountLimit,
 	})
 }

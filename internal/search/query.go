@@ -158,7 +158,8 @@ func (q Query) hasPhrase() bool {
 }
 
 // fts5 returns the FTS5 MATCH expression: every required part, each token
-// in double quotes, joined by AND.
+// in double quotes, joined by AND. Callers restrict it to the title and
+// body columns (see words).
 func (q Query) fts5() string {
 	var b strings.Builder
 	for i, p := range q.required() {
@@ -195,34 +196,46 @@ func writeFTS5Phrase(b *strings.Builder, tokens []string, prefix bool) {
 // tsquery returns the PostgreSQL tsquery text: every required part,
 // phrases with <->, joined by &. Lexemes are quoted, so the text is read as
 // written, without a text search parser.
-func (q Query) tsquery() string {
+func (q Query) tsquery() string { return q.tsqueryIn("") }
+
+// tsqueryIn is tsquery with every lexeme restricted to the weight given
+// ("A": the title), or to none ("").
+func (q Query) tsqueryIn(weight string) string {
 	var b strings.Builder
 	for i, p := range q.required() {
 		if i > 0 {
 			b.WriteString(" & ")
 		}
-		writeTSPhrase(&b, p.tokens, p.prefix)
+		writeTSPhrase(&b, p.tokens, p.prefix, weight)
 	}
 	return b.String()
 }
 
 // tsPhrase returns the whole query as one tsquery phrase.
-func (q Query) tsPhrase() string {
+func (q Query) tsPhrase() string { return q.tsPhraseIn("") }
+
+// tsPhraseIn is tsPhrase restricted to a weight, as tsqueryIn.
+func (q Query) tsPhraseIn(weight string) string {
 	var b strings.Builder
-	writeTSPhrase(&b, q.all, q.parts[len(q.parts)-1].prefix)
+	writeTSPhrase(&b, q.all, q.parts[len(q.parts)-1].prefix, weight)
 	return b.String()
 }
 
-func writeTSPhrase(b *strings.Builder, tokens []string, prefix bool) {
+func writeTSPhrase(b *strings.Builder, tokens []string, prefix bool, weight string) {
 	b.WriteByte('(')
 	for i, t := range tokens {
 		if i > 0 {
 			b.WriteString(" <-> ")
 		}
 		b.WriteString(tsLexeme(t))
-		if prefix && i == len(tokens)-1 {
-			b.WriteString(":*")
+		star := prefix && i == len(tokens)-1
+		if star || weight != "" {
+			b.WriteByte(':')
 		}
+		if star {
+			b.WriteByte('*')
+		}
+		b.WriteString(weight)
 	}
 	b.WriteByte(')')
 }

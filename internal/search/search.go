@@ -40,17 +40,47 @@ type Hit struct {
 	Title   string
 	URL     string
 	Snippet template.HTML
-	Score   float64
-	Facets  map[string]string
+	// Score is the relevance (BM25 on SQLite, ts_rank_cd on PostgreSQL)
+	// times the boost, when the search ranked by it; 0 when it found too
+	// many documents to score them all (see Search).
+	Score  float64
+	Facets map[string]string
+
+	title, body map[string]string // as stored
 }
+
+// CountLimit is where Search stops counting: a count of CountLimit means
+// CountLimit or more documents.
+const CountLimit = 1000
+
+// countLimit is CountLimit; tests lower it.
+var countLimit = CountLimit
 
 // Result is a page of hits, the number of documents found (Total, for
 // paging) and the number found of each type, with the same query and facet
-// filters but without the type filter.
+// filters but without the type filter. Counts stop at CountLimit: a Total
+// or a count of a type equal to CountLimit means that many or more.
 type Result struct {
-	Hits   []Hit
-	Total  int
-	ByType map[string]int
+	Hits       []Hit
+	Total      int
+	ByType     map[string]int
+	CountLimit int
+}
+
+// Capped reports whether the count n stopped at the count limit: n
+// documents or more.
+func (r Result) Capped(n int) bool { return r.CountLimit > 0 && n >= r.CountLimit }
+
+// docType is a type of document in the index and its code in the rid.
+type docType struct {
+	code int64
+	name string
+}
+
+// ranked is a document of a page, before its stored text is read.
+type ranked struct {
+	rid   int64
+	score float64
 }
 
 // Search runs r on the index. Any query text is safe: it is parsed by
@@ -58,11 +88,24 @@ type Result struct {
 // means the database failed, never that the person typed something odd. A
 // query with nothing to search for gives an empty result.
 //
-// Ranking: documents where the whole query occurs as one phrase come first;
-// then relevance (BM25 on SQLite, ts_rank_cd on PostgreSQL, a title match
-// counting ten times a body match) times the document's boost.
+// Counts stop at CountLimit (1,000), each type's and the total, so that a
+// search for a common word does not visit every document that has it.
+//
+// Ranking, when fewer than CountLimit documents are found: documents where
+// the whole query occurs as one phrase come first; then relevance (BM25 on
+// SQLite, ts_rank_cd on PostgreSQL, a title match counting ten times a body
+// match) times the document's boost; then the rank key (see rankKey).
+//
+// When CountLimit or more are found, scoring them all would cost time in
+// proportion to their number (BM25 reads every match, and its IDF every
+// document holding each word), so they are ranked in tiers instead: the
+// whole query as a phrase in the title; as a phrase anywhere; every word in
+// the title; the rest. Within a tier, by the rank key: a higher boost
+// first, then a shorter title (what BM25 favours among documents with the
+// word once in the title), then type and the order of indexing. Each tier
+// is read in that order and only as far as the page needs.
 func Search(ctx context.Context, q db.Querier, r Request) (Result, error) {
-	res := Result{ByType: map[string]int{}}
+	res := Result{ByType: map[string]int{}, CountLimit: countLimit}
 	query := ParseQuery(r.Q)
 	if query.Empty() {
 		return res, nil
@@ -75,124 +118,168 @@ func Search(ctx context.Context, q db.Querier, r Request) (Result, error) {
 	limit = min(limit, MaxLimit)
 	offset := min(max(r.Offset, 0), MaxOffset)
 
-	var (
-		from, match, score string
-		args               []any
-	)
-	if q.Dialect() == db.Postgres {
-		from = "search_docs d"
-		match = "d.tsv @@ CAST(? AS tsquery)"
-		args = []any{query.tsquery()}
-		score = "ts_rank_cd('{0.1, 0.1, 0.1, 1.0}', d.tsv, CAST(? AS tsquery)) * d.boost"
-	} else {
-		from = "search_fts JOIN search_docs d ON d.rid = search_fts.rowid"
-		match = "search_fts MATCH ?"
-		args = []any{query.fts5()}
-		score = "-bm25(search_fts, 10.0, 1.0) * d.boost"
+	types, err := loadTypes(ctx, q)
+	if err != nil {
+		return res, err
 	}
-	var filters strings.Builder
+	var filters [][2]string
 	for i, name := range sortedKeys(r.Facets) {
 		if i == maxFilters {
 			break
 		}
-		filters.WriteString(" AND EXISTS (SELECT 1 FROM search_facets f WHERE f.doc_type = d.doc_type AND f.doc_id = d.doc_id AND f.name = ? AND f.value = ?)")
-		args = append(args, cleanText(name), cleanText(r.Facets[name]))
+		filters = append(filters, [2]string{cleanText(name), cleanText(r.Facets[name])})
+	}
+	var run searcher = sqliteSearch{query: query, filters: filters}
+	if q.Dialect() == db.Postgres {
+		run = pgSearch{query: query, filters: filters}
 	}
 
 	// Counts per type, and the total.
-	rows, err := q.Query(ctx, "-- search.Search counts\nSELECT d.doc_type, count(*) FROM "+from+" WHERE "+match+filters.String()+" GROUP BY d.doc_type", args...)
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	for rows.Next() {
-		var typ string
-		var n int
-		if err := rows.Scan(&typ, &n); err != nil {
-			rows.Close()
-			return res, fmt.Errorf("search: %w", err)
-		}
-		res.ByType[typ] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := run.counts(ctx, q, types, res.ByType); err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
 	typ := cleanText(r.Type)
+	var only *docType
 	if typ != "" {
+		for i := range types {
+			if types[i].name == typ {
+				only = &types[i]
+			}
+		}
+		if only == nil {
+			return res, nil
+		}
 		res.Total = res.ByType[typ]
 	} else {
 		for _, n := range res.ByType {
 			res.Total += n
 		}
+		res.Total = min(res.Total, countLimit)
 	}
-	if res.Total == 0 || offset >= res.Total {
+	if res.Total == 0 || offset >= res.Total && !res.Capped(res.Total) {
 		return res, nil
 	}
 
 	// The page.
-	var pageArgs []any
-	phrase := "0"
-	if query.hasPhrase() {
-		if q.Dialect() == db.Postgres {
-			phrase = "CASE WHEN d.tsv @@ CAST(? AS tsquery) THEN 1 ELSE 0 END"
-			pageArgs = append(pageArgs, query.tsPhrase())
-		} else {
-			phrase = "CASE WHEN search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?) THEN 1 ELSE 0 END"
-			pageArgs = append(pageArgs, query.fts5Phrase())
+	var page []ranked
+	if res.Capped(res.Total) {
+		found := []docType{}
+		for _, t := range types {
+			if res.ByType[t.name] > 0 && (only == nil || t.code == only.code) {
+				found = append(found, t)
+			}
 		}
+		page, err = run.tiers(ctx, q, found, limit, offset)
+	} else {
+		page, err = run.scored(ctx, q, only, limit, offset)
 	}
-	if q.Dialect() == db.Postgres {
-		pageArgs = append(pageArgs, query.tsquery()) // for the score
-	}
-	pageArgs = append(pageArgs, args...)
-	typeFilter := ""
-	if typ != "" {
-		typeFilter = " AND d.doc_type = ?"
-		pageArgs = append(pageArgs, typ)
-	}
-	pageArgs = append(pageArgs, limit, offset)
-	// Rank on the narrow columns first, then read the stored text of the
-	// page's documents only: SQLite would otherwise read every match's
-	// text into its sorter.
-	key, join := "d.doc_type AS t, d.doc_id AS i", "o.doc_type = r.t AND o.doc_id = r.i"
-	if q.Dialect() != db.Postgres {
-		key, join = "d.rid AS rid, d.doc_type AS t, d.doc_id AS i", "o.rid = r.rid"
-	}
-	rows, err = q.Query(ctx, "-- search.Search\n"+
-		"SELECT o.doc_type, o.doc_id, o.title_json, o.body_json, o.url, o.facets_json, r.score FROM (SELECT "+
-		key+", "+phrase+" AS phrase, "+score+" AS score FROM "+from+" WHERE "+match+filters.String()+typeFilter+
-		" ORDER BY phrase DESC, score DESC, t, i LIMIT ? OFFSET ?) r JOIN search_docs o ON "+join+
-		" ORDER BY r.phrase DESC, r.score DESC, r.t, r.i", pageArgs...)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
+	if res.Hits, err = loadHits(ctx, q, page); err != nil {
+		return res, err
+	}
+	for i := range res.Hits {
+		h := &res.Hits[i]
+		h.Title = zh.ForLang(lang, pick(h.title, lang))
+		h.Snippet = snippet(query, lang, h.title, h.body)
+	}
+	return res, nil
+}
+
+// searcher is the SQL of a search on one database.
+type searcher interface {
+	// counts sets the number of documents found of each type, up to
+	// countLimit, leaving out types with none.
+	counts(ctx context.Context, q db.Querier, types []docType, byType map[string]int) error
+	// scored returns a page of documents ranked by score.
+	scored(ctx context.Context, q db.Querier, only *docType, limit, offset int) ([]ranked, error)
+	// tiers returns a page of documents of the types given (those found)
+	// ranked by tier and rank key.
+	tiers(ctx context.Context, q db.Querier, types []docType, limit, offset int) ([]ranked, error)
+}
+
+// loadTypes returns the types of documents in the index.
+func loadTypes(ctx context.Context, q db.Querier) ([]docType, error) {
+	rows, err := query(ctx, q, "-- search.Search types\nSELECT code, name FROM search_types ORDER BY code")
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	defer rows.Close()
+	var out []docType
+	for rows.Next() {
+		var t docType
+		if err := rows.Scan(&t.code, &t.name); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return out, nil
+}
+
+// loadHits reads the stored documents of a page, in the page's order.
+func loadHits(ctx context.Context, q db.Querier, page []ranked) ([]Hit, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(page))
+	at := make(map[int64]int, len(page))
+	for i, p := range page {
+		args[i] = p.rid
+		at[p.rid] = i
+	}
+	rows, err := query(ctx, q, "-- search.Search hits\nSELECT rid, doc_type, doc_id, title_json, body_json, url, facets_json FROM search_docs WHERE rid IN ("+
+		strings.TrimSuffix(strings.Repeat("?, ", len(page)), ", ")+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	hits := make([]Hit, len(page))
+	found := 0
 	for rows.Next() {
 		var (
+			rid                            int64
 			h                              Hit
 			titleJSON, bodyJSON, facetJSON string
 		)
-		if err := rows.Scan(&h.Type, &h.ID, &titleJSON, &bodyJSON, &h.URL, &facetJSON, &h.Score); err != nil {
-			return res, fmt.Errorf("search: %w", err)
+		if err := rows.Scan(&rid, &h.Type, &h.ID, &titleJSON, &bodyJSON, &h.URL, &facetJSON); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
 		}
-		var title, body map[string]string
-		if err := json.Unmarshal([]byte(titleJSON), &title); err != nil {
-			return res, fmt.Errorf("search: title of %s %d: %w", h.Type, h.ID, err)
+		if err := json.Unmarshal([]byte(titleJSON), &h.title); err != nil {
+			return nil, fmt.Errorf("search: title of %s %d: %w", h.Type, h.ID, err)
 		}
-		if err := json.Unmarshal([]byte(bodyJSON), &body); err != nil {
-			return res, fmt.Errorf("search: body of %s %d: %w", h.Type, h.ID, err)
+		if err := json.Unmarshal([]byte(bodyJSON), &h.body); err != nil {
+			return nil, fmt.Errorf("search: body of %s %d: %w", h.Type, h.ID, err)
 		}
 		if err := json.Unmarshal([]byte(facetJSON), &h.Facets); err != nil {
-			return res, fmt.Errorf("search: facets of %s %d: %w", h.Type, h.ID, err)
+			return nil, fmt.Errorf("search: facets of %s %d: %w", h.Type, h.ID, err)
 		}
-		h.Title = zh.ForLang(lang, pick(title, lang))
-		h.Snippet = snippet(query, lang, title, body)
-		res.Hits = append(res.Hits, h)
+		i, ok := at[rid]
+		if !ok {
+			continue
+		}
+		h.Score = page[i].score
+		hits[i] = h
+		found++
 	}
 	if err := rows.Err(); err != nil {
-		return res, fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("search: %w", err)
 	}
-	return res, nil
+	if found != len(page) {
+		// The read pool's snapshot is the same for both statements only
+		// within a transaction: a document deleted in between is left out.
+		out := hits[:0]
+		for _, h := range hits {
+			if h.Type != "" {
+				out = append(out, h)
+			}
+		}
+		hits = out
+	}
+	return hits, nil
 }
 
 // readerLang maps a language tag to one of the interface languages,

@@ -31,8 +31,9 @@ func snippet(q Query, lang string, title, body map[string]string) template.HTML 
 			sources = append(sources, m[k])
 		}
 	}
+	han, other := q.scripts()
 	for _, text := range sources {
-		if text == "" {
+		if text == "" || !mayHold(text, han, other) {
 			continue
 		}
 		if h, ok := highlight(text, q, lang); ok {
@@ -51,6 +52,39 @@ func snippet(q Query, lang string, title, body map[string]string) template.HTML 
 	return template.HTML(out)
 }
 
+// scripts reports whether the query's tokens hold Han characters, and
+// whether they hold anything else.
+func (q Query) scripts() (han, other bool) {
+	for _, t := range q.all {
+		for _, r := range t {
+			if zh.IsHan(r) {
+				han = true
+			} else {
+				other = true
+			}
+		}
+	}
+	return han, other
+}
+
+// mayHold reports whether text has characters of the scripts a query
+// needs: Han characters for a Chinese query, letters or digits of other
+// scripts for the rest. Analysing text costs far more (Traditional Chinese
+// about a microsecond a character), and a document's texts in the other
+// languages seldom hold the words: a text without them is not analysed.
+func mayHold(text string, han, other bool) bool {
+	for _, r := range text {
+		if zh.IsHan(r) {
+			if han {
+				return true
+			}
+		} else if other && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return true
+		}
+	}
+	return false
+}
+
 // span is a byte range of a text.
 type span struct{ start, end int }
 
@@ -58,6 +92,13 @@ type span struct{ start, end int }
 // are analysed, and returns the window of text around the first one with
 // every match inside it marked. ok is false when no part occurs.
 func highlight(text string, q Query, lang string) (template.HTML, bool) {
+	return highlightSkipping(text, q, lang, true)
+}
+
+// highlightSkipping is highlight; with skipRuns, runs of Han characters
+// that cannot hold a character of the query are not converted (the result
+// is the same: see TestHighlightSkipsRunsAlike).
+func highlightSkipping(text string, q Query, lang string, skipRuns bool) (template.HTML, bool) {
 	parts := q.required()
 	if q.hasPhrase() {
 		// The whole query too, so that "digital divide" is marked as one.
@@ -68,11 +109,28 @@ func highlight(text string, q Query, lang string) (template.HTML, bool) {
 	for _, p := range parts {
 		longest = max(longest, len(p.tokens))
 	}
+	// Runs of Han characters that cannot become any character of the
+	// query are not converted (OpenCC costs about a microsecond a
+	// character).
+	want := map[rune]bool{}
+	for _, p := range parts {
+		for _, t := range p.tokens {
+			for _, r := range t {
+				if zh.IsHan(r) {
+					want[r] = true
+				}
+			}
+		}
+	}
+	var skip func([]unit) bool
+	if skipRuns {
+		skip = func(run []unit) bool { return !mayBecome(run, want) }
+	}
 	// The last tokens seen, enough to recognise the longest phrase.
 	recent := make([]token, 0, longest)
 	var marks []span
 	windowStart, windowEnd := -1, 0
-	analyze(text, func(t token) bool {
+	analyzeSkipping(text, skip, func(t token) bool {
 		if windowStart >= 0 && t.start >= windowEnd || windowStart < 0 && t.start >= snippetScan {
 			return false
 		}

@@ -343,7 +343,7 @@ func documentsWith(ctx context.Context, q db.Querier, word string) (int, error) 
 	if query.Empty() {
 		return 0, nil
 	}
-	sql, arg := "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT 1000) m", query.fts5()
+	sql, arg := "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT 1000) m", sqliteSearch{query: query}.words()
 	if q.Dialect() == db.Postgres {
 		sql, arg = "SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ CAST(? AS tsquery) LIMIT 1000) m", query.tsquery()
 	}

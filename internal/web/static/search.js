@@ -15,7 +15,7 @@
   input.setAttribute("aria-controls", box.id);
   var timer = 0, seq = 0;
   function clear() { box.hidden = true; box.textContent = ""; }
-  function show(items, total) {
+  function show(items, total, limit) {
     box.textContent = "";
     if (!items.length) { clear(); return; }
     var list = document.createElement("ul");
@@ -31,7 +31,8 @@
     var all = document.createElement("a");
     all.className = "all";
     all.href = "/search?q=" + encodeURIComponent(input.value);
-    all.textContent = form.getAttribute("data-all").replace("%d", total);
+    // Counts stop at count_limit: that many or more.
+    all.textContent = form.getAttribute("data-all").replace("%d", limit && total >= limit ? total + "+" : total);
     box.appendChild(all);
     box.hidden = false;
   }
@@ -43,7 +44,7 @@
       var mine = ++seq;
       fetch("/api/v1/search?per_page=6&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (d) { if (d && mine === seq) show(d.items, d.total); })
+        .then(function (d) { if (d && mine === seq) show(d.items, d.total, d.count_limit); })
         .catch(clear);
     }, 180);
   });
