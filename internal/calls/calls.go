@@ -17,6 +17,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -95,6 +96,9 @@ type Criterion struct {
 	Weight float64 `json:"weight"`
 	Max    int     `json:"max"`
 }
+
+// WeightText is the weight as the reader sees it: 2, 1.5.
+func (c Criterion) WeightText() string { return strconv.FormatFloat(c.Weight, 'f', -1, 64) }
 
 // Call is a call for submissions.
 type Call struct {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -30,6 +31,7 @@ type Deps struct {
 	Site    *site.Store
 	Members *members.Store
 	Events  *events.Store
+	Calls   *calls.Store
 }
 
 // Load fills an empty database with demo content and returns the demo
