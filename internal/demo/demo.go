@@ -72,6 +72,9 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	if err := loadEvents(ctx, d, events.Actor{ID: sec.ID, Email: sec.Email, Name: sec.Name}); err != nil {
 		return nil, false, fmt.Errorf("demo: events: %w", err)
 	}
+	if err := loadCalls(ctx, d); err != nil {
+		return nil, false, fmt.Errorf("demo: calls: %w", err)
+	}
 	return creds, true, nil
 }
 
