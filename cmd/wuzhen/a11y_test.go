@@ -286,6 +286,13 @@ func TestAccessibility(t *testing.T) {
 	summit := "/events/" + summits[0].Slug
 	public := []string{"/", "/about", "/members", "/members?q=%E6%95%B0%E5%AD%97&continent=AS", "/members/1", "/signup", "/login", "/password/reset",
 		"/events", summit}
+	// Calls: the demo's open call and the latest closed one.
+	demoCalls, err := a.calls.Calls(context.Background(), false)
+	if err != nil || len(demoCalls) < 2 {
+		t.Fatalf("demo calls: %v %v", demoCalls, err)
+	}
+	openCall, pastCall := demoCalls[0].Slug, demoCalls[1].Slug
+	public = append(public, "/cases", "/cases/1", "/calls/"+pastCall)
 	t.Run("public", func(t *testing.T) {
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			for _, path := range public {
@@ -314,7 +321,9 @@ func TestAccessibility(t *testing.T) {
 			for _, path := range []string{"/admin", "/admin/outbox", "/admin/applications", "/admin/applications/1", "/members/apply", "/members/applications",
 				"/admin/members", "/admin/members/3", "/members/manage/3", "/members/manage/3/edit", "/members/manage/3/representatives",
 				"/admin/events", "/admin" + summit, "/admin" + summit + "/registrations", "/admin" + summit + "/stats", "/checkin/" + summits[0].Slug,
-				summit + "/register", "/registrations"} {
+				summit + "/register", "/registrations",
+				"/admin/calls/new", "/admin/calls/" + pastCall, "/admin/calls/" + pastCall + "/ranking", "/admin/submissions/1",
+				"/calls/" + openCall + "/submit"} {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)
