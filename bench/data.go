@@ -10,6 +10,7 @@ import (
 
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/geo"
@@ -28,6 +29,7 @@ import (
 var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations, events.Migrations,
+	calls.Migrations,
 }
 
 // loadStats says how the members were loaded.

@@ -10,6 +10,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/admin"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/config"
 	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -28,10 +29,12 @@ import (
 var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations, events.Migrations,
+	calls.Migrations,
 }
 
 // pages lists every package's templates.
-var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates, events.Templates}
+var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates, events.Templates,
+	calls.Templates}
 
 // app is every concrete part, wired.
 type app struct {
@@ -42,6 +45,7 @@ type app struct {
 	site    *site.Store
 	members *members.Store
 	events  *events.Store
+	calls   *calls.Store
 	sender  *mail.Sender
 	web     *web.Server
 	keyMade bool // open made the secret key file; serve says so
@@ -88,6 +92,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		d.Close()
 		return nil, err
 	}
+	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
 	return a, nil
 }
 
@@ -107,15 +112,17 @@ func (a *app) handler() (*web.Server, error) {
 		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
-	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"cases", "documents", "training"}}).Routes()...)
+	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
 	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
+	srv.Handle((&calls.Handlers{Store: a.calls}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
+		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
 	}}).Routes()...)
 	if a.keyMade {
 		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
@@ -176,5 +183,20 @@ func (a *app) close() {
 
 // demoDeps are the stores the demo loader fills.
 func (a *app) demoDeps() demo.Deps {
-	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events}
+	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls}
+}
+
+// actsForMember reports whether an account represents an active member:
+// who may submit to a call for members only.
+func (a *app) actsForMember(ctx context.Context, userID int64) (bool, error) {
+	list, err := a.members.Represented(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range list {
+		if m.Standing == members.Active {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -27,10 +27,13 @@ func reindex(args []string) error {
 		return err
 	}
 	defer a.close()
-	var n int
+	var n, cases int
 	err = a.db.Tx(ctx, func(tx *db.Tx) error {
 		var err error
-		n, err = a.members.Reindex(ctx, tx)
+		if n, err = a.members.Reindex(ctx, tx); err != nil {
+			return err
+		}
+		cases, err = a.calls.Reindex(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -39,6 +42,6 @@ func reindex(args []string) error {
 	if _, err := search.Tidy(ctx, a.db); err != nil {
 		return err
 	}
-	fmt.Printf("Reindexed %d members.\n", n)
+	fmt.Printf("Reindexed %d members and %d cases.\n", n, cases)
 	return nil
 }

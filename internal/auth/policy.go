@@ -25,6 +25,8 @@ const (
 
 	PermEventsManage  = "events.manage"  // events, categories, registrations, statistics
 	PermEventsCheckIn = "events.checkin" // check people in at the venue
+
+	PermCallsManage = "calls.manage" // run calls: set up, screen, reviewers, assign, rank, decide, publish results
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -42,6 +44,8 @@ var grants = map[string][]string{
 
 	PermEventsManage:  {RoleAdmin, RoleSecretariat},
 	PermEventsCheckIn: {RoleAdmin, RoleSecretariat, RoleCheckIn},
+
+	PermCallsManage: {RoleAdmin, RoleSecretariat},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is

@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -30,6 +31,7 @@ type Deps struct {
 	Site    *site.Store
 	Members *members.Store
 	Events  *events.Store
+	Calls   *calls.Store
 }
 
 // Load fills an empty database with demo content and returns the demo
@@ -69,6 +71,9 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	}
 	if err := loadEvents(ctx, d, events.Actor{ID: sec.ID, Email: sec.Email, Name: sec.Name}); err != nil {
 		return nil, false, fmt.Errorf("demo: events: %w", err)
+	}
+	if err := loadCalls(ctx, d); err != nil {
+		return nil, false, fmt.Errorf("demo: calls: %w", err)
 	}
 	return creds, true, nil
 }
