@@ -254,9 +254,3 @@ func loadProgramme(ctx context.Context, s *events.Store, by events.Actor, slug s
 	return nil
 }
 
-func lowerFirst(s string) string {
-	if s == "" || len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
-		return s // an acronym: IPv6, 5G
-	}
-	return string(s[0]|0x20) + s[1:]
-}
