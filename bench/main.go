@@ -64,9 +64,9 @@ type options struct {
 	instances   int
 	kills       int           // crash: SIGKILLs
 	killWithin  time.Duration // crash: each kill comes at a random moment within this of the restart before it
-	docs        int  // search: documents indexed
-	batch       int  // search: documents per transaction while indexing
-	tidy        bool // search: run search.Tidy after indexing
+	docs        int           // search: documents indexed
+	batch       int           // search: documents per transaction while indexing
+	tidy        bool          // search: run search.Tidy after indexing
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {

@@ -253,4 +253,3 @@ func loadProgramme(ctx context.Context, s *events.Store, by events.Actor, slug s
 	}
 	return nil
 }
-
