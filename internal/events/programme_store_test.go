@@ -278,7 +278,6 @@ func TestProgramme(t *testing.T) {
 	})
 }
 
-
 func TestAgenda(t *testing.T) {
 	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
