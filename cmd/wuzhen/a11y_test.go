@@ -149,7 +149,7 @@ func TestAccessibility(t *testing.T) {
 	// A cap for the whole walk, not a timing check: on a shared two-core
 	// machine running the whole suite, every page in three languages at two
 	// sizes takes several minutes.
-	ctx, cancel := context.WithTimeout(bctx, 12*time.Minute)
+	ctx, cancel := context.WithTimeout(bctx, 30*time.Minute)
 	defer cancel()
 	// do runs the actions of one step; a step that waits for something
 	// that does not come fails after 30s, not at the end of the test.
