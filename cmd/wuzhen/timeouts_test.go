@@ -111,7 +111,9 @@ func TestSlowClients(t *testing.T) {
 		if !closed {
 			t.Fatal("the server waited for the whole header")
 		}
-		if s := status(got); s != 0 {
+		// Closed without an answer, or (when the deadline falls inside a
+		// read) with net/http's plain 400 or 408: never served.
+		if s := status(got); s != 0 && s != http.StatusBadRequest && s != http.StatusRequestTimeout {
 			t.Errorf("answered %d to a request whose headers never ended", s)
 		}
 	})
@@ -247,15 +249,6 @@ func TestBodyLimits(t *testing.T) {
 		default:
 			body, ct = []byte("x="+strings.Repeat("x", int(limit))), "application/x-www-form-urlencoded"
 		}
-		want := http.StatusRequestEntityTooLarge
-		if rt.Pattern() == "POST /members/applications/{id}/logo" {
-			want = http.StatusUnprocessableEntity
-		}
-		if reason, ok := noBody[rt.Pattern()]; ok {
-			// Not refused, as it is not read: answered as without it.
-			t.Logf("%s: %s", rt.Pattern(), reason)
-			want = 0
-		}
 		// With its length declared, and for some without (chunked).
 		lengths := []bool{true}
 		if rt.Pattern() == "POST /login" || rt.Pattern() == "POST /api/v1/membership-applications" ||
@@ -267,8 +260,15 @@ func TestBodyLimits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A declared length over the limit is refused before any
+			// handler runs; an undeclared one when the handler reads it (the
+			// logo upload then says so at its field).
+			want := http.StatusRequestEntityTooLarge
 			if !declared {
 				req.ContentLength = -1
+				if rt.Pattern() == "POST /members/applications/{id}/logo" {
+					want = http.StatusUnprocessableEntity
+				}
 			}
 			req.Header.Set("Content-Type", ct)
 			if rt.IsAPI() {
@@ -280,12 +280,6 @@ func TestBodyLimits(t *testing.T) {
 			}
 			got, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if want == 0 {
-				if res.StatusCode >= 500 || res.StatusCode == http.StatusRequestEntityTooLarge {
-					t.Errorf("%s, which reads no body: %d", rt.Pattern(), res.StatusCode)
-				}
-				continue
-			}
 			if res.StatusCode != want {
 				t.Errorf("%s with %d bytes (length declared: %v): %d, want %d\n%.300s", rt.Pattern(), len(body), declared, res.StatusCode, want, got)
 				continue
@@ -301,14 +295,4 @@ func TestBodyLimits(t *testing.T) {
 	if n < 10 {
 		t.Errorf("only %d routes take a body", n)
 	}
-}
-
-// noBody are the POST routes whose handlers read no body: what a client
-// sends there is not read, so no limit applies.
-var noBody = map[string]string{
-	"POST /logout":                             "signs out",
-	"POST /registrations/{id}/cancel":          "cancels the registration in the path",
-	"POST /api/v1/registrations/{id}/cancel":   "cancels the registration in the path",
-	"POST /api/v1/registrations/{id}/check-in": "checks in the registration in the path",
-	"POST /admin/invitations/{id}/revoke":      "revokes the invitation in the path",
 }

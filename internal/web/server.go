@@ -113,10 +113,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // access check, the handler, error rendering, metrics.
 func (s *Server) wrap(rt Route) http.Handler {
 	pattern := rt.Pattern()
-	max := rt.MaxBody
-	if max == 0 {
-		max = 1 << 20
-	}
+	max := rt.bodyLimit()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
@@ -145,6 +142,11 @@ func (s *Server) serve(c *Ctx) {
 	s.negotiate(c)
 	if err == nil {
 		err = checkQuery(r.URL)
+	}
+	if err == nil && r.ContentLength > c.route.bodyLimit() {
+		// Refused before any handler looks at the path or the body: a
+		// declared length over the route's limit is 413 on every route.
+		err = errs.Wrap(errs.Invalid, "error.too_large", &http.MaxBytesError{Limit: c.route.bodyLimit()})
 	}
 	if err != nil {
 		s.renderError(c, err)

@@ -95,6 +95,14 @@ type Route struct {
 	Cache bool
 }
 
+// bodyLimit is the route's request body limit in bytes.
+func (r Route) bodyLimit() int64 {
+	if r.MaxBody > 0 {
+		return r.MaxBody
+	}
+	return 1 << 20
+}
+
 // Pattern is the ServeMux pattern of the route.
 func (r Route) Pattern() string { return r.Method + " " + r.Path }
 
