@@ -57,6 +57,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/config"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/events"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/testenv"
@@ -647,12 +648,10 @@ func hostileForms() map[string]*hostileForm {
 		"POST /admin/events/{slug}/programme/sessions/new":         {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /admin/events/{slug}/programme/sessions/{id}":        {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /admin/events/{slug}/programme/sessions/{id}/delete": {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/registrations/{id}/badge":                     {none: "NOT YET COVERED: a route of the visa letters and badges, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /admin/reviews/{id}/remove":                          {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /admin/submissions/{id}/assign":                      {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /admin/submissions/{id}/decision":                    {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /admin/submissions/{id}/screen":                      {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/visas/{id}":                                   {none: "NOT YET COVERED: a route of the visa letters and badges, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /agenda/add":                                         {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /agenda/feed":                                        {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /agenda/remove":                                      {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
@@ -668,7 +667,6 @@ func hostileForms() map[string]*hostileForm {
 		"POST /api/v1/speakers":                                    {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /api/v1/submissions/{id}/decision":                   {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /calls/{slug}/submit":                                {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /registrations/{id}/visa":                            {none: "NOT YET COVERED: a route of the visa letters and badges, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /reviews/join":                                       {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /reviews/{id}":                                       {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
 		"POST /reviews/{id}/conflict":                              {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
@@ -864,6 +862,9 @@ func hostileForms() map[string]*hostileForm {
 		"POST /registrations/{id}/cancel":          {none: "no fields: the registration is in the path"},
 		"POST /api/v1/registrations/{id}/cancel":   {none: "no fields: the registration is in the path"},
 		"POST /api/v1/registrations/{id}/check-in": {none: "no fields: the registration is in the path"},
+		"POST /registrations/{id}/visa":            visaForm(),
+		"POST /admin/visas/{id}":                   visaDecisionForm(),
+		"POST /admin/registrations/{id}/badge":     {none: "one button (action=revoke or reissue); the registration is in the path"},
 
 		"POST /members/manage/{id}/representatives/invite": {
 			who: "representative", base: map[string]string{"email": "invitee-%n@example.org"},
@@ -982,6 +983,112 @@ func categoryForm(api bool) *hostileForm {
 
 // registerForm is the registration form of the proof event, or the
 // API's, each request from a new account.
+// visaSlug is an event of the visa forms' own, which starts in 30 days:
+// other forms of the corpus change the proof event's dates, and the stay
+// in a visa request must cover the event.
+const visaSlug = "visa-proof"
+
+// visaRequest registers p in the visa forms' event (made the first time)
+// and returns the registration.
+func (h *hostileEnv) visaRequest(p *hostilePerson) int64 {
+	h.t.Helper()
+	if _, err := h.a.events.Event(h.ctx, visaSlug, true); errs.CodeOf(err) == errs.NotFound {
+		by := events.ActorOf(h.people["secretariat"].p)
+		starts := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
+		e := &events.Event{Slug: visaSlug, Kind: events.Dialogue, Title: i18n.Text{En: "Visa Proof Dialogue"}, Starts: starts,
+			Ends: starts.Add(8 * time.Hour), TimeZone: "UTC", Venue: "Wuzhen", Country: "CN"}
+		if err := h.a.events.Save(h.ctx, by, e, ""); err != nil {
+			h.t.Fatal(err)
+		}
+		if err := h.a.events.SaveCategory(h.ctx, by, visaSlug, &events.Category{Code: "open", Name: i18n.Text{En: "Open"},
+			Capacity: 100000, Approval: events.Auto}); err != nil {
+			h.t.Fatal(err)
+		}
+		if _, err := h.a.events.SetStatus(h.ctx, by, visaSlug, events.Published); err != nil {
+			h.t.Fatal(err)
+		}
+	} else if err != nil {
+		h.t.Fatal(err)
+	}
+	r, err := h.a.events.Register(h.ctx, events.ActorOf(p.p), visaSlug, "open", events.Answers{"name": "Visa Person", "country": "KE"})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.target = r.ID
+	return r.ID
+}
+
+// visaField returns a passport detail as stored (sealed) for the
+// registration h.target.
+func (h *hostileEnv) visaField(field string) (string, bool) {
+	_, v, err := h.a.events.Visa(h.ctx, h.target, 0, true)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if v == nil || v.Passport == nil {
+		return "(no request)", true
+	}
+	p := v.Passport
+	return map[string]string{"full_name": p.FullName, "nationality": p.Nationality, "number": p.Number, "birth_date": p.BirthDate,
+		"expiry": p.Expiry, "embassy": p.Embassy, "arrival": p.Arrival, "departure": p.Departure}[field], true
+}
+
+// visaForm is the registrant's passport form; the visa forms' event
+// starts in 30 days, so that the stay and expiry below are valid.
+func visaForm() *hostileForm {
+	now := time.Now().UTC()
+	day := func(d int) string { return now.AddDate(0, 0, d).Format(time.DateOnly) }
+	return &hostileForm{who: "fresh", fresh: true,
+		base: map[string]string{"full_name": "VISA PERSON %n", "nationality": "KE", "number": "A%n0000", "birth_date": "1980-01-01",
+			"expiry": day(3 * 365), "embassy": "Embassy of China in Nairobi", "arrival": day(29), "departure": day(32)},
+		target: func(h *hostileEnv) string {
+			return fmt.Sprintf("/registrations/%d/visa", h.visaRequest(h.people["fresh"]))
+		},
+		fields: []hostileField{
+			{name: "full_name", norm: func(s string) string { return strings.Join(strings.Fields(s), " ") }},
+			{name: "nationality", norm: upper, code: true},
+			{name: "number", norm: func(s string) string { return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s)) }, code: true},
+			{name: "birth_date", code: true}, {name: "expiry", code: true}, {name: "arrival", code: true}, {name: "departure", code: true},
+			{name: "embassy"},
+		},
+		accepted: redirectTo(`^/registrations/\d+/visa$`),
+		stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+			return h.visaField(field)
+		},
+	}
+}
+
+// visaDecisionForm is the secretariat's refusal (with its reason) of a
+// fresh request.
+func visaDecisionForm() *hostileForm {
+	return &hostileForm{who: "secretariat",
+		base: map[string]string{"decision": "refuse", "reason": "Incomplete details %n"},
+		target: func(h *hostileEnv) string {
+			p := h.freshPerson()
+			id := h.visaRequest(p)
+			now := time.Now().UTC()
+			if _, err := h.a.events.RequestVisa(h.ctx, events.ActorOf(p.p), id, events.Passport{FullName: "VISA PERSON", Nationality: "KE",
+				Number: "A1234567", BirthDate: "1980-01-01", Expiry: now.AddDate(3, 0, 0).Format(time.DateOnly), Embassy: "Embassy",
+				Arrival: now.AddDate(0, 0, 29).Format(time.DateOnly), Departure: now.AddDate(0, 0, 32).Format(time.DateOnly)}); err != nil {
+				h.t.Fatal(err)
+			}
+			return fmt.Sprintf("/admin/visas/%d", id)
+		},
+		fields:   []hostileField{{name: "decision", choice: true}, {name: "reason"}},
+		accepted: redirectTo(`^/admin/visas/\d+$`),
+		stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+			_, v, err := h.a.events.Visa(h.ctx, h.target, 0, true)
+			if err != nil || v == nil {
+				h.t.Fatalf("visa %d: %v", h.target, err)
+			}
+			if field == "reason" {
+				return v.Reason, true
+			}
+			return string(v.Status), false
+		},
+	}
+}
+
 func registerForm(api bool) *hostileForm {
 	f := &hostileForm{who: "fresh", fresh: true,
 		base:     map[string]string{"category": "open", "name": "Registrant %n", "country": "KE"},

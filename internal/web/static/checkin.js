@@ -2,7 +2,8 @@
 // enhancement of the check-in form: where the browser has a camera, a
 // button starts it; the first QR code seen fills the code field and
 // submits the form. The browser's BarcodeDetector reads the frames where it
-// exists; elsewhere the vendored jsQR (static/jsqr, loaded only then) does.
+// exists; elsewhere the vendored jsQR (static/jsqr, loaded before this
+// script; cached for good after the first visit) does.
 // After a check-in the camera starts again by itself until the desk stops
 // it. Without this script, or without a camera, the code is typed or sent
 // by a USB scanner.
@@ -18,11 +19,9 @@
   if ("BarcodeDetector" in window) {
     try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { detector = null; }
   }
-  if (detector) { init(null); return; }
-  var s = document.createElement("script");
-  s.src = form.getAttribute("data-jsqr");
-  s.onload = function () { if (typeof window.jsQR === "function") init(window.jsQR); };
-  document.head.appendChild(s);
+  var jsqr = typeof window.jsQR === "function" ? window.jsQR : null;
+  if (!detector && !jsqr) return;
+  init(detector ? null : jsqr);
 
   function init(jsqr) {
 
