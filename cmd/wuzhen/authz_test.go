@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -187,23 +188,46 @@ func TestAuthorisationMatrix(t *testing.T) {
 
 // proofEvent is a published event with what the routes that act on one
 // need: an open category and one the secretariat approves, a pending
-// registration, an invitation, and delegation quotas for members.
+// registration, an invitation, delegation quotas for members, a session
+// and a speaker in its programme; and a call for cases, open, with a
+// submission and its review.
 type proofEvent struct {
 	slug         string
 	id           int64
 	registration int64 // pending, in the category "vetted"
 	invitation   int64
+	session      int64
+	person       int64
+	call         *proofCall
 }
 
+// proofCall is a published call with a submitted case and a review of it.
+type proofCall struct {
+	slug       string
+	id         int64
+	submission int64
+	reviewer   int64 // in the call's pool
+	review     int64
+	author     *web.Principal
+	rev        *web.Principal
+}
+
+// The proof event's times, fixed so that forms can give them back.
+const (
+	proofStarts = "2031-05-01T09:00"
+	proofEnds   = "2031-05-01T17:00"
+)
+
 // newProofEvent makes the event as the staff account by, with a quota of
-// 1,000 in the category "open" for each member.
+// 1,000 in the category "open" for each member, and the proof call.
 func newProofEvent(t *testing.T, a *testApp, by *web.Principal, memberIDs ...int64) *proofEvent {
 	t.Helper()
 	ctx := context.Background()
 	actor := events.ActorOf(by)
-	starts := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
+	starts, _ := time.Parse("2006-01-02T15:04", proofStarts)
+	ends, _ := time.Parse("2006-01-02T15:04", proofEnds)
 	e := &events.Event{Slug: "proof-summit", Kind: events.Summit, Title: i18n.Text{En: "Proof Summit"}, Starts: starts,
-		Ends: starts.Add(8 * time.Hour), TimeZone: "UTC", Venue: "Wuzhen", Country: "CN", Languages: []string{i18n.En}}
+		Ends: ends, TimeZone: "UTC", Venue: "Wuzhen", Country: "CN", Languages: []string{i18n.En}}
 	if err := a.events.Save(ctx, actor, e, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -243,18 +267,122 @@ func newProofEvent(t *testing.T, a *testApp, by *web.Principal, memberIDs ...int
 			t.Fatal(err)
 		}
 	}
+	person := &events.Person{Name: "Proof Speaker", Country: "KE", Organization: i18n.Text{En: "Proof Institute"}}
+	if err := a.events.SavePerson(ctx, actor, person); err != nil {
+		t.Fatal(err)
+	}
+	pe.person = person.ID
+	x := &events.Session{Title: i18n.Text{En: "Proof Session"}, Starts: starts.Add(time.Hour), Ends: starts.Add(2 * time.Hour),
+		Format: events.Panel, Room: "Hall 1"}
+	if err := a.events.SaveSession(ctx, actor, e.Slug, x, []events.Cast{{PersonID: person.ID, Role: events.Speaker}}); err != nil {
+		t.Fatal(err)
+	}
+	pe.session = x.ID
+	pe.call = newProofCall(t, a, by)
 	return pe
 }
 
-// path fills a route's wildcards: the event's slug, its registration or
-// invitation, the member given, and 1 for anything else.
+// proofCriteria are the proof call's criteria.
+var proofCriteria = []calls.Criterion{{Code: "impact", Name: i18n.Text{En: "Impact"}, Weight: 1, Max: 10}}
+
+// newProofCall makes a published call for cases, open until 2031, with a
+// case submitted by a new account and a review of it by another.
+func newProofCall(t *testing.T, a *testApp, by *web.Principal) *proofCall {
+	t.Helper()
+	ctx := context.Background()
+	opens, _ := time.Parse(time.DateOnly, "2026-01-01")
+	closes, _ := time.Parse(time.DateOnly, "2031-01-01")
+	c := &calls.Call{Slug: "proof-cases", Kind: calls.KindCase, Title: i18n.Text{En: "Proof Cases"},
+		Description: i18n.Text{En: "Cases for the proof."}, OpensAt: opens, ClosesAt: closes, Timezone: "UTC", Year: 2030,
+		Fields: calls.Fields, ReviewsPerSubmission: 1, Blind: true, Criteria: proofCriteria, Languages: []string{i18n.En},
+		MaxCoauthors: 10, MinCountries: 1}
+	if err := a.calls.CreateCall(ctx, by, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.calls.PublishCall(ctx, by, c.Slug); err != nil {
+		t.Fatal(err)
+	}
+	pc := &proofCall{slug: c.Slug, id: c.ID}
+	author, err := a.users.Create(ctx, "author@example.org", "Case Author", "author-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := a.users.Create(ctx, "reviewer@example.org", "Case Reviewer", "reviewer-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc.author, pc.rev = author.Principal(), rev.Principal()
+	pc.submission = pc.submit(t, a)
+	if _, err := a.calls.AddReviewer(ctx, by, c.Slug, &calls.Reviewer{Email: rev.Email, Name: rev.Name, Country: "FR",
+		Organization: "Proof University", Fields: calls.Fields, Languages: []string{i18n.En}}, i18n.En); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := a.calls.Reviewers(ctx, c.ID)
+	if err != nil || len(pool) != 1 {
+		t.Fatalf("reviewers %v, %v", pool, err)
+	}
+	pc.reviewer = pool[0].ID
+	pc.review = pc.assign(t, a, by, pc.submission)
+	return pc
+}
+
+// submit makes another submitted case by the call's author.
+func (pc *proofCall) submit(t *testing.T, a *testApp) int64 {
+	t.Helper()
+	sub := &calls.Submission{Title: i18n.Text{En: "Proof Case"}, Summary: i18n.Text{En: "A case for the proof."},
+		Field: calls.Fields[0], Countries: []string{"KE", "BR"}, Partners: []calls.Partner{{Name: "Partner A", Country: "KE"}}}
+	if err := a.calls.SaveSubmission(context.Background(), pc.author, pc.slug, sub,
+		calls.SubmitterInfo{Country: "KE", Organization: "Proof Org"}, true); err != nil {
+		t.Fatal(err)
+	}
+	return sub.ID
+}
+
+// assign gives submission sub to the pool's reviewer and returns the
+// review.
+func (pc *proofCall) assign(t *testing.T, a *testApp, by *web.Principal, sub int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	if err := a.calls.AssignReviewer(ctx, by, sub, pc.reviewer); err != nil {
+		t.Fatal(err)
+	}
+	items, err := a.calls.MyReviews(ctx, pc.rev.UserID, i18n.En)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.SubmissionID == sub {
+			return it.ID
+		}
+	}
+	t.Fatalf("no review of submission %d", sub)
+	return 0
+}
+
+// path fills a route's wildcards: the event's or the call's slug, the
+// registration, invitation, session, speaker, submission or review the
+// route acts on, the member given, and 1 for anything else.
 func (pe *proofEvent) path(rt web.Route, member int64) string {
-	p := strings.ReplaceAll(rt.Path, "{slug}", pe.slug)
+	p := rt.Path
+	slug := pe.slug
+	if strings.HasPrefix(p, "/calls/") || strings.HasPrefix(p, "/admin/calls/") || strings.HasPrefix(p, "/api/v1/calls/") {
+		slug = pe.call.slug
+	}
+	p = strings.ReplaceAll(p, "{slug}", slug)
+	id := func(n int64) { p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(n, 10)) }
 	switch {
 	case strings.Contains(p, "/invitations/{id}"):
-		p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(pe.invitation, 10))
-	case strings.Contains(p, "registrations/{id}"):
-		p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(pe.registration, 10))
+		id(pe.invitation)
+	case strings.Contains(p, "registrations/{id}") || strings.HasPrefix(p, "/admin/visas/{id}"):
+		id(pe.registration)
+	case strings.Contains(p, "/sessions/{id}"):
+		id(pe.session)
+	case strings.Contains(p, "/people/{id}") || strings.HasPrefix(p, "/speakers/{id}") || strings.HasPrefix(p, "/api/v1/speakers/{id}"):
+		id(pe.person)
+	case strings.Contains(p, "submissions/{id}"):
+		id(pe.call.submission)
+	case strings.Contains(p, "reviews/{id}"):
+		id(pe.call.review)
 	}
 	if member != 0 {
 		p = strings.ReplaceAll(p, "{member}", strconv.FormatInt(member, 10))

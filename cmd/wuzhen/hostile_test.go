@@ -26,6 +26,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -178,7 +179,83 @@ func newHostileEnv(t *testing.T, a *testApp) *hostileEnv {
 	h.repOwned = h.admitted("Representative's Own Member")
 	h.comments = h.submitted()
 	h.event = newProofEvent(t, a, h.people["secretariat"].p, h.repOwned)
+	for name, pw := range map[string]string{"author": "author-password", "reviewer": "reviewer-password"} {
+		pr := h.event.call.author
+		if name == "reviewer" {
+			pr = h.event.call.rev
+		}
+		p := h.person(pr, pr.Email)
+		var err error
+		if p.token, err = a.users.CreateToken(h.ctx, pr.Email, "hostile"); err != nil {
+			t.Fatal(err)
+		}
+		h.signIn(p, pw)
+		h.people[name] = p
+	}
 	return h
+}
+
+// get fetches a page as the person.
+func (h *hostileEnv) get(who, path string) hostileResponse {
+	h.t.Helper()
+	return h.send(who, "GET", path, "", nil)
+}
+
+var (
+	inputTagRE    = regexp.MustCompile(`(?s)<input\b[^>]*>`)
+	textareaTagRE = regexp.MustCompile(`(?s)<textarea\b([^>]*)>(.*?)</textarea>`)
+	nameAttrRE    = regexp.MustCompile(`\bname="([^"]*)"`)
+	valueAttrRE   = regexp.MustCompile(`\bvalue="([^"]*)"`)
+)
+
+// formValue returns the value a page's form shows for field name: an
+// input's value or a textarea's text, unescaped.
+func formValue(page, name string) (string, bool) {
+	for _, tag := range inputTagRE.FindAllString(page, -1) {
+		if m := nameAttrRE.FindStringSubmatch(tag); m != nil && html.UnescapeString(m[1]) == name {
+			if v := valueAttrRE.FindStringSubmatch(tag); v != nil {
+				return html.UnescapeString(v[1]), true
+			}
+			return "", true
+		}
+	}
+	for _, m := range textareaTagRE.FindAllStringSubmatch(page, -1) {
+		if n := nameAttrRE.FindStringSubmatch(m[1]); n != nil && html.UnescapeString(n[1]) == name {
+			return html.UnescapeString(m[2]), true
+		}
+	}
+	return "", false
+}
+
+// fromPage reads what was stored back from the form of the page at the
+// path pathOf gives, as who sees it: the form shows what it keeps.
+func fromPage(who string, pathOf func(h *hostileEnv, r hostileResponse) string) func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) {
+	return func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+		path := pathOf(h, r)
+		page := h.get(who, path)
+		if page.status != http.StatusOK {
+			h.t.Fatalf("read back %s: %d", path, page.status)
+		}
+		// A field the page does not give back (a choice made once, a
+		// button) cannot be compared there.
+		return formValue(page.body, field)
+	}
+}
+
+// location is the path of a redirect, without its fragment.
+func location(r hostileResponse) string {
+	l, _, _ := strings.Cut(r.header.Get("Location"), "#")
+	return l
+}
+
+// lastID is the number that ends s (a path, a fragment).
+func lastID(s string) int64 {
+	m := regexp.MustCompile(`(\d+)\D*$`).FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
 }
 
 // freshPerson makes a new signed-in account, as "fresh".
@@ -634,45 +711,7 @@ func hostileForms() map[string]*hostileForm {
 			base:   map[string]string{"token": "not-a-token-%n"},
 			fields: []hostileField{{name: "token", code: true}},
 		},
-		"POST /logout":                                             {none: "no fields: it ends the session"},
-		"POST /admin/calls/new":                                    {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/calls/{slug}/assign":                          {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/calls/{slug}/edit":                            {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/calls/{slug}/publish":                         {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/calls/{slug}/publish-results":                 {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/calls/{slug}/remind":                          {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/calls/{slug}/reviewers":                       {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/events/{slug}/programme/people/new":           {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/events/{slug}/programme/people/{id}":          {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/events/{slug}/programme/people/{id}/photo":    {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/events/{slug}/programme/sessions/new":         {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/events/{slug}/programme/sessions/{id}":        {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/events/{slug}/programme/sessions/{id}/delete": {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/reviews/{id}/remove":                          {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/submissions/{id}/assign":                      {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/submissions/{id}/decision":                    {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /admin/submissions/{id}/screen":                      {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /agenda/add":                                         {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /agenda/feed":                                        {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /agenda/remove":                                      {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/calls":                                       {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/calls/{slug}/assign":                         {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/calls/{slug}/publish":                        {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/calls/{slug}/publish-results":                {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/calls/{slug}/reviewers":                      {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/calls/{slug}/submissions":                    {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/events/{slug}/sessions":                      {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/reviews/{id}":                                {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/reviews/{id}/conflict":                       {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/speakers":                                    {none: "NOT YET COVERED: a route of the programme, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /api/v1/submissions/{id}/decision":                   {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /calls/{slug}/submit":                                {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /reviews/join":                                       {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /reviews/{id}":                                       {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /reviews/{id}/conflict":                              {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /submissions/confirm":                                {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /submissions/{id}/coauthors":                         {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
-		"POST /submissions/{id}/withdraw":                          {none: "NOT YET COVERED: a route of calls and review, merged on 2026-11-29 after this corpus was written; its typed fields need an entry here (issue 6)"},
+		"POST /logout": {none: "no fields: it ends the session"},
 		"POST /members/manage/{id}/representatives/{user}/remove":  {none: "no fields: the member and the account are in the path"},
 		"POST /members/manage/{id}/representatives/{user}/primary": {none: "no fields: the member and the account are in the path"},
 		"POST /members/applications/{id}/logo":                     {none: "a file, checked by its content (members.FuzzLogo, FuzzUpload)"},
@@ -864,7 +903,153 @@ func hostileForms() map[string]*hostileForm {
 		"POST /api/v1/registrations/{id}/check-in": {none: "no fields: the registration is in the path"},
 		"POST /registrations/{id}/visa":            visaForm(),
 		"POST /admin/visas/{id}":                   visaDecisionForm(),
-		"POST /admin/registrations/{id}/badge":     {none: "one button (action=revoke or reissue); the registration is in the path"},
+
+		// Calls for cases, proposals and awards.
+		"POST /admin/calls/new":                     callForm(false),
+		"POST /admin/calls/{slug}/edit":             callForm(true),
+		"POST /api/v1/calls":                        apiCallForm(),
+		"POST /admin/calls/{slug}/publish":          {none: "no fields: publishes the call in the path"},
+		"POST /admin/calls/{slug}/assign":           {none: "no fields: assigns the call's reviewers"},
+		"POST /admin/calls/{slug}/remind":           {none: "no fields: reminds the call's reviewers"},
+		"POST /admin/calls/{slug}/publish-results":  {none: "no fields: publishes the call's results"},
+		"POST /api/v1/calls/{slug}/publish":         {none: "no fields: publishes the call in the path"},
+		"POST /api/v1/calls/{slug}/assign":          {none: "no fields: assigns the call's reviewers"},
+		"POST /api/v1/calls/{slug}/publish-results": {none: "no fields: publishes the call's results"},
+		"POST /submissions/{id}/withdraw":           {none: "no fields: withdraws the submission in the path"},
+		"POST /admin/reviews/{id}/remove":           {none: "no fields: removes the review in the path"},
+		"POST /calls/{slug}/submit":                 submitForm(false),
+		"POST /api/v1/calls/{slug}/submissions":     submitForm(true),
+		"POST /submissions/{id}/coauthors": {
+			who: "author", base: map[string]string{"email": "coauthor-%n@example.org", "name": "Co Author %n", "country": "BR"},
+			target: func(h *hostileEnv) string {
+				h.target = h.event.call.submit(h.t, h.a)
+				return fmt.Sprintf("/submissions/%d/coauthors", h.target)
+			},
+			fields:   []hostileField{{name: "email", norm: lower}, {name: "name"}, {name: "country", norm: upper, code: true}},
+			accepted: redirectTo(`^/submissions/\d+`),
+			stored: func(h *hostileEnv, _ hostileResponse, sent map[string]string, field string) (string, bool) {
+				sub, _, err := h.a.calls.Submission(h.ctx, h.people["author"].p, h.target)
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				for _, au := range sub.Authors {
+					if au.Email == lower(sent["email"]) {
+						return map[string]string{"email": au.Email, "name": au.Name, "country": au.Country}[field], true
+					}
+				}
+				return "(no co-author " + sent["email"] + ")", true
+			},
+		},
+		"POST /submissions/confirm": {
+			who: "applicant", echo: true, target: func(*hostileEnv) string { return "/submissions/confirm" },
+			base: map[string]string{"token": "not-a-token-%n"}, fields: []hostileField{{name: "token", code: true}},
+		},
+		"POST /reviews/join": {
+			who: "applicant", echo: true, target: func(*hostileEnv) string { return "/reviews/join" },
+			base: map[string]string{"token": "not-a-token-%n"}, fields: []hostileField{{name: "token", code: true}},
+		},
+		"POST /reviews/{id}": {
+			who: "reviewer", base: map[string]string{"score.impact": "5", "comment": "Sound %n", "action": "save"},
+			target:   func(h *hostileEnv) string { return fmt.Sprintf("/reviews/%d", h.event.call.review) },
+			fields:   []hostileField{{name: "score.impact", code: true}, {name: "comment"}, {name: "action", choice: true}},
+			accepted: redirectTo(`^/reviews`),
+			stored: fromPage("reviewer", func(h *hostileEnv, _ hostileResponse) string {
+				return fmt.Sprintf("/reviews/%d", h.event.call.review)
+			}),
+		},
+		"POST /api/v1/reviews/{id}": {
+			who: "reviewer", api: true, base: map[string]string{"scores": `json:{"impact":5}`, "comment": "Sound %n", "submit": "json:false"},
+			target:   func(h *hostileEnv) string { return fmt.Sprintf("/api/v1/reviews/%d", h.event.call.review) },
+			fields:   []hostileField{{name: "comment"}},
+			accepted: answered(http.StatusOK),
+			stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, _ string) (string, bool) {
+				v, err := h.a.calls.Review(h.ctx, h.people["reviewer"].p, h.event.call.review)
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				return v.Review.Comment, true
+			},
+		},
+		"POST /reviews/{id}/conflict":         conflictForm(false),
+		"POST /api/v1/reviews/{id}/conflict":  conflictForm(true),
+		"POST /admin/calls/{slug}/reviewers":  reviewerForm(false),
+		"POST /api/v1/calls/{slug}/reviewers": reviewerForm(true),
+		"POST /admin/submissions/{id}/screen": {
+			who: "secretariat", base: map[string]string{"screening": "eligible", "reason": "Fits %n"},
+			target: func(h *hostileEnv) string {
+				return fmt.Sprintf("/admin/submissions/%d/screen", h.event.call.submission)
+			},
+			fields:   []hostileField{{name: "screening", choice: true}, {name: "reason"}},
+			accepted: redirectTo(`^/admin/submissions/\d+`),
+			stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+				if field != "reason" {
+					return "", false
+				}
+				sub, _, err := h.a.calls.Submission(h.ctx, h.people["secretariat"].p, h.event.call.submission)
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				return sub.ScreeningReason, true
+			},
+		},
+		"POST /admin/submissions/{id}/decision": {
+			who: "secretariat", base: map[string]string{"decision": "shortlisted"},
+			target: func(h *hostileEnv) string {
+				return fmt.Sprintf("/admin/submissions/%d/decision", h.event.call.submission)
+			},
+			fields:   []hostileField{{name: "decision", choice: true}},
+			accepted: redirectTo(`^/admin/submissions/\d+`),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /api/v1/submissions/{id}/decision": {
+			who: "secretariat", api: true, base: map[string]string{"decision": "shortlisted"},
+			target: func(h *hostileEnv) string {
+				return fmt.Sprintf("/api/v1/submissions/%d/decision", h.event.call.submission)
+			},
+			fields:   []hostileField{{name: "decision", choice: true}},
+			accepted: answered(http.StatusOK),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /admin/submissions/{id}/assign": {
+			who: "secretariat", base: map[string]string{"reviewer": "%reviewer"},
+			target: func(h *hostileEnv) string {
+				return fmt.Sprintf("/admin/submissions/%d/assign", h.event.call.submit(h.t, h.a))
+			},
+			fields:   []hostileField{{name: "reviewer", choice: true}},
+			accepted: redirectTo(`^/admin/submissions/\d+`),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+
+		// The programme: sessions, speakers, a person's agenda.
+		"POST /agenda/add": {
+			who: "applicant", echo: true, target: func(*hostileEnv) string { return "/agenda/add" },
+			base:   map[string]string{"session": "%session", "next": "/agenda"},
+			fields: []hostileField{{name: "session", code: true}, {name: "next", code: true}},
+		},
+		"POST /agenda/remove": {
+			who: "applicant", echo: true, target: func(*hostileEnv) string { return "/agenda/remove" },
+			base:   map[string]string{"session": "%session", "next": "/agenda"},
+			fields: []hostileField{{name: "session", code: true}, {name: "next", code: true}},
+		},
+		"POST /agenda/feed": {none: "no fields: makes a new calendar address"},
+		"POST /admin/events/{slug}/programme/sessions/new":         sessionForm(false),
+		"POST /admin/events/{slug}/programme/sessions/{id}":        sessionForm(true),
+		"POST /admin/events/{slug}/programme/sessions/{id}/delete": {none: "no fields: deletes the session in the path"},
+		"POST /admin/events/{slug}/programme/people/new":           personForm(false),
+		"POST /admin/events/{slug}/programme/people/{id}":          personForm(true),
+		"POST /admin/events/{slug}/programme/people/{id}/photo":    {none: "a file, checked by its content (events photo tests)"},
+		"POST /api/v1/events/{slug}/sessions":                      apiSessionForm(),
+		"POST /api/v1/speakers":                                    apiSpeakerForm(),
+
+		// Documents: badges (visa letters: visaForm, visaDecisionForm).
+		"POST /admin/registrations/{id}/badge": {
+			// Anything but reissue revokes: each request on a new registration.
+			who: "secretariat", base: map[string]string{"action": "revoke"},
+			target:   func(h *hostileEnv) string { return fmt.Sprintf("/admin/registrations/%d/badge", h.pending()) },
+			fields:   []hostileField{{name: "action", choice: true}},
+			accepted: func(r hostileResponse) bool { return r.status == http.StatusSeeOther },
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
 
 		"POST /members/manage/{id}/representatives/invite": {
 			who: "representative", base: map[string]string{"email": "invitee-%n@example.org"},
@@ -1133,13 +1318,256 @@ func registerForm(api bool) *hostileForm {
 	return f
 }
 
+// callForm is the call form: a new call, or the proof call's edit.
+func callForm(edit bool) *hostileForm {
+	f := &hostileForm{who: "secretariat", target: func(*hostileEnv) string { return "/admin/calls/new" },
+		base: map[string]string{"slug": "proof-call-%n", "kind": "case", "title_en": "Proof Call %n",
+			"description_en": "Cases.", "opens_at": "2026-01-01T00:00", "closes_at": "2031-01-01T00:00", "timezone": "UTC",
+			"year": "2030", "fields": "infrastructure", "languages": "en", "reviews_per_submission": "1", "max_coauthors": "10",
+			"min_countries": "1", "blind": "yes", "criteria.0.code": "impact", "criteria.0.name_en": "Impact",
+			"criteria.0.weight": "1", "criteria.0.max": "10"},
+		accepted: redirectTo(`^/admin/calls/[a-z0-9-]+$`),
+		stored:   fromPage("secretariat", func(_ *hostileEnv, r hostileResponse) string { return location(r) + "/edit" })}
+	if edit {
+		f.short = true // the form of "POST /admin/calls/new", with Store.UpdateCall
+		f.base["slug"], f.base["title_en"], f.base["description_en"] = "proof-cases", "Proof Cases", "Cases for the proof."
+		f.target = func(h *hostileEnv) string { return "/admin/calls/" + h.event.call.slug + "/edit" }
+	}
+	f.fields = []hostileField{{name: "slug", code: true}, {name: "kind", choice: true}, {name: "title_en"},
+		{name: "title_zh", variant: true}, {name: "description_en"}, {name: "description_zh", variant: true},
+		{name: "opens_at", code: true}, {name: "closes_at", code: true}, {name: "timezone", code: true}, {name: "year", code: true},
+		{name: "criteria.0.code", code: true}, {name: "criteria.0.name_en"}, {name: "criteria.0.name_zh", variant: true},
+		{name: "criteria.0.weight", code: true}, {name: "criteria.0.max", code: true}}
+	if edit {
+		f.fields = f.fields[1:] // the slug is the path's
+	}
+	return f
+}
+
+// apiCallForm is a new call through the API.
+func apiCallForm() *hostileForm {
+	return &hostileForm{who: "secretariat", api: true, target: func(*hostileEnv) string { return "/api/v1/calls" },
+		base: map[string]string{"slug": "proof-api-call-%n", "kind": "case", "title.en": "Proof Call %n",
+			"opens_at": "2026-01-01T00:00", "closes_at": "2031-01-01T00:00", "timezone": "UTC", "year": "json:2030",
+			"fields": `json:["infrastructure"]`, "languages": `json:["en"]`, "reviews_per_submission": "json:1",
+			"max_coauthors": "json:5", "min_countries": "json:1",
+			"criteria": `json:[{"code":"impact","name":{"en":"Impact"},"weight":1,"max":10}]`},
+		fields: []hostileField{{name: "slug", code: true}, {name: "kind", choice: true}, {name: "title.en", errID: "title"},
+			{name: "title.zh-Hans", errID: "title", variant: true}, {name: "description.en", errID: "description"},
+			{name: "description.zh-Hans", errID: "description", variant: true}, {name: "opens_at", code: true},
+			{name: "closes_at", code: true}, {name: "timezone", code: true}},
+		accepted: answered(http.StatusCreated),
+		stored: func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+			c, err := h.a.calls.Call(h.ctx, strings.TrimPrefix(r.header.Get("Location"), "/api/v1/calls/"))
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			v, ok := map[string]string{"slug": c.Slug, "kind": string(c.Kind), "title.en": c.Title.En, "title.zh-Hans": c.Title.Hans,
+				"description.en": c.Description.En, "description.zh-Hans": c.Description.Hans, "timezone": c.Timezone}[field]
+			return v, ok
+		}}
+}
+
+// submitForm is a case submitted to the proof call, by form or API.
+func submitForm(api bool) *hostileForm {
+	f := &hostileForm{who: "author",
+		base: map[string]string{"title_en": "Proof Case %n", "summary_en": "A case %n.", "field": "infrastructure",
+			"countries": "KE", "partner.0.name": "Partner %n", "partner.0.country": "KE", "author_country": "KE",
+			"author_organization": "Proof Org", "action": "submit"},
+		target:   func(h *hostileEnv) string { return "/calls/" + h.event.call.slug + "/submit" },
+		accepted: redirectTo(`^/submissions/\d+`),
+		stored: fromPage("author", func(_ *hostileEnv, r hostileResponse) string {
+			return fmt.Sprintf("/submissions/%d/edit", lastID(location(r)))
+		}),
+		fields: []hostileField{{name: "title_en", errID: "e-title"}, {name: "title_zh", errID: "e-title", variant: true},
+			{name: "summary_en", errID: "e-summary"}, {name: "summary_zh", errID: "e-summary", variant: true},
+			{name: "field", choice: true}, {name: "countries", choice: true},
+			{name: "video_url"}, {name: "partner.0.name", errID: "e-partners"},
+			{name: "partner.0.country", norm: upper, code: true, errID: "e-partners"},
+			{name: "author_country", norm: upper, code: true}, {name: "author_organization"}}}
+	if api {
+		f.api, f.accepted = true, answered(http.StatusCreated)
+		f.target = func(h *hostileEnv) string { return "/api/v1/calls/" + h.event.call.slug + "/submissions" }
+		f.base = map[string]string{"title.en": "Proof Case %n", "summary.en": "A case %n.", "field": "infrastructure",
+			"countries": `json:["KE"]`, "partners": `json:[{"name":"Partner","country":"KE"}]`, "author_country": "KE",
+			"author_organization": "Proof Org", "submit": "json:true"}
+		f.fields = []hostileField{{name: "title.en", errID: "title"}, {name: "title.zh-Hans", errID: "title", variant: true},
+			{name: "summary.en", errID: "summary"}, {name: "summary.zh-Hans", errID: "summary", variant: true},
+			{name: "field", choice: true}, {name: "video_url"}, {name: "author_country", norm: upper, code: true},
+			{name: "author_organization"}}
+		f.stored = func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+			var out struct{ ID int64 }
+			if err := json.Unmarshal([]byte(r.body), &out); err != nil {
+				h.t.Fatalf("no submission id in %q", r.body)
+			}
+			page := h.get("author", fmt.Sprintf("/submissions/%d/edit", out.ID))
+			name := map[string]string{"title.en": "title_en", "title.zh-Hans": "title_zh", "summary.en": "summary_en",
+				"summary.zh-Hans": "summary_zh"}[field]
+			if name == "" {
+				name = field
+			}
+			return formValue(page.body, name)
+		}
+	}
+	return f
+}
+
+// conflictForm declares a conflict of interest on a new review.
+func conflictForm(api bool) *hostileForm {
+	f := &hostileForm{who: "reviewer", base: map[string]string{"reason": "I know them %n"},
+		target: func(h *hostileEnv) string {
+			pc := h.event.call
+			h.target = pc.assign(h.t, h.a, h.people["secretariat"].p, pc.submit(h.t, h.a))
+			return fmt.Sprintf("/reviews/%d/conflict", h.target)
+		},
+		fields:   []hostileField{{name: "reason"}},
+		accepted: redirectTo(`^/reviews`),
+		stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, _ string) (string, bool) {
+			v, err := h.a.calls.Review(h.ctx, h.people["reviewer"].p, h.target)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return v.Review.Reason, true
+		}}
+	if api {
+		f.api, f.accepted = true, answered(http.StatusOK)
+		target := f.target
+		f.target = func(h *hostileEnv) string { return "/api/v1" + target(h) }
+	}
+	return f
+}
+
+// reviewerForm adds a reviewer to the proof call's pool.
+func reviewerForm(api bool) *hostileForm {
+	f := &hostileForm{who: "secretariat",
+		base: map[string]string{"email": "pool-%n@example.org", "name": "Pool Reviewer %n", "country": "DE",
+			"organization": "Pool Institute", "fields": "infrastructure", "languages": "en"},
+		target:   func(h *hostileEnv) string { return "/admin/calls/" + h.event.call.slug + "/reviewers" },
+		accepted: redirectTo(`reviewers`),
+		fields: []hostileField{{name: "email", norm: lower}, {name: "name"}, {name: "country", norm: upper, code: true},
+			{name: "organization"}, {name: "fields", choice: true}, {name: "languages", choice: true}},
+		stored: func(h *hostileEnv, _ hostileResponse, sent map[string]string, field string) (string, bool) {
+			pool, err := h.a.calls.Reviewers(h.ctx, h.event.call.id)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			for _, r := range pool {
+				if r.Email == lower(sent["email"]) {
+					v, ok := map[string]string{"email": r.Email, "name": r.Name, "country": r.Country, "organization": r.Organization}[field]
+					return v, ok
+				}
+			}
+			return "(no reviewer " + sent["email"] + ")", true
+		}}
+	if api {
+		f.api, f.accepted = true, func(r hostileResponse) bool { return r.status == http.StatusOK || r.status == http.StatusCreated }
+		f.target = func(h *hostileEnv) string { return "/api/v1/calls/" + h.event.call.slug + "/reviewers" }
+		f.base["fields"], f.base["languages"] = `json:["infrastructure"]`, `json:["en"]`
+		f.fields = f.fields[:4]
+	}
+	return f
+}
+
+// sessionForm is a session of the proof event's programme, new or the
+// proof session.
+func sessionForm(edit bool) *hostileForm {
+	f := &hostileForm{who: "secretariat",
+		base: map[string]string{"title_en": "Session %n", "starts_at": "2031-05-01T10:00", "ends_at": "2031-05-01T11:00",
+			"format": "panel", "room": "Hall %n"},
+		target:   func(h *hostileEnv) string { return "/admin/events/" + h.event.slug + "/programme/sessions/new" },
+		accepted: redirectTo(`/programme#s-\d+$`),
+		stored: fromPage("secretariat", func(h *hostileEnv, r hostileResponse) string {
+			return fmt.Sprintf("/admin/events/%s/programme/sessions/%d", h.event.slug, lastID(r.header.Get("Location")))
+		})}
+	if edit {
+		f.short = true // the form and Store.SaveSession of a new session
+		f.base["title_en"] = "Proof Session"
+		f.target = func(h *hostileEnv) string {
+			return fmt.Sprintf("/admin/events/%s/programme/sessions/%d", h.event.slug, h.event.session)
+		}
+	}
+	for _, text := range []string{"title", "description"} {
+		for i, l := range []string{"_en", "_zh_hans", "_zh_hant"} {
+			f.fields = append(f.fields, hostileField{name: text + l, errID: "e-" + text, variant: i > 0})
+		}
+	}
+	f.fields = append(f.fields, hostileField{name: "room"}, hostileField{name: "format", choice: true},
+		hostileField{name: "language", choice: true}, hostileField{name: "starts_at", code: true},
+		hostileField{name: "ends_at", code: true})
+	return f
+}
+
+// personForm is a speaker: new, or the proof speaker.
+func personForm(edit bool) *hostileForm {
+	f := &hostileForm{who: "secretariat", base: map[string]string{"name": "Speaker %n", "country": "KE"},
+		target:   func(h *hostileEnv) string { return "/admin/events/" + h.event.slug + "/programme/people/new" },
+		accepted: redirectTo(`/programme/people/\d+$`),
+		stored:   fromPage("secretariat", func(_ *hostileEnv, r hostileResponse) string { return location(r) })}
+	if edit {
+		f.short = true // the form and Store.SavePerson of a new speaker
+		f.base = map[string]string{"name": "Proof Speaker", "country": "KE", "organization_en": "Proof Institute"}
+		f.target = func(h *hostileEnv) string {
+			return fmt.Sprintf("/admin/events/%s/programme/people/%d", h.event.slug, h.event.person)
+		}
+	}
+	f.fields = []hostileField{{name: "name"}, {name: "name_latin"}, {name: "country", norm: upper, code: true},
+		{name: "stakeholder_group", code: true}}
+	for _, text := range []string{"organization", "bio"} {
+		for i, l := range []string{"_en", "_zh_hans", "_zh_hant"} {
+			f.fields = append(f.fields, hostileField{name: text + l, errID: "e-" + text, variant: i > 0})
+		}
+	}
+	return f
+}
+
+// apiSessionForm is a new session through the API.
+func apiSessionForm() *hostileForm {
+	return &hostileForm{who: "secretariat", api: true,
+		base: map[string]string{"title.en": "API Session %n", "starts_at": "2031-05-01T12:00", "ends_at": "2031-05-01T13:00",
+			"format": "panel"},
+		target: func(h *hostileEnv) string { return "/api/v1/events/" + h.event.slug + "/sessions" },
+		fields: []hostileField{{name: "title.en", errID: "title", norm: exact}, {name: "title.zh-Hans", errID: "title", norm: exact, variant: true},
+			{name: "description.en", errID: "description", norm: exact}, {name: "room"}, {name: "format", choice: true},
+			{name: "language", choice: true}, {name: "starts_at", code: true}, {name: "ends_at", code: true}},
+		accepted: answered(http.StatusCreated),
+		stored: func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+			x, err := h.a.events.Session(h.ctx, lastID(r.header.Get("Location")), true)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			v, ok := map[string]string{"title.en": x.Title.En, "title.zh-Hans": x.Title.Hans, "description.en": x.Description.En,
+				"room": x.Room}[field]
+			return v, ok
+		}}
+}
+
+// apiSpeakerForm is a new speaker through the API.
+func apiSpeakerForm() *hostileForm {
+	return &hostileForm{who: "secretariat", api: true, base: map[string]string{"name": "API Speaker %n", "country": "KE"},
+		target: func(*hostileEnv) string { return "/api/v1/speakers" },
+		fields: []hostileField{{name: "name"}, {name: "name_latin"}, {name: "organization.en", errID: "organization", norm: exact},
+			{name: "country", norm: upper, code: true}, {name: "stakeholder_group", code: true}, {name: "bio.en", errID: "bio", norm: exact}},
+		accepted: answered(http.StatusCreated),
+		stored: func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+			p, _, err := h.a.events.Person(h.ctx, lastID(r.header.Get("Location")), true)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			v, ok := map[string]string{"name": p.Name, "name_latin": p.NameLatin, "organization.en": p.Organization.En,
+				"country": p.Country, "bio.en": p.Bio.En}[field]
+			return v, ok
+		}}
+}
+
 // values returns the form's base values with field set, "%n" made unique.
 func (h *hostileEnv) values(f *hostileForm, field hostileField, value string) map[string]string {
 	h.n++
 	vals := map[string]string{}
 	for k, v := range f.base {
 		v = strings.ReplaceAll(v, "%n", strconv.Itoa(h.n))
-		vals[k] = strings.ReplaceAll(v, "%member", strconv.FormatInt(h.repOwned, 10))
+		v = strings.ReplaceAll(v, "%member", strconv.FormatInt(h.repOwned, 10))
+		v = strings.ReplaceAll(v, "%session", strconv.FormatInt(h.event.session, 10))
+		vals[k] = strings.ReplaceAll(v, "%reviewer", strconv.FormatInt(h.event.call.reviewer, 10))
 	}
 	for k, v := range field.base {
 		vals[k] = v
@@ -1172,6 +1600,9 @@ func encode(f *hostileForm, vals map[string]string) ([]byte, string) {
 		var v any = s
 		if n, err := strconv.Atoi(s); err == nil && f.numbers[k] {
 			v = n
+		}
+		if raw, ok := strings.CutPrefix(s, "json:"); ok {
+			v = json.RawMessage(raw)
 		}
 		if first, rest, ok := strings.Cut(k, "."); ok {
 			m, _ := obj[first].(map[string]any)
@@ -1399,7 +1830,9 @@ type hostileShown struct {
 	account              *hostilePerson // signed up with the payload as their name
 	app, infoApp, member int64
 	event                string // the slug of an event about it
-	registration         int64  // the account's registration for it
+	registration         int64  // the account's registration for it, with a visa letter asked for
+	person, session      int64  // a speaker named with it, in a session about it
+	submission           int64  // a case about it
 }
 
 // post sends a form and fails the test unless accepted says yes.
@@ -1501,6 +1934,24 @@ func (h *hostileEnv) show(i int, p hostilePayload) *hostileShown {
 	h.post("representative", fmt.Sprintf("/events/%s/delegations/%d", h.event.slug, h.repOwned), map[string]string{
 		"email": fmt.Sprintf("delegate-shown-%d@example.org", i), "name": p.Value, "name_latin": p.Value, "organization": p.Value,
 		"country": "BR"}, redirectTo(`/delegations/\d+$`))
+	// A visa letter asked for with it as the name and the embassy.
+	h.post("shown", fmt.Sprintf("/registrations/%d/visa", sh.registration), map[string]string{"full_name": p.Value,
+		"nationality": "KE", "number": "A1234567", "birth_date": "1990-01-01", "expiry": "2035-01-01", "embassy": p.Value,
+		"arrival": "2031-05-31", "departure": "2031-06-02"}, redirectTo(`/visa$`))
+	// A speaker named with it, in a session about it.
+	// (A name is one line; the Latin one, Latin letters.)
+	r = h.post("secretariat", "/admin/events/"+h.event.slug+"/programme/people/new", map[string]string{"name": title,
+		"organization_en": p.Value, "bio_en": p.Value, "country": "KE"}, redirectTo(`/people/\d+$`))
+	sh.person = lastID(location(r))
+	r = h.post("secretariat", "/admin/events/"+h.event.slug+"/programme/sessions/new", map[string]string{"title_en": title,
+		"description_en": p.Value, "room": title, "format": "panel", "starts_at": "2031-05-01T13:00", "ends_at": "2031-05-01T14:00",
+		"person": strconv.FormatInt(sh.person, 10), "role": "speaker"}, redirectTo(`#s-\d+$`))
+	sh.session = lastID(r.header.Get("Location"))
+	// A case about it, with it as a partner and the author's organisation.
+	r = h.post("author", "/calls/"+h.event.call.slug+"/submit", map[string]string{"title_en": p.Value, "summary_en": p.Value,
+		"field": "infrastructure", "countries": "KE", "partner.0.name": p.Value, "partner.0.country": "KE", "author_country": "KE",
+		"author_organization": p.Value, "action": "submit"}, redirectTo(`^/submissions/\d+`))
+	sh.submission = lastID(location(r))
 	return sh
 }
 
@@ -1546,7 +1997,7 @@ const injectedJS = `(() => {
 			// A data block, never run: it must still be the one JSON
 			// object the page wrote.
 			try { JSON.parse(el.textContent); } catch (e) { bad(el, 'broken JSON-LD'); }
-		} else if (tag === 'script' && !/^\/static\/[\w.-]+\.js$/.test(el.getAttribute('src') || '')) bad(el, 'script');
+		} else if (tag === 'script' && !/^\/static\/[\w.\/-]+\.js$/.test(el.getAttribute('src') || '')) bad(el, 'script');
 		if (['iframe', 'frame', 'object', 'embed', 'base', 'applet', 'style', 'template'].includes(tag)) bad(el, tag);
 		if (tag === 'meta' && el.hasAttribute('http-equiv')) bad(el, 'meta http-equiv');
 	}
@@ -1715,9 +2166,13 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 	pages("/members")
 	open("/")
 	pages("/events")
+	open("/events/" + h.event.slug + "/programme")
+	open("/events/" + h.event.slug + "/speakers")
 	for _, sh := range shown {
 		whole(open(fmt.Sprintf("/members/%d", sh.member)), sh)
 		whole(open("/events/"+sh.event), sh)
+		whole(open(fmt.Sprintf("/events/%s/sessions/%d", h.event.slug, sh.session)), sh)
+		whole(open(fmt.Sprintf("/speakers/%d", sh.person)), sh)
 		open("/search?q=" + url.QueryEscape(sh.p.Value))
 	}
 	// The header's search box suggests as one types.
@@ -1775,7 +2230,12 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 		whole(open(fmt.Sprintf("/admin/applications/%d", sh.app)), sh)
 		whole(open(fmt.Sprintf("/admin/members/%d", sh.member)), sh)
 		whole(open("/admin/events/"+sh.event), sh)
+		whole(open(fmt.Sprintf("/admin/visas/%d", sh.registration)), sh)
+		whole(open(fmt.Sprintf("/admin/submissions/%d", sh.submission)), sh)
 	}
+	open("/admin/calls/" + h.event.call.slug)
+	open("/admin/events/" + h.event.slug + "/programme")
+	open("/admin/events/" + h.event.slug + "/visas")
 	pages("/admin/events")
 	proof := open("/admin/events/" + h.event.slug)
 	pages("/admin/events/" + h.event.slug + "/registrations")
@@ -1819,7 +2279,13 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 			t.Errorf("the header does not show the name %s whole", sh.p.Name)
 		}
 		whole(open(fmt.Sprintf("/registrations/%d", sh.registration)), sh)
+		open(fmt.Sprintf("/registrations/%d/visa", sh.registration))
 		open("/events/" + sh.event + "/register")
+	}
+	as(h.people["author"])
+	open("/submissions")
+	for _, sh := range shown {
+		whole(open(fmt.Sprintf("/submissions/%d", sh.submission)), sh)
 	}
 
 	// Every form sent back with the payloads in it: one value made of
@@ -1833,7 +2299,7 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 		}
 	}
 	forms := hostileForms()
-	for _, person := range []string{"anonymous", "applicant", "representative", "secretariat"} {
+	for _, person := range []string{"anonymous", "applicant", "representative", "secretariat", "author", "reviewer"} {
 		as(h.people[person])
 		open("/")
 		var patterns []string

@@ -324,7 +324,7 @@ func (h *Handlers) submit(c *web.Ctx) error {
 		if cerr != nil {
 			return cerr
 		}
-		status := c.Fail(f, err)
+		status := c.Fail(f, formFields(err))
 		var de *DeadlineError
 		if errors.As(err, &de) {
 			f.Message = de.Detail(c.P)
@@ -336,6 +336,26 @@ func (h *Handlers) submit(c *web.Ctx) error {
 		return h.renderSubmit(c, status, f, call, current)
 	}
 	return c.Redirect(fmt.Sprintf("/submissions/%d", sub.ID))
+}
+
+// formFields names a submission's errors as its form shows them: the
+// API's paths (title.en, summary.zh-Hans) at the form's fieldsets.
+func formFields(err error) error {
+	e, ok := errs.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = nil
+	for _, fe := range e.Fields {
+		if name, _, ok := strings.Cut(fe.Name, "."); ok && (name == "title" || name == "summary") {
+			fe.Name = name
+		}
+		if !errs.Fields(out.Fields).Has(fe.Name) {
+			out.Fields = append(out.Fields, fe)
+		}
+	}
+	return &out
 }
 
 func (h *Handlers) mine(c *web.Ctx) error {
@@ -392,7 +412,7 @@ func (h *Handlers) inviteCoauthor(c *web.Ctx) error {
 		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound {
 			return err
 		}
-		status := c.Fail(f, err)
+		status := c.Fail(f, formFields(err))
 		var de *DeadlineError
 		if errors.As(err, &de) {
 			f.Message = de.Detail(c.P)
@@ -411,7 +431,7 @@ func (h *Handlers) withdraw(c *web.Ctx) error {
 		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound {
 			return err
 		}
-		status := c.Fail(f, err)
+		status := c.Fail(f, formFields(err))
 		var de *DeadlineError
 		if errors.As(err, &de) {
 			f.Message = de.Detail(c.P)
@@ -582,7 +602,16 @@ func (h *Handlers) adminCalls(c *web.Ctx) error {
 
 // callForm reads the call form; times are local to the time zone given.
 func callForm(f *web.Form) (*Call, errs.Fields) {
-	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k))); return n }
+	// A number that is not one is said so at its field, not read as 0.
+	var bad errs.Fields
+	atoi := func(k string) int {
+		s := strings.TrimSpace(f.Get(k))
+		n, err := strconv.Atoi(s)
+		if err != nil && s != "" && !bad.Has(k) {
+			bad.Add(k, "calls.number_invalid")
+		}
+		return n
+	}
 	req := callRequest{Slug: f.Get("slug"), Kind: Kind(f.Get("kind")), OpensAt: f.Get("opens_at"), ClosesAt: f.Get("closes_at"),
 		Timezone: f.Get("timezone"), Year: atoi("year"), Fields: f.Values["fields"], ReviewsPerSubmission: atoi("reviews_per_submission"),
 		ExcludeSameCountry: f.Get("exclude_same_country") == "yes", MembersOnly: f.Get("members_only") == "yes",
@@ -598,13 +627,23 @@ func callForm(f *web.Form) (*Call, errs.Fields) {
 		if strings.TrimSpace(f.Get(p+"code")) == "" && strings.TrimSpace(f.Get(p+"name_en")) == "" {
 			continue
 		}
-		w, _ := strconv.ParseFloat(strings.TrimSpace(f.Get(p+"weight")), 64)
-		m, _ := strconv.Atoi(strings.TrimSpace(f.Get(p + "max")))
+		w, werr := strconv.ParseFloat(strings.TrimSpace(f.Get(p+"weight")), 64)
+		m, merr := strconv.Atoi(strings.TrimSpace(f.Get(p + "max")))
+		if (werr != nil && strings.TrimSpace(f.Get(p+"weight")) != "" || merr != nil && strings.TrimSpace(f.Get(p+"max")) != "") &&
+			!bad.Has("criteria") {
+			bad.Add("criteria", "calls.number_invalid")
+		}
 		cr := Criterion{Code: f.Get(p + "code"), Name: Text{En: f.Get(p + "name_en")}, Weight: w, Max: m}
 		setZh(&cr.Name, f.Get(p+"name_zh"))
 		req.Criteria = append(req.Criteria, cr)
 	}
-	return req.call()
+	c, fe := req.call()
+	for _, b := range bad {
+		if !fe.Has(b.Name) {
+			fe = append(fe, b)
+		}
+	}
+	return c, fe
 }
 
 // formOfCall fills the call form, times in the call's zone.
