@@ -106,14 +106,14 @@ func Put(ctx context.Context, tx *db.Tx, d Doc) error {
 	switch tx.Dialect() {
 	case db.Postgres:
 		_, err = tx.Exec(ctx, `-- search.Put
-			INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, tsv, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), ?)
+			INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, tsv, title_tsv, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), CAST(? AS tsvector), ?)
 			ON CONFLICT (doc_type, doc_id) DO UPDATE SET
 				rid = excluded.rid, title_json = excluded.title_json, body_json = excluded.body_json, url = excluded.url,
 				boost = excluded.boost, facets_json = excluded.facets_json, tsv = excluded.tsv,
-				updated_at = excluded.updated_at`,
+				title_tsv = excluded.title_tsv, updated_at = excluded.updated_at`,
 			rid, typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON),
-			ix.tsvector(), now)
+			ix.tsvector(), ix.titleTSVector(), now)
 		if err != nil {
 			return fmt.Errorf("search: put: %w", err)
 		}
@@ -407,7 +407,14 @@ func vocabularyWord(w string) bool {
 // each token as written, with its positions, title tokens weighted A and
 // body tokens B. Body positions start one after a gap, so that no phrase
 // spans title and body (as on SQLite, where they are two columns).
-func (ix docIndex) tsvector() string {
+func (ix docIndex) tsvector() string { return ix.tsvectorOf(true) }
+
+// titleTSVector is the tsvector of the title alone: title_tsv, which the
+// title tiers of a large result read (small, so that checking it row by row
+// costs little, where tsv must be decompressed).
+func (ix docIndex) titleTSVector() string { return ix.tsvectorOf(false) }
+
+func (ix docIndex) tsvectorOf(body bool) string {
 	type entry struct {
 		lexeme string
 		pos    []string
@@ -427,7 +434,9 @@ func (ix docIndex) tsvector() string {
 		}
 	}
 	add(ix.title, 1, "A")
-	add(ix.body, len(ix.title)+2, "B")
+	if body {
+		add(ix.body, len(ix.title)+2, "B")
+	}
 	var b strings.Builder
 	for i, e := range order {
 		if i > 0 {

@@ -196,46 +196,34 @@ func writeFTS5Phrase(b *strings.Builder, tokens []string, prefix bool) {
 // tsquery returns the PostgreSQL tsquery text: every required part,
 // phrases with <->, joined by &. Lexemes are quoted, so the text is read as
 // written, without a text search parser.
-func (q Query) tsquery() string { return q.tsqueryIn("") }
-
-// tsqueryIn is tsquery with every lexeme restricted to the weight given
-// ("A": the title), or to none ("").
-func (q Query) tsqueryIn(weight string) string {
+func (q Query) tsquery() string {
 	var b strings.Builder
 	for i, p := range q.required() {
 		if i > 0 {
 			b.WriteString(" & ")
 		}
-		writeTSPhrase(&b, p.tokens, p.prefix, weight)
+		writeTSPhrase(&b, p.tokens, p.prefix)
 	}
 	return b.String()
 }
 
 // tsPhrase returns the whole query as one tsquery phrase.
-func (q Query) tsPhrase() string { return q.tsPhraseIn("") }
-
-// tsPhraseIn is tsPhrase restricted to a weight, as tsqueryIn.
-func (q Query) tsPhraseIn(weight string) string {
+func (q Query) tsPhrase() string {
 	var b strings.Builder
-	writeTSPhrase(&b, q.all, q.parts[len(q.parts)-1].prefix, weight)
+	writeTSPhrase(&b, q.all, q.parts[len(q.parts)-1].prefix)
 	return b.String()
 }
 
-func writeTSPhrase(b *strings.Builder, tokens []string, prefix bool, weight string) {
+func writeTSPhrase(b *strings.Builder, tokens []string, prefix bool) {
 	b.WriteByte('(')
 	for i, t := range tokens {
 		if i > 0 {
 			b.WriteString(" <-> ")
 		}
 		b.WriteString(tsLexeme(t))
-		star := prefix && i == len(tokens)-1
-		if star || weight != "" {
-			b.WriteByte(':')
+		if prefix && i == len(tokens)-1 {
+			b.WriteString(":*")
 		}
-		if star {
-			b.WriteByte('*')
-		}
-		b.WriteString(weight)
 	}
 	b.WriteByte(')')
 }

@@ -280,13 +280,15 @@ func (s pgSearch) scored(ctx context.Context, q db.Querier, only *docType, limit
 // tiers reads the same tiers as on SQLite, the same way (see readTiers):
 // a type's range of rids in rid order, which PostgreSQL can read with an
 // index scan of search_docs_rid that stops at the page when a tier is
-// dense; title tiers are the tsquery restricted to weight A.
+// dense. The title tiers check title_tsv, which is small: tsv would be
+// decompressed for every row the scan passes.
 func (s pgSearch) tiers(ctx context.Context, q db.Querier, types []docType, limit, offset int) ([]ranked, error) {
-	var tiers []string
+	type tier struct{ column, tsq string }
+	var tiers []tier
 	if s.query.hasPhrase() {
-		tiers = append(tiers, s.query.tsPhraseIn("A"), s.query.tsPhrase())
+		tiers = append(tiers, tier{"title_tsv", s.query.tsPhrase()}, tier{"tsv", s.query.tsPhrase()})
 	}
-	tiers = append(tiers, s.query.tsqueryIn("A"), s.query.tsquery())
+	tiers = append(tiers, tier{"title_tsv", s.query.tsquery()}, tier{"tsv", s.query.tsquery()})
 	var facets strings.Builder
 	var facetArgs []any
 	for _, f := range s.filters {
@@ -294,7 +296,8 @@ func (s pgSearch) tiers(ctx context.Context, q db.Querier, types []docType, limi
 		facetArgs = append(facetArgs, f[0], f[1])
 	}
 	return readTiers(ctx, q, types, len(tiers), func(k int, lo, hi int64) (string, []any) {
-		return "(SELECT d.rid AS r FROM search_docs d WHERE d.rid BETWEEN ? AND ? AND d.tsv @@ CAST(? AS tsquery)" + facets.String() + " ORDER BY d.rid LIMIT ?)",
-			append([]any{lo, hi, tiers[k]}, facetArgs...)
+		return "(SELECT d.rid AS r FROM search_docs d WHERE d.rid BETWEEN ? AND ? AND d." + tiers[k].column + " @@ CAST(? AS tsquery)" +
+				facets.String() + " ORDER BY d.rid LIMIT ?)",
+			append([]any{lo, hi, tiers[k].tsq}, facetArgs...)
 	}, limit, offset)
 }

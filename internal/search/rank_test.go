@@ -168,6 +168,18 @@ func TestUpgradeKeepsIndex(t *testing.T) {
 		if got := ids(find(t, d, search.Request{Q: "kenya"})); len(got) != 2 {
 			t.Errorf("kenya after puts: %v", got)
 		}
+		// The tiers of a large result read what the upgrade wrote: the
+		// title first (on PostgreSQL title_tsv, filled from tsv).
+		search.SetCountLimit(t, 1)
+		if got := ids(find(t, d, search.Request{Q: "digital"})); !slices.Equal(got, []string{"member:1"}) {
+			t.Errorf("digital, ranked in tiers: %v", got)
+		}
+		if got := ids(find(t, d, search.Request{Q: "数字鸿沟"})); !slices.Equal(got, []string{"event:2"}) {
+			t.Errorf("数字鸿沟, ranked in tiers: %v", got)
+		}
+		if got := ids(find(t, d, search.Request{Q: "kenya"})); !slices.Equal(got, []string{"member:1", "member:3"}) {
+			t.Errorf("kenya, ranked in tiers: %v", got)
+		}
 	})
 }
 

@@ -1,0 +1,2 @@
+-- Nothing on SQLite: search_titles (002) holds the titles alone already.
+SELECT 1;
