@@ -196,9 +196,9 @@ func TestServerTimeoutsByDefault(t *testing.T) {
 
 // TestBodyLimits posts a body one byte over its route's limit to every
 // route that takes one, as an administrator (who may reach them all):
-// each answers 413, as problem details on the API; but the logo upload,
-// which says so at the form's field (422), and the routes that read no
-// body (noBody).
+// each answers 413, as problem details on the API; but the file uploads
+// (uploads), which say so at the form's field (422), with or without the
+// length declared.
 func TestBodyLimits(t *testing.T) {
 	a := startApp(t, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
 	ctx := context.Background()
@@ -262,14 +262,14 @@ func TestBodyLimits(t *testing.T) {
 				t.Fatal(err)
 			}
 			// A declared length over the limit is refused before any
-			// handler runs; an undeclared one when the handler reads it (the
-			// uploads then say so at their field).
+			// handler runs; an undeclared one when the handler reads it. A
+			// form's file upload says so at its field either way.
 			want := http.StatusRequestEntityTooLarge
+			if upload {
+				want = http.StatusUnprocessableEntity
+			}
 			if !declared {
 				req.ContentLength = -1
-				if upload {
-					want = http.StatusUnprocessableEntity
-				}
 			}
 			req.Header.Set("Content-Type", ct)
 			if rt.IsAPI() {

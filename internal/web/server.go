@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -125,6 +126,16 @@ func (s *Server) wrap(rt Route) http.Handler {
 	})
 }
 
+// formUpload reports whether the request is a page's form with a file
+// (multipart), which the upload handlers answer at the field when too large.
+func formUpload(c *Ctx) bool {
+	if c.route.IsAPI() {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
+}
+
 func (s *Server) serve(c *Ctx) {
 	r := c.R
 	ctx := r.Context()
@@ -143,9 +154,11 @@ func (s *Server) serve(c *Ctx) {
 	if err == nil {
 		err = checkQuery(r.URL)
 	}
-	if err == nil && r.ContentLength > c.route.bodyLimit() {
+	if err == nil && r.ContentLength > c.route.bodyLimit() && !formUpload(c) {
 		// Refused before any handler looks at the path or the body: a
-		// declared length over the route's limit is 413 on every route.
+		// declared length over the route's limit is 413, but for a form's
+		// file upload, whose handler reads up to the limit and says so at
+		// the field, with the rest of the form still filled in.
 		err = errs.Wrap(errs.Invalid, "error.too_large", &http.MaxBytesError{Limit: c.route.bodyLimit()})
 	}
 	if err != nil {
