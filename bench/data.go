@@ -12,6 +12,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/demo"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/jobs"
@@ -38,6 +39,7 @@ type loadStats struct {
 	Took    time.Duration
 	IDs     []int64 // every member's id, in the order added
 	Picks   []int64 // a few members of different kinds and languages, for profile pages
+	Event   string  // the page of the newest demo summit (pages only)
 }
 
 // loadMembers migrates the database at url exactly as the server would and
@@ -351,4 +353,26 @@ func (g *generator) member(i int) *members.Member {
 	}
 	m.JoinedOn, m.TermEndsOn = joined.Format(time.DateOnly), term.Format(time.DateOnly)
 	return m
+}
+
+// loadEvent adds the demo's summits, forums, registrations and programme
+// (as serve --demo does) and returns the page of the newest summit, for
+// the pages scenario.
+func loadEvent(ctx context.Context, url string) (string, error) {
+	d, err := db.Open(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	defer d.Close()
+	users := &auth.Store{DB: d, Params: auth.DefaultParams}
+	staff, err := users.Create(ctx, "bench-secretariat@example.org", "Bench Secretariat", "", auth.RoleSecretariat)
+	if err != nil {
+		return "", err
+	}
+	slug, err := demo.Events(ctx, &events.Store{DB: d, BaseURL: "http://127.0.0.1"},
+		events.Actor{ID: staff.ID, Email: staff.Email, Name: staff.Name})
+	if err != nil {
+		return "", fmt.Errorf("load events: %w", err)
+	}
+	return "/events/" + slug, nil
 }

@@ -280,6 +280,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.members > 0 {
 		say("loaded %d members in %s (%.0f/s)", ls.Members, ls.Took.Round(time.Millisecond), perSecond(ls.Members, ls.Took))
 	}
+	if o.scenario == "pages" {
+		t0 := time.Now()
+		if ls.Event, err = loadEvent(ctx, loadURL); err != nil {
+			return err
+		}
+		say("loaded the demo's summits, forums, registrations and programme in %s", time.Since(t0).Round(time.Millisecond))
+	}
 	if o.scenario == "crash" {
 		return runCrash(ctx, o, crashSetup{bin: bin, tmp: tmp, data: data, dbURL: dbURL, loadURL: loadURL, dbName: dbName}, stdout, say)
 	}
@@ -381,6 +388,9 @@ func scenarioTargets(o *options, ls *loadStats, password string) []target {
 			get("directory filtered", "/members?continent=AS&page=2", browser))
 		for _, id := range ls.Picks {
 			ts = append(ts, get("profile", "/members/"+strconv.FormatInt(id, 10), browser))
+		}
+		if ls.Event != "" {
+			ts = append(ts, get("event", ls.Event, browser))
 		}
 	case "api":
 		pages := max(1, (ls.Members+49)/50)

@@ -69,7 +69,7 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	if err != nil {
 		return nil, false, fmt.Errorf("demo: %w", err)
 	}
-	if err := loadEvents(ctx, d, events.Actor{ID: sec.ID, Email: sec.Email, Name: sec.Name}); err != nil {
+	if err := loadEvents(ctx, d.Events, events.Actor{ID: sec.ID, Email: sec.Email, Name: sec.Name}); err != nil {
 		return nil, false, fmt.Errorf("demo: events: %w", err)
 	}
 	if err := loadCalls(ctx, d); err != nil {

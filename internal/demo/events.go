@@ -78,8 +78,19 @@ var between = []struct {
 // them, and, for the newest edition (six weeks ahead of now, so that its
 // registration is open), 20 forums and 2,000 fictional registrations from
 // more than 100 countries and regions.
-func loadEvents(ctx context.Context, d Deps, by events.Actor) error {
-	s := d.Events
+//
+// Events does the same on its own, for bench's event pages: it returns the
+// newest summit's slug.
+func Events(ctx context.Context, s *events.Store, by events.Actor) (string, error) {
+	return NewestSummit(time.Now()), loadEvents(ctx, s, by)
+}
+
+// NewestSummit is the slug of the newest demo summit, 42 days after now.
+func NewestSummit(now time.Time) string {
+	return fmt.Sprintf("summit-%d", now.In(shanghai()).AddDate(0, 0, 42).Year())
+}
+
+func loadEvents(ctx context.Context, s *events.Store, by events.Actor) error {
 	newest := time.Now().In(shanghai()).AddDate(0, 0, 42)
 	newest = time.Date(newest.Year(), newest.Month(), newest.Day(), 9, 0, 0, 0, shanghai())
 	last := newest.Year()
