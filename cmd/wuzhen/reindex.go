@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/wuzhen/wuzhen/internal/config"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
 )
 
@@ -27,21 +29,44 @@ func reindex(args []string) error {
 		return err
 	}
 	defer a.close()
-	var n, cases int
-	err = a.db.Tx(ctx, func(tx *db.Tx) error {
-		var err error
-		if n, err = a.members.Reindex(ctx, tx); err != nil {
-			return err
-		}
-		cases, err = a.calls.Reindex(ctx, tx)
-		return err
-	})
+	counts, err := a.reindex(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := search.Tidy(ctx, a.db); err != nil {
-		return err
-	}
-	fmt.Printf("Reindexed %d members and %d cases.\n", n, cases)
+	fmt.Printf("Reindexed %s.\n", strings.Join(counts, ", "))
 	return nil
+}
+
+// reindex rebuilds the search index of every capability that has one, in
+// one transaction, then tidies it; it returns what it counted, as "152
+// members".
+func (a *app) reindex(ctx context.Context) ([]string, error) {
+	indexes := []struct {
+		what string
+		fn   func(context.Context, *db.Tx) (int, error)
+	}{
+		{"members", a.members.Reindex},
+		{"events (with their sessions and speakers)", a.events.Reindex},
+		{"cases", a.calls.Reindex},
+	}
+	var counts []string
+	err := a.db.Tx(ctx, func(tx *db.Tx) error {
+		counts = counts[:0]
+		for _, ix := range indexes {
+			n, err := ix.fn(ctx, tx)
+			if err != nil {
+				return fmt.Errorf("reindex %s: %w", ix.what, err)
+			}
+			counts = append(counts, fmt.Sprintf("%d %s", n, ix.what))
+		}
+		// Cached search pages were answered from the old index.
+		return pagecache.Bump(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := search.Tidy(ctx, a.db); err != nil {
+		return nil, err
+	}
+	return counts, nil
 }

@@ -3,6 +3,8 @@ package events
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,8 +192,8 @@ func (s *Store) reindexProgramme(ctx context.Context, tx *db.Tx) (int, error) {
 			people[a.Person.ID] = a.Person
 		}
 	}
-	for _, p := range people {
-		if err := search.Put(ctx, tx, personDoc(p)); err != nil {
+	for _, id := range slices.Sorted(maps.Keys(people)) {
+		if err := search.Put(ctx, tx, personDoc(people[id])); err != nil {
 			return 0, err
 		}
 	}
