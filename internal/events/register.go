@@ -161,8 +161,12 @@ func (s *Store) place(ctx context.Context, tx *db.Tx, c *Category, r *Registrati
 	if invited {
 		r.Status = Confirmed
 	}
-	err := tx.QueryRow(ctx, `UPDATE event_categories SET accepted = accepted + 1, confirmed = confirmed + ?, reserved = reserved - ?
-		WHERE id = ? RETURNING accepted`, b2i(r.Status == Confirmed), b2i(invited), c.ID).Scan(&r.Seq)
+	// The new registration's seq is the category's highest: on the
+	// waitlist, its position is the number now waitlisted.
+	var waitlisted int
+	err := tx.QueryRow(ctx, `UPDATE event_categories SET accepted = accepted + 1, confirmed = confirmed + ?, reserved = reserved - ?,
+		waitlisted = waitlisted + ? WHERE id = ? RETURNING accepted, waitlisted`,
+		b2i(r.Status == Confirmed), b2i(invited), b2i(r.Status == Waitlisted), c.ID).Scan(&r.Seq, &waitlisted)
 	if err != nil {
 		return err
 	}
@@ -179,9 +183,7 @@ func (s *Store) place(ctx context.Context, tx *db.Tx, c *Category, r *Registrati
 		return err
 	}
 	if r.Status == Waitlisted {
-		if r.Position, err = position(ctx, tx, r); err != nil {
-			return err
-		}
+		r.Position = waitlisted
 	}
 	return s.mailStatus(ctx, tx, r)
 }
@@ -421,9 +423,18 @@ func (s *Store) fill(ctx context.Context, tx *db.Tx, c *Category) error {
 	return nil
 }
 
+// setStatus changes a registration's status, and its category's count of
+// waitlisted registrations when it joins or leaves the waitlist.
 func (s *Store) setStatus(ctx context.Context, tx *db.Tx, r *Registration, to RegStatus) error {
+	from := r.Status
 	r.Status, r.Updated = to, tx.Now()
-	_, err := tx.Exec(ctx, "UPDATE event_registrations SET status = ?, updated_at = ? WHERE id = ?", to, r.Updated, r.ID)
+	if _, err := tx.Exec(ctx, "UPDATE event_registrations SET status = ?, updated_at = ? WHERE id = ?", to, r.Updated, r.ID); err != nil {
+		return err
+	}
+	if (from == Waitlisted) == (to == Waitlisted) {
+		return nil
+	}
+	_, err := tx.Exec(ctx, "UPDATE event_categories SET waitlisted = waitlisted + ? WHERE id = ?", b2i(to == Waitlisted)-b2i(from == Waitlisted), r.CategoryID)
 	return err
 }
 

@@ -435,6 +435,18 @@ func TestRush(t *testing.T) {
 		if counter != confirmed {
 			t.Fatalf("counter %d, rows %d", counter, confirmed)
 		}
+		d.QueryRow(ctx, "SELECT waitlisted FROM event_categories WHERE code = 'delegate'").Scan(&counter)
+		if counter != len(waitSeqs) {
+			t.Fatalf("waitlisted counter %d, rows %d", counter, len(waitSeqs))
+		}
+		// Those waitlisted when they registered were told a place on the
+		// waitlist as it then was: never beyond everyone accepted before
+		// them and not yet seated.
+		for _, r := range acked {
+			if r.Status == Waitlisted && (r.Position < 1 || int64(r.Position) > r.Seq-20) {
+				t.Fatalf("registration %d (seq %d) told place %d", r.ID, r.Seq, r.Position)
+			}
+		}
 		// Everyone confirmed was accepted before everyone still waiting:
 		// seats went in acceptance order.
 		var confSeqs []int64
