@@ -96,12 +96,9 @@ type crashWrite struct {
 	Check func(ctx context.Context, d *db.DB, attempts []*attempt) (*verdict, error)
 }
 
-// crashWrites is the scenario's write mix. Registrations for events join
-// it once internal/events exists: a crashWrite whose Setup creates an
-// event with seats, whose Send registers the worker's account (API or
-// form), and whose Check finds every acknowledged registration whole and
-// no more registrations than seats.
-var crashWrites = []crashWrite{applicationWrites}
+// crashWrites is the scenario's write mix: membership applications
+// (crash_apps.go) and registrations for events (crash_regs.go).
+var crashWrites = []crashWrite{applicationWrites, registrationWrites}
 
 // verdict is what a Check found.
 type verdict struct {

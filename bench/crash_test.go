@@ -221,3 +221,31 @@ func TestIntegrity(t *testing.T) {
 		t.Error("a damaged database passed the integrity check")
 	}
 }
+
+// TestCompareRegistrations checks the row-by-row verdict on registrations.
+func TestCompareRegistrations(t *testing.T) {
+	w := func(user int64, status string) regWant {
+		return regWant{UserID: user, Slug: "crash-summit-01", Country: "KE", Status: status}
+	}
+	att := func(out outcome, id int64, want regWant, status int) *attempt {
+		return &attempt{Outcome: out, ID: id, Want: &want, Status: status}
+	}
+	rows := []storedReg{
+		{ID: 1, Seq: 1, regWant: w(10, "confirmed")},
+		{ID: 2, Seq: 2, regWant: w(11, "waitlisted")}, // acknowledged as confirmed: a seat taken back
+		{ID: 4, Seq: 4, regWant: w(13, "confirmed")},  // in flight at a kill
+		{ID: 5, Seq: 5, regWant: w(14, "confirmed")},  // never reached the server
+	}
+	attempts := []*attempt{
+		att(acked, 1, w(10, "confirmed"), 201),  // present
+		att(acked, 2, w(11, "confirmed"), 201),  // stored otherwise: lost
+		att(acked, 3, w(12, "waitlisted"), 201), // missing: lost
+		att(unknown, 0, w(13, ""), 0),           // committed before the kill: fine
+		att(refused, 0, w(14, ""), 0),           // refused, yet a row: phantom
+		att(rejected, 0, w(15, ""), 422),        // answered, no row: fine
+	}
+	v := compareRegistrations(rows, attempts)
+	if v.Present != 1 || len(v.Lost) != 2 || v.Unanswered != 1 || len(v.Phantom) != 1 {
+		t.Fatalf("verdict = %+v", v)
+	}
+}

@@ -36,6 +36,7 @@ const rushSlug = "rush-summit"
 // rushPerson is one account of the rush and what happened to it.
 type rushPerson struct {
 	token     string
+	uid       int64  // the account
 	id        int64  // registration id from the 201
 	status    string // status from the 201
 	cancelled bool   // a cancellation answered 200
@@ -154,7 +155,8 @@ func rushSetupPeople(ctx context.Context, d *db.DB, n int, prefix string) ([]*ru
 					return
 				}
 				email := fmt.Sprintf("%s-%d@example.org", prefix, i+1)
-				if _, err := users.Create(ctx, email, fmt.Sprintf("Delegate %d", i+1), ""); err != nil {
+				u, err := users.Create(ctx, email, fmt.Sprintf("Delegate %d", i+1), "")
+				if err != nil {
 					errc <- err
 					return
 				}
@@ -163,7 +165,7 @@ func rushSetupPeople(ctx context.Context, d *db.DB, n int, prefix string) ([]*ru
 					errc <- err
 					return
 				}
-				people[i] = &rushPerson{token: tok}
+				people[i] = &rushPerson{token: tok, uid: u.ID}
 			}
 		}()
 	}
