@@ -36,8 +36,10 @@ const (
 type DB struct {
 	dialect Dialect
 	w, r    *sql.DB
-	// SQLite only: statements prepared once (see stmtCache).
+	// SQLite only: statements prepared once (see stmtCache), and the
+	// writer goroutine that commits transactions in groups (batch.go).
 	wc, rc *stmtCache
+	batch  *batcher
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 }
@@ -105,6 +107,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 			d.Close()
 			return nil, fmt.Errorf("db: %w", err)
 		}
+		d.startBatcher()
 	}
 	return d, nil
 }
@@ -136,6 +139,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (d *DB) Close() error {
+	d.stopBatcher()
 	d.wc.close()
 	d.rc.close()
 	err := d.w.Close()
@@ -182,8 +186,13 @@ func (d *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
 
 // Tx runs fn in a write transaction and commits when fn returns nil; it rolls
 // back on an error or a panic. Functions registered with AfterCommit run after
-// a successful commit.
+// a successful commit. On SQLite, fn runs on the writer goroutine, possibly
+// committed together with other transactions (see batch.go); it must not
+// start another transaction.
 func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if d.batch != nil {
+		return d.batchTx(ctx, fn)
+	}
 	stx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
@@ -217,10 +226,21 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 // Tx is a write transaction.
 type Tx struct {
-	db     *DB
-	tx     *sql.Tx
-	after  []func()
-	missed []string // queries run unprepared, to prepare after the transaction
+	db      *DB
+	tx      *sql.Tx
+	after   []func()
+	missed  []string // queries run unprepared, to prepare after the transaction
+	batched bool     // one of a group commit's (batch.go)
+}
+
+// ctx is the context of a statement: in a group commit, the caller's
+// cancellation must not interrupt a statement, since SQLite may then roll
+// back the whole transaction, the other callers' writes with it.
+func (t *Tx) ctx(ctx context.Context) context.Context {
+	if t.batched {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // Dialect reports which database this is.
@@ -231,7 +251,7 @@ func (t *Tx) Now() time.Time { return t.db.Now() }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	q = t.db.rebind(q)
+	ctx, q = t.ctx(ctx), t.db.rebind(q)
 	if s := t.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, t.db.args(args)...)
 	}
@@ -240,7 +260,7 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	q = t.db.rebind(q)
+	ctx, q = t.ctx(ctx), t.db.rebind(q)
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, t.db.args(args)...)
 	}
@@ -249,7 +269,7 @@ func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 // QueryRow runs a query returning at most one row in the transaction.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	q = t.db.rebind(q)
+	ctx, q = t.ctx(ctx), t.db.rebind(q)
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, t.db.args(args)...)
 	}
