@@ -1,8 +1,12 @@
 // Package pagecache keeps rendered public pages in memory so that a
 // visitor's page is served without rendering it again, and drops them when
 // public content changes: stores call Bump in the transaction of the
-// change, which raises a generation number in the database that every
-// instance reads once per request.
+// change, which raises a generation number in the database. On PostgreSQL
+// every instance reads it once per request (another instance may have
+// changed it). On SQLite, whose one server process makes the changes, the
+// number read is kept until this process commits a Bump, and read again at
+// least every second for changes by another process (a command such as
+// wuzhen reindex run beside the server).
 package pagecache
 
 import (
@@ -13,6 +17,8 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/wuzhen/wuzhen/internal/db"
 )
@@ -29,7 +35,24 @@ func Bump(ctx context.Context, tx *db.Tx) error {
 	if _, err := tx.Exec(ctx, "UPDATE cache_generation SET n = n + 1 WHERE id = 1"); err != nil {
 		return fmt.Errorf("pagecache: bump: %w", err)
 	}
+	tx.AfterCommit(func() { bumps.Add(1) })
 	return nil
+}
+
+// bumps counts the Bumps this process has committed, in any database: a
+// cache that last read the generation at another count reads it again.
+var bumps atomic.Int64
+
+// recheck is how long a SQLite cache keeps the generation it read when
+// this process has committed no Bump since: another process's change
+// shows within it.
+const recheck = time.Second
+
+// seen is the generation as last read, with the count of bumps before the
+// read and when it was read.
+type seen struct {
+	gen, bumps int64
+	at         time.Time
 }
 
 // Entry is a rendered page.
@@ -47,7 +70,8 @@ type Cache struct {
 	max int
 
 	genMu sync.Mutex
-	gen   *db.Stmt // prepared on first use
+	gen   *db.Stmt             // prepared on first use
+	last  atomic.Pointer[seen] // SQLite only
 
 	mu      sync.RWMutex
 	entries map[string]*Entry
@@ -58,10 +82,28 @@ func New(d *db.DB, max int) *Cache {
 	return &Cache{db: d, max: max, entries: map[string]*Entry{}}
 }
 
-// Generation reads the current generation of public content.
+// Generation returns the current generation of public content.
 func (c *Cache) Generation(ctx context.Context) (int64, error) {
-	// Read on every cached request: prepared once, and again after a
-	// failure to prepare.
+	if c.db.Dialect() != db.SQLite {
+		return c.read(ctx)
+	}
+	// The count first: a Bump committed after it changes it, so that the
+	// next request reads again whatever this read sees.
+	b := bumps.Load()
+	if l := c.last.Load(); l != nil && l.bumps == b && c.db.Now().Sub(l.at) < recheck {
+		return l.gen, nil
+	}
+	at := c.db.Now()
+	n, err := c.read(ctx)
+	if err == nil {
+		c.last.Store(&seen{gen: n, bumps: b, at: at})
+	}
+	return n, err
+}
+
+// read reads the generation from the database.
+func (c *Cache) read(ctx context.Context) (int64, error) {
+	// Prepared once, and again after a failure to prepare.
 	c.genMu.Lock()
 	if c.gen == nil {
 		st, err := c.db.PrepareRead(ctx, "SELECT n FROM cache_generation WHERE id = 1")
