@@ -159,6 +159,11 @@ func (a *app) maintain(ctx context.Context, period time.Duration) {
 		} else if n > 0 {
 			a.log.Info("deleted passport details after their events", "letters", n, "retention_days", a.cfg.VisaRetentionDays)
 		}
+		if n, err := a.events.PurgeFiles(ctx, a.cfg.VisaRetentionDays); err != nil {
+			a.log.Error("purge registration files", "err", err)
+		} else if n > 0 {
+			a.log.Info("deleted registration files after their events", "files", n, "retention_days", a.cfg.VisaRetentionDays)
+		}
 		if _, err := jobs.Prune(ctx, a.db, 30*24*time.Hour); err != nil {
 			a.log.Error("prune jobs", "err", err)
 		}

@@ -322,15 +322,19 @@ func (h *Handlers) renderCheckin(c *web.Ctx, status int, f *web.Form, done *Regi
 	if err != nil {
 		return err
 	}
+	photo := false
 	if done != nil {
 		for _, cat := range cats {
 			if cat.ID == done.CategoryID {
 				done.Category = cat
 			}
 		}
+		if photo, err = h.Store.HasPhoto(c.Context(), done.ID); err != nil {
+			return err
+		}
 	}
 	return c.RenderForm(status, "events/checkin", f, map[string]any{"Event": e, "Stats": st, "Categories": cats, "Done": done,
-		"Options": optionsFor(c.Lang)})
+		"Photo": photo, "Options": optionsFor(c.Lang)})
 }
 
 func (h *Handlers) checkin(c *web.Ctx) error {

@@ -196,6 +196,9 @@ type registrationJSON struct {
 	Status   RegStatus `json:"status"`
 	Position *int      `json:"waitlist_position"`
 	Checked  string    `json:"checked_in_at,omitempty"`
+	// Missing are the required file and photo questions not answered yet:
+	// their files go to /api/v1/registrations/{id}/files/{question}.
+	Missing []string `json:"files_missing,omitempty"`
 }
 
 func regJSON(r *Registration) registrationJSON {
@@ -229,8 +232,12 @@ func (h *Handlers) apiRegister(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	out := regJSON(r)
+	if out.Missing, err = h.Store.MissingFiles(c.Context(), r); err != nil {
+		return err
+	}
 	c.W.Header().Set("Location", fmt.Sprintf("/api/v1/registrations/%d", r.ID))
-	return c.JSON(http.StatusCreated, regJSON(r))
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (h *Handlers) apiRegistration(c *web.Ctx) error {
@@ -242,7 +249,11 @@ func (h *Handlers) apiRegistration(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, regJSON(r))
+	out := regJSON(r)
+	if out.Missing, err = h.Store.MissingFiles(c.Context(), r); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (h *Handlers) apiCancel(c *web.Ctx) error {
@@ -293,8 +304,15 @@ func (h *Handlers) apiCheckIn(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"id": r.ID, "number": r.Number(), "name": r.Name,
-		"checked_in_at": r.CheckedIn.UTC().Format(time.RFC3339)})
+	out := map[string]any{"id": r.ID, "number": r.Number(), "name": r.Name, "checked_in_at": r.CheckedIn.UTC().Format(time.RFC3339)}
+	// The photo, for check-in staff and the secretariat (this route's and
+	// the photo's permission).
+	if ok, err := h.Store.HasPhoto(c.Context(), r.ID); err != nil {
+		return err
+	} else if ok {
+		out["photo_url"] = fmt.Sprintf("%s/api/v1/registrations/%d/photo.jpg", c.BaseURL(), r.ID)
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (h *Handlers) apiStats(c *web.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -114,6 +115,7 @@ type Badge struct {
 	R        *Registration
 	Category *Category
 	Token    string
+	Photo    []byte // the registrant's photo (a square JPEG), nil for none
 }
 
 // Badges returns the badges of an event's confirmed registrations whose
@@ -154,10 +156,14 @@ func (s *Store) Badges(ctx context.Context, e *Event, code string) ([]Badge, err
 	for _, c := range cats {
 		pos[c.ID] = c.Position
 	}
+	photos, err := s.photos(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Badge, 0, len(list))
 	for _, x := range list {
 		x.r.Event = e
-		out = append(out, Badge{R: x.r, Category: byID[x.r.CategoryID], Token: s.BadgeToken(x.r.ID, x.gen)})
+		out = append(out, Badge{R: x.r, Category: byID[x.r.CategoryID], Token: s.BadgeToken(x.r.ID, x.gen), Photo: photos[x.r.ID]})
 	}
 	// The categories' own order, not their ids'.
 	for i := 1; i < len(out); i++ {
@@ -194,7 +200,13 @@ func (s *Store) PersonBadge(ctx context.Context, regID, userID int64, staff bool
 	if err != nil {
 		return nil, err
 	}
-	return &Badge{R: r, Category: r.Category, Token: s.BadgeToken(r.ID, b.Generation)}, nil
+	out := &Badge{R: r, Category: r.Category, Token: s.BadgeToken(r.ID, b.Generation)}
+	if ph, err := s.RegistrationPhoto(ctx, regID); err == nil {
+		out.Photo = ph.Data
+	} else if errs.CodeOf(err) != errs.NotFound {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CheckInCode checks in the registration a desk code names, for the event
@@ -256,6 +268,7 @@ const (
 	badgeCols      = 2
 	badgeRows      = 4
 	badgeGutter    = 6.0
+	badgePhoto     = 22.0 // the side of the photo's square
 )
 
 // renderBadges writes the badges on A4 sheets, labels in lang, with org
@@ -309,33 +322,45 @@ func drawBadge(d *pdf.Doc, e *Event, org, lang string, b Badge, x, y float64) er
 	d.TextColour("#000000")
 
 	r := b.R
-	w := badgeW - 2*pad
+	// With a photo, a square at the left under the band, and the text in
+	// a column at its right.
+	tx := x + pad
+	if len(b.Photo) > 0 {
+		if err := d.JPEG(fmt.Sprintf("photo-%d", r.ID), b.Photo, x+pad, y+15+3, badgePhoto, badgePhoto); err != nil {
+			return err
+		}
+		f.SetDrawColor(200, 200, 200)
+		f.Rect(x+pad, y+15+3, badgePhoto, badgePhoto, "D")
+		tx += badgePhoto + 3
+	}
+	w := x + badgeW - pad - tx
 	name := strings.TrimSpace(r.Name)
 	size := d.Fit(name, w, 20, 9, true)
 	ny := y + 15 + 10
-	d.Text(x+pad, ny, name, size, true)
+	d.Text(tx, ny, name, size, true)
 	latin := strings.TrimSpace(r.NameLatin)
 	if latin != "" && latin != name {
 		ny += 6.5
-		d.Text(x+pad, ny, latin, d.Fit(latin, w, 12, 7, false), false)
+		d.Text(tx, ny, latin, d.Fit(latin, w, 12, 7, false), false)
 	}
 	// Organisation and country at the left of the QR code.
 	const qr = 24.0
 	qx, qy := x+badgeW-pad-qr+2, y+badgeH-3-qr-1
-	tw := qx - x - pad - 2
+	tw := qx - tx - 2
 	ty := ny + 7
 	if o := strings.TrimSpace(r.Organization); o != "" {
 		for i, l := range d.Wrap(o, tw, 9, false) {
 			if i == 2 {
 				break
 			}
-			d.Text(x+pad, ty, l, 9, false)
+			d.Text(tx, ty, l, 9, false)
 			ty += 4.2
 		}
 	}
 	if c, ok := geo.Lookup(r.Country); ok {
-		d.Text(x+pad, ty+0.5, c.Name(lang), d.Fit(c.Name(lang), tw, 9, 6, true), true)
+		d.Text(tx, ty+0.5, c.Name(lang), d.Fit(c.Name(lang), tw, 9, 6, true), true)
 	}
+	tw = qx - x - pad - 2 // the foot runs under the photo
 	d.TextColour("#555555")
 	foot := r.Number() + " · " + org
 	d.Text(x+pad, y+badgeH-5.5, foot, d.Fit(foot, tw, 6.5, 4.5, false), false)

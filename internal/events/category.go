@@ -73,6 +73,11 @@ type Question struct {
 	Label    i18n.Text    `json:"label"`
 	Options  []Option     `json:"options,omitempty"`
 	Required bool         `json:"required,omitempty"`
+	// Types are the types a file question takes: "pdf", "image" or both;
+	// MaxMB its size limit in MB (1 to MaxFileMB, DefaultFileMB when 0).
+	// A photo question takes an image of at most 5 MB and sets neither.
+	Types []string `json:"types,omitempty"`
+	MaxMB int      `json:"max_mb,omitempty"`
 }
 
 // Option is one choice of a choice question.
@@ -118,9 +123,19 @@ func (c *Category) validate() error {
 	for _, s := range standard {
 		seen[s] = true
 	}
+	files, photos := 0, 0
 	for _, q := range c.Questions {
 		ok := codeRE.MatchString(q.Code) && !seen[q.Code] && !q.Label.Empty()
+		if !q.Kind.fileQuestion() {
+			ok = ok && len(q.Types) == 0 && q.MaxMB == 0
+		}
 		switch q.Kind {
+		case FileQuestion, PhotoQuestion:
+			ok = ok && validFileQuestion(q)
+			files++
+			if q.Kind == PhotoQuestion {
+				photos++
+			}
 		case TextQuestion, CountryQuestion, YesNoQuestion:
 			ok = ok && len(q.Options) == 0
 		case ChoiceQuestion:
@@ -140,6 +155,9 @@ func (c *Category) validate() error {
 	if len(c.Questions) > 30 {
 		fe.Add("questions", "events.questions_invalid")
 	}
+	if files > maxFileQuestions || photos > 1 {
+		fe.Add("questions", "events.file.too_many_questions", maxFileQuestions)
+	}
 	return fe.Err()
 }
 
@@ -149,8 +167,11 @@ type Answers map[string]string
 
 // check validates the answers against the category, filling in the name
 // from the account when it is missing. Every answer given must be a
-// question the category asks.
-func (c *Category) check(a Answers, accountName string) error {
+// question the category asks. files are the files given for its file and
+// photo questions (checked by checkFile); with filesLater, a required one
+// may come after the registration (the API, the secretariat's imports),
+// else it must be there.
+func (c *Category) check(a Answers, accountName string, files map[string]*RegFile, filesLater bool) error {
 	var fe errs.Fields
 	for k, v := range a {
 		a[k] = strings.TrimSpace(v)
@@ -186,6 +207,18 @@ func (c *Category) check(a Answers, accountName string) error {
 	for _, q := range c.Questions {
 		known[q.Code] = true
 		v := a[q.Code]
+		if q.Kind.fileQuestion() {
+			f := files[q.Code]
+			switch {
+			case v != "":
+				fe.Add(q.Code, "events.file.not_text")
+			case f != nil && (f.Kind != q.Kind || !q.accepts(f.fileType())):
+				fe.Add(q.Code, "events.file.type", q.Formats()) // the question changed since the file was checked
+			case f == nil && q.Required && !filesLater:
+				fe.Add(q.Code, "events.file.required")
+			}
+			continue
+		}
 		if v == "" {
 			if q.Required {
 				fe.Add(q.Code, "events.answer_required")
@@ -214,6 +247,11 @@ func (c *Category) check(a Answers, accountName string) error {
 	}
 	for k := range a {
 		if !known[k] {
+			fe.Add(k, "events.question_unknown")
+		}
+	}
+	for k := range files {
+		if q := c.question(k); q == nil || !q.Kind.fileQuestion() {
 			fe.Add(k, "events.question_unknown")
 		}
 	}

@@ -212,7 +212,7 @@ func (s *Store) RegisterDelegate(ctx context.Context, by Actor, slug string, mem
 		if err != nil {
 			return err
 		}
-		if err := c.check(d.Answers, ""); err != nil {
+		if err := c.check(d.Answers, "", nil, true); err != nil {
 			return err
 		}
 		if email != "" && !strings.Contains(email, "@") {

@@ -30,7 +30,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Path: "/events/{slug}", Access: web.Public, Handle: h.page, Cache: true},
 		{Method: "GET", Path: "/events/{slug}/calendar.ics", Access: web.Public, Handle: h.calendar, Cache: true},
 		{Method: "GET", Path: "/events/{slug}/register", Access: web.SignedIn, Handle: h.registerForm},
-		{Method: "POST", Path: "/events/{slug}/register", Access: web.SignedIn, Handle: h.register},
+		{Method: "POST", Path: "/events/{slug}/register", Access: web.SignedIn, Handle: h.register, MaxBody: MaxUploadBytes},
 		{Method: "GET", Path: "/registrations", Access: web.SignedIn, Handle: h.mine},
 		{Method: "GET", Path: "/registrations/{id}", Access: web.SignedIn, Handle: h.myRegistration},
 		{Method: "POST", Path: "/registrations/{id}/cancel", Access: web.SignedIn, Handle: h.cancel},
@@ -58,7 +58,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/registrations/{id}/cancel", Access: web.SignedIn, Handle: h.apiCancel},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/decision", Access: manage, Handle: h.apiDecide},
 		{Method: "POST", Path: "/api/v1/registrations/{id}/check-in", Access: checkin, Handle: h.apiCheckIn},
-	}...), append(h.documentRoutes(), h.programmeRoutes()...)...)
+	}...), append(append(h.documentRoutes(), h.fileRoutes()...), h.programmeRoutes()...)...)
 }
 
 func pathID(c *web.Ctx) (int64, error) {
@@ -230,10 +230,18 @@ func (h *Handlers) renderRegister(c *web.Ctx, status int, f *web.Form) error {
 	})
 }
 
+// register takes the registration form, with the files its category asks
+// for (multipart): the files are checked by their content first, then the
+// registration and its files are stored together. A refusal comes back at
+// its field with the rest of the form filled in (a file must be chosen
+// again: browsers do not let a page fill in a file input).
 func (h *Handlers) register(c *web.Ctx) error {
-	f, err := c.Form()
+	f, uploads, err := readRegisterForm(c)
 	if err != nil {
-		return err
+		if f == nil {
+			return err
+		}
+		return h.renderRegister(c, c.Fail(f, err), f)
 	}
 	a := Answers{}
 	for k, v := range f.Values {
@@ -241,7 +249,12 @@ func (h *Handlers) register(c *web.Ctx) error {
 			a[k] = v[0]
 		}
 	}
-	r, err := h.Store.RegisterInvited(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), f.Get("category"), a, f.Get("invitation"))
+	slug := c.R.PathValue("slug")
+	files, err := h.Store.CheckFiles(c.Context(), slug, f.Get("category"), uploads)
+	if err != nil {
+		return h.renderRegister(c, c.Fail(f, err), f)
+	}
+	r, err := h.Store.RegisterWith(c.Context(), ActorOf(c.User), slug, f.Get("category"), a, f.Get("invitation"), files, false)
 	if err != nil {
 		return h.renderRegister(c, c.Fail(f, err), f)
 	}
@@ -269,7 +282,15 @@ func (h *Handlers) myRegistration(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "events/registration", map[string]any{"R": r, "Options": optionsFor(c.Lang)})
+	files, err := h.Store.Files(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]*RegFile{}
+	for _, f := range files {
+		byCode[f.Question] = f
+	}
+	return c.Render(http.StatusOK, "events/registration", map[string]any{"R": r, "Files": byCode, "Options": optionsFor(c.Lang)})
 }
 
 func (h *Handlers) cancel(c *web.Ctx) error {

@@ -69,11 +69,18 @@ func errPhotoCorrupt() error { return photoError("events.photo.corrupt") }
 // many pixels (read from the header, before decoding), or a file that
 // does not decode.
 func checkPhoto(data []byte) (*Photo, error) {
+	return checkImage(data, MaxPhotoBytes, photoLimit, PhotoSide, false)
+}
+
+// checkImage is checkPhoto with its limits given: at most maxBytes (limit
+// says so in messages), fit in side × side; with square, the centre
+// square of the image is kept (a registrant's photo).
+func checkImage(data []byte, maxBytes int, limit string, side int, square bool) (*Photo, error) {
 	if len(data) == 0 {
 		return nil, errPhotoMissing()
 	}
-	if len(data) > MaxPhotoBytes {
-		return nil, errPhotoLarge()
+	if len(data) > maxBytes {
+		return nil, photoError("events.photo.too_large", limit)
 	}
 	var (
 		config func(io.Reader) (image.Config, error)
@@ -101,7 +108,10 @@ func checkPhoto(data []byte) (*Photo, error) {
 	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
 		return nil, errPhotoCorrupt()
 	}
-	out := fitPhoto(img, PhotoSide, exifOrientation(data))
+	if square {
+		img = centreSquare(img)
+	}
+	out := fitPhoto(img, side, exifOrientation(data))
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 85}); err != nil {
 		return nil, errPhotoCorrupt()
@@ -109,6 +119,23 @@ func checkPhoto(data []byte) (*Photo, error) {
 	sum := sha256.Sum256(buf.Bytes())
 	b := out.Bounds()
 	return &Photo{JPEG: buf.Bytes(), Hash: hex.EncodeToString(sum[:]), Width: b.Dx(), Height: b.Dy()}, nil
+}
+
+// centreSquare returns the largest square at the centre of img: the same
+// square whichever way the image is turned.
+func centreSquare(img image.Image) image.Image {
+	b := img.Bounds()
+	n := min(b.Dx(), b.Dy())
+	x, y := b.Min.X+(b.Dx()-n)/2, b.Min.Y+(b.Dy()-n)/2
+	r := image.Rect(x, y, x+n, y+n)
+	if sub, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		return sub.SubImage(r)
+	}
+	out := image.NewRGBA(image.Rect(0, 0, n, n))
+	xdraw.Draw(out, out.Bounds(), img, r.Min, xdraw.Src)
+	return out
 }
 
 // decodeImage decodes data, turning a panic of the decoder into an error.

@@ -98,6 +98,15 @@ func (s *Store) Register(ctx context.Context, by Actor, slug, code string, a Ans
 // valid code for the category confirms the registration at once on one of
 // the seats the invitation holds, skipping approval and the waitlist.
 func (s *Store) RegisterInvited(ctx context.Context, by Actor, slug, code string, a Answers, invitation string) (*Registration, error) {
+	return s.RegisterWith(ctx, by, slug, code, a, invitation, nil, true)
+}
+
+// RegisterWith is RegisterInvited with the files answering the category's
+// file and photo questions (checked by CheckFiles), stored in the same
+// transaction. With filesLater (the API), required files may come after
+// the registration (SetFile); else (the form) they must be there.
+func (s *Store) RegisterWith(ctx context.Context, by Actor, slug, code string, a Answers, invitation string,
+	files map[string]*RegFile, filesLater bool) (*Registration, error) {
 	if a == nil {
 		a = Answers{}
 	}
@@ -132,7 +141,7 @@ func (s *Store) RegisterInvited(ctx context.Context, by Actor, slug, code string
 		if held > 0 {
 			return errs.New(errs.Conflict, "events.already_registered")
 		}
-		if err := c.check(a, by.Name); err != nil {
+		if err := c.check(a, by.Name, files, filesLater); err != nil {
 			return err
 		}
 		r = &Registration{EventID: e.ID, UserID: by.ID, Email: by.Email, Answers: a, Event: e, Category: c, self: true, locale: by.Locale}
@@ -141,7 +150,15 @@ func (s *Store) RegisterInvited(ctx context.Context, by Actor, slug, code string
 				return err
 			}
 		}
-		return s.place(ctx, tx, c, r, by.ID)
+		if err := s.place(ctx, tx, c, r, by.ID); err != nil {
+			return err
+		}
+		for _, f := range files {
+			if err := saveFile(ctx, tx, r.ID, f); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return r, err
 }
@@ -215,7 +232,7 @@ func (s *Store) Import(ctx context.Context, by Actor, slug, code string, list []
 			if d.Answers == nil {
 				d.Answers = Answers{}
 			}
-			if err := c.check(d.Answers, ""); err != nil {
+			if err := c.check(d.Answers, "", nil, true); err != nil {
 				if fe, ok := errs.As(err); ok {
 					for j := range fe.Fields {
 						fe.Fields[j].Name = fmt.Sprintf("delegates[%d].%s", i, fe.Fields[j].Name)

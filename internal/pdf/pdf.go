@@ -399,6 +399,21 @@ func (d *Doc) QR(x, y, side float64, content string) error {
 	return nil
 }
 
+// JPEG draws a JPEG image in the w × h rectangle at x, y. name identifies
+// the image within the document: the same name draws the same image
+// again without storing it twice.
+func (d *Doc) JPEG(name string, data []byte, x, y, w, h float64) error {
+	opt := fpdf.ImageOptions{ImageType: "JPG"}
+	if d.f.GetImageInfo(name) == nil {
+		d.f.RegisterImageOptionsReader(name, opt, bytes.NewReader(data))
+	}
+	if err := d.f.Error(); err != nil {
+		return fmt.Errorf("pdf: image: %w", err)
+	}
+	d.f.ImageOptions(name, x, y, w, h, false, opt, 0, "")
+	return d.f.Error()
+}
+
 // Link makes the rectangle at x, y of size w × h a link to url.
 func (d *Doc) Link(x, y, w, h float64, url string) { d.f.LinkString(x, y, w, h, url) }
 
