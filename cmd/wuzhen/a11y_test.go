@@ -415,7 +415,8 @@ func TestAccessibility(t *testing.T) {
 				})
 			}
 		})
-		for _, who := range []struct{ email, path string }{{docs.approvedEmail, docs.approvedPath}, {docs.formEmail, docs.formPath}} {
+		for _, who := range []struct{ email, path string }{{docs.approvedEmail, docs.approvedPath}, {docs.formEmail, docs.formPath},
+			{docs.filesEmail, docs.filesPath}, {docs.filesEmail, docs.filesFormPath}} {
 			signInAs(t, who.email, docs.password)
 			eachPage(t, func(t *testing.T, vp viewport, lang string) {
 				open(t, who.path, lang)
@@ -429,10 +430,13 @@ func TestAccessibility(t *testing.T) {
 		signIn(t, auth.RoleSecretariat)
 		defer signOut(t)
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
-			for _, path := range []string{"/admin/events/" + docs.slug + "/visas", docs.adminPath} {
+			for _, path := range []string{"/admin/events/" + docs.slug + "/visas", docs.adminPath, docs.filesAdminPath} {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)
+					if path == docs.filesAdminPath && vp.name == "desktop" && lang == "en" {
+						screenshot(t, "admin-registration-files")
+					}
 				})
 			}
 		})
@@ -487,6 +491,10 @@ type documentsFixture struct {
 	slug, code, password                   string
 	approvedEmail, approvedPath, adminPath string
 	formEmail, formPath                    string
+	// A registration with a file and a photo (file questions): its page,
+	// the secretariat's page, and the form of a category asking for files
+	// (for someone else: one registration per person and event).
+	filesEmail, filesPath, filesAdminPath, filesFormPath string
 }
 
 // eventDocuments makes, on the demo's newest summit, a registrant whose
@@ -533,5 +541,35 @@ func eventDocuments(t *testing.T, a *testApp) documentsFixture {
 	fx.adminPath = fmt.Sprintf("/admin/visas/%d", r.ID)
 	r2 := reg(fx.formEmail, "王小明", "CN")
 	fx.formPath = fmt.Sprintf("/registrations/%d/visa", r2.ID)
+
+	// A category asking for files, on a forum of the summit.
+	forums, _, err := a.events.List(ctx, events.Filter{ParentID: e.ID}, 1, 0)
+	if err != nil || len(forums) == 0 {
+		t.Fatalf("demo forums: %v", err)
+	}
+	f := forums[0]
+	if err := a.events.SaveCategory(ctx, events.Actor{Email: "secretariat@demo.wuzhen.example"}, f.Slug, filesCategory()); err != nil {
+		t.Fatal(err)
+	}
+	fx.filesEmail = "files.person@example.org"
+	u, err := a.users.Create(ctx, fx.filesEmail, "Amina Otieno", fx.password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := a.events.CheckFiles(ctx, f.Slug, "contributor", map[string][]byte{"cv": testPDFFile, "photo": testPhotoPNG(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3, err := a.events.RegisterWith(ctx, events.Actor{ID: u.ID, Email: fx.filesEmail, Name: "Amina Otieno"}, f.Slug, "contributor",
+		events.Answers{"country": "KE", "organization": "KICTANet", "topic": "Digital inclusion"}, "", files, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.filesPath = fmt.Sprintf("/registrations/%d", r3.ID)
+	fx.filesAdminPath = fmt.Sprintf("/admin/registrations/%d", r3.ID)
+	if err := a.events.SaveCategory(ctx, events.Actor{Email: "secretariat@demo.wuzhen.example"}, e.Slug, filesCategory()); err != nil {
+		t.Fatal(err)
+	}
+	fx.filesFormPath = "/events/" + e.Slug + "/register?category=contributor"
 	return fx
 }

@@ -1038,6 +1038,7 @@ func hostileForms() map[string]*hostileForm {
 		"POST /admin/events/{slug}/programme/people/new":           personForm(false),
 		"POST /admin/events/{slug}/programme/people/{id}":          personForm(true),
 		"POST /admin/events/{slug}/programme/people/{id}/photo":    {none: "a file, checked by its content (events photo tests)"},
+		"POST /api/v1/registrations/{id}/files/{question}":         {none: "a file, checked by its content (TestRegistrationFiles, TestRegistrationFilesHTTP)"},
 		"POST /api/v1/events/{slug}/sessions":                      apiSessionForm(),
 		"POST /api/v1/speakers":                                    apiSpeakerForm(),
 

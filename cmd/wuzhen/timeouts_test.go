@@ -303,4 +303,5 @@ func TestBodyLimits(t *testing.T) {
 var uploads = map[string]string{
 	"POST /members/applications/{id}/logo":                  "The file is too large: at most 2 MB.",
 	"POST /admin/events/{slug}/programme/people/{id}/photo": "The file is too large: at most 5 MB.",
+	"POST /events/{slug}/register":                          "The files are too large: at most 31 MB in all.",
 }

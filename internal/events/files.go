@@ -262,6 +262,31 @@ func (s *Store) CheckFiles(ctx context.Context, slug, code string, uploads map[s
 	return out, fe.Err()
 }
 
+// CheckAnswers checks a registration form's answers and files against
+// the category with code of the event with slug, as RegisterWith does,
+// without registering: so that a form whose files were refused also
+// shows what else needs fixing. An unknown category is no error here.
+func (s *Store) CheckAnswers(ctx context.Context, slug, code string, a Answers, accountName string, files map[string]*RegFile) error {
+	e, err := s.Event(ctx, slug, false)
+	if err != nil {
+		return err
+	}
+	cats, err := s.Categories(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cats {
+		if c.Code == code {
+			b := Answers{}
+			for k, v := range a {
+				b[k] = v
+			}
+			return c.check(b, accountName, files, false)
+		}
+	}
+	return nil
+}
+
 // question returns the category's question with code, nil for none (or
 // no category).
 func (c *Category) question(code string) *Question {

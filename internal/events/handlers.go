@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -251,8 +252,23 @@ func (h *Handlers) register(c *web.Ctx) error {
 	}
 	slug := c.R.PathValue("slug")
 	files, err := h.Store.CheckFiles(c.Context(), slug, f.Get("category"), uploads)
+	if fe, ok := errs.As(err); ok && fe.Code == errs.Invalid {
+		// With what else the form needs, each field's first error.
+		refused := map[string]*RegFile{}
+		for _, x := range fe.Fields {
+			refused[x.Name] = &RegFile{}
+		}
+		if more, ok := errs.As(h.Store.CheckAnswers(c.Context(), slug, f.Get("category"), a, c.User.Name, refused)); ok {
+			for _, x := range more.Fields {
+				if !errs.Fields(fe.Fields).Has(x.Name) {
+					fe.Fields = append(fe.Fields, x)
+				}
+			}
+		}
+		return h.renderRegister(c, c.Fail(f, fe), f)
+	}
 	if err != nil {
-		return h.renderRegister(c, c.Fail(f, err), f)
+		return err
 	}
 	r, err := h.Store.RegisterWith(c.Context(), ActorOf(c.User), slug, f.Get("category"), a, f.Get("invitation"), files, false)
 	if err != nil {
