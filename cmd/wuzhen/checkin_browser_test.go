@@ -18,6 +18,8 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/events"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/testenv"
 )
 
@@ -36,6 +38,12 @@ func TestBrowserCheckInByCamera(t *testing.T) {
 	sec.post("/admin/events/dialogue-2026/categories", url.Values{"code": {"delegate"}, "name_en": {"Delegate"}, "capacity": {"1"}, "approval": {"auto"}}).expect(t, http.StatusSeeOther)
 	sec.post("/admin/events/dialogue-2026/status", url.Values{"status": {"published"}}).expect(t, http.StatusSeeOther)
 	ctx0 := context.Background()
+	// The category asks for a photo (optional), for the badge and the desk.
+	if err := a.events.SaveCategory(ctx0, events.Actor{Email: "sec@example.org"}, "dialogue-2026", &events.Category{Code: "delegate",
+		Name: i18n.Text{En: "Delegate"}, Capacity: 1, Approval: events.Auto, Questions: []events.Question{
+			{Code: "photo", Kind: events.PhotoQuestion, Label: i18n.Text{En: "Photo"}}}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, u := range []struct{ email, name, role string }{
 		{"kofi@example.org", "Kofi Mensah", ""}, {"olga@example.org", "Ольга Смирнова", ""}, {"desk@example.org", "Desk", auth.RoleCheckIn},
 	} {
@@ -56,7 +64,11 @@ func TestBrowserCheckInByCamera(t *testing.T) {
 	olga := a.browser(t)
 	olga.post("/login", url.Values{"email": {"olga@example.org"}, "password": {"browser-password-1"}}).expect(t, http.StatusSeeOther)
 	kid := register(t, kofi, "dialogue-2026", url.Values{"category": {"delegate"}, "country": {"GH"}})
-	oid := register(t, olga, "dialogue-2026", url.Values{"category": {"delegate"}, "country": {"RU"}})
+	// Olga gives her photo with the form.
+	res := olga.multipart("/events/dialogue-2026/register", url.Values{"category": {"delegate"}, "country": {"RU"}},
+		map[string][]byte{"photo": testPhotoPNG(t)})
+	res.expect(t, http.StatusSeeOther)
+	oid := regPath.FindStringSubmatch(res.Header.Get("Location"))[1]
 	olga.get("/registrations/"+oid).expect(t, http.StatusOK, "number 1 on the waitlist")
 	kofi.post("/registrations/"+kid+"/cancel", nil).expect(t, http.StatusSeeOther)
 	olgaPage := a.ts.URL + "/registrations/" + oid
@@ -125,8 +137,20 @@ func TestBrowserCheckInByCamera(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#checkin-result")),
 	)
 	shot(t, dctx, "checkin-scanned")
-	if s := text(dctx, "#checkin-result"); !strings.Contains(s, "Checked in") || !strings.Contains(s, "Ольга Смирнова") {
+	if s := text(dctx, "#checkin-result"); !strings.Contains(s, "Checked in") || !strings.Contains(s, "Ольга Смирнова") ||
+		!strings.Contains(s, "Delegate") {
 		t.Fatalf("after the scan: %q", s)
+	}
+	// Her photo beside her name, loaded with the desk's session: the
+	// square the registration form made of it.
+	do(dctx, "the photo shows", chromedp.WaitVisible(chromedp.CSS("#checkin-result img.checkin-photo")))
+	size, err := chromedp.Run(dctx, chromedp.Evaluate[string](`new Promise(done => {
+		const img = document.querySelector("#checkin-result img.checkin-photo");
+		const report = () => done(img.naturalWidth + "x" + img.naturalHeight + " " + img.alt);
+		if (img.complete) report(); else img.addEventListener("load", report);
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil || size != "200x200 Photo of Ольга Смирнова" {
+		t.Fatalf("the photo at the desk: %q %v", size, err)
 	}
 	// The counts: one checked in, and the desk is scanning again.
 	if s := text(dctx, "tbody tr:last-child td:last-child"); strings.TrimSpace(s) != "1" {
