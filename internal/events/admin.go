@@ -386,7 +386,7 @@ func (h *Handlers) export(c *web.Ctx, format string, send func(*web.Ctx, tabular
 	for _, cat := range cats {
 		byID[cat.ID] = cat
 		for _, qu := range cat.Questions {
-			if !seen[qu.Code] {
+			if !seen[qu.Code] && !qu.Kind.fileQuestion() { // files are on the registration's page
 				seen[qu.Code] = true
 				questions = append(questions, qu)
 			}
