@@ -1,6 +1,7 @@
 package calls
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,6 +20,11 @@ import (
 // Handlers serve the calls pages and API.
 type Handlers struct {
 	Store *Store
+	// Org returns the organisation's name in a language, for the cover
+	// of the year's collection; nil gives the platform's name.
+	Org func(ctx context.Context, lang string) string
+
+	collections collectionCache
 }
 
 // Routes is the calls part of the route table.
@@ -27,6 +33,7 @@ func (h *Handlers) Routes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Path: "/cases", Access: web.Public, Handle: h.cases, Cache: true},
 		{Method: "GET", Path: "/cases/{id}", Access: web.Public, Handle: h.casePage, Cache: true},
+		{Method: "GET", Path: "/cases/{year}/collection.pdf", Access: web.Public, Handle: h.collectionPDF, Cache: true},
 		{Method: "GET", Path: "/calls", Access: web.Public, Handle: h.calls, Cache: true},
 		{Method: "GET", Path: "/calls/{slug}", Access: web.Public, Handle: h.callPage, Cache: true},
 
