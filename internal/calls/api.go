@@ -151,6 +151,7 @@ type submissionRequest struct {
 	Countries          []string    `json:"countries"`
 	Partners           []Partner   `json:"partners"`
 	VideoURL           string      `json:"video_url"`
+	Group              string      `json:"stakeholder_group"`
 	AuthorCountry      string      `json:"author_country"`
 	AuthorOrganization string      `json:"author_organization"`
 	Coauthors          []coauthorJ `json:"coauthors"`
@@ -192,7 +193,7 @@ func (h *Handlers) apiSubmit(c *web.Ctx) error {
 		return err
 	}
 	sub := &Submission{Title: req.Title, Summary: req.Summary, Field: req.Field, Countries: req.Countries, Partners: req.Partners,
-		VideoURL: req.VideoURL}
+		VideoURL: req.VideoURL, Group: req.Group}
 	submit := req.Submit == nil || *req.Submit
 	err := h.Store.SaveSubmission(c.Context(), c.User, c.R.PathValue("slug"), sub,
 		SubmitterInfo{Country: req.AuthorCountry, Organization: req.AuthorOrganization}, submit)

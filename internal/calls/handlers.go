@@ -66,6 +66,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/admin/calls/{slug}/assign", Access: manage, Handle: h.assign},
 		{Method: "POST", Path: "/admin/calls/{slug}/remind", Access: manage, Handle: h.remind},
 		{Method: "GET", Path: "/admin/calls/{slug}/ranking", Access: manage, Handle: h.ranking},
+		{Method: "GET", Path: "/admin/calls/{slug}/selection", Access: manage, Handle: h.selection},
 		{Method: "POST", Path: "/admin/calls/{slug}/publish-results", Access: manage, Handle: h.publishResults},
 		{Method: "GET", Path: "/admin/submissions/{id}", Access: manage, Handle: h.adminSubmission},
 		{Method: "POST", Path: "/admin/submissions/{id}/screen", Access: manage, Handle: h.screen},
@@ -99,6 +100,7 @@ type options struct {
 	Kinds     []Kind
 	Countries []geo.Country
 	Decisions []Decision
+	Groups    []string
 	Rows      []Row // the repeated rows of a form (partners, criteria)
 }
 
@@ -106,7 +108,7 @@ type options struct {
 type Row struct{ I, N int }
 
 func optionsFor(lang string) options {
-	return options{Lang: lang, Fields: Fields, Kinds: Kinds, Countries: geo.Sorted(lang), Decisions: Decisions,
+	return options{Lang: lang, Fields: Fields, Kinds: Kinds, Countries: geo.Sorted(lang), Decisions: Decisions, Groups: Groups,
 		Rows: []Row{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}}}
 }
 
@@ -239,7 +241,7 @@ func setZh(t *Text, s string) {
 func submissionForm(f *web.Form) (*Submission, SubmitterInfo) {
 	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
 	s := &Submission{ID: id, Title: Text{En: f.Get("title_en")}, Summary: Text{En: f.Get("summary_en")}, Field: f.Get("field"),
-		Countries: f.Values["countries"], VideoURL: f.Get("video_url")}
+		Countries: f.Values["countries"], VideoURL: f.Get("video_url"), Group: f.Get("stakeholder_group")}
 	setZh(&s.Title, f.Get("title_zh"))
 	setZh(&s.Summary, f.Get("summary_zh"))
 	for i := 0; i < 5; i++ {
@@ -261,6 +263,7 @@ func formOfSubmission(s *Submission) *web.Form {
 	v.Set("field", s.Field)
 	v["countries"] = s.Countries
 	v.Set("video_url", s.VideoURL)
+	v.Set("stakeholder_group", s.Group)
 	for i, p := range s.Partners {
 		v.Set(fmt.Sprintf("partner.%d.name", i), p.Name)
 		v.Set(fmt.Sprintf("partner.%d.country", i), p.Country)
