@@ -369,6 +369,8 @@ type Submission struct {
 	Partners        []Partner        `json:"partners"`
 	VideoURL        string           `json:"video_url,omitempty"`
 	Group           string           `json:"stakeholder_group,omitempty"` // the applicant's stakeholder group, optional
+	Speakers        []Speaker        `json:"speakers,omitempty"`          // a session proposal's speakers
+	Warnings        []string         `json:"warnings,omitempty"`          // SpeakerWarnings, for the submitter and the secretariat
 	Status          SubmissionStatus `json:"status"`
 	Screening       Screening        `json:"screening,omitempty"`
 	ScreeningReason string           `json:"screening_reason,omitempty"`

@@ -101,6 +101,8 @@ type options struct {
 	Countries []geo.Country
 	Decisions []Decision
 	Groups    []string
+	Genders   []string
+	Speakers  []Row // the rows of a session proposal's speakers
 	Rows      []Row // the repeated rows of a form (partners, criteria)
 }
 
@@ -109,7 +111,7 @@ type Row struct{ I, N int }
 
 func optionsFor(lang string) options {
 	return options{Lang: lang, Fields: Fields, Kinds: Kinds, Countries: geo.Sorted(lang), Decisions: Decisions, Groups: Groups,
-		Rows: []Row{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}}}
+		Rows: []Row{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}}, Genders: Genders, Speakers: speakerRows}
 }
 
 // CountryName returns a country's name in the options' language.
@@ -249,6 +251,7 @@ func submissionForm(f *web.Form) (*Submission, SubmitterInfo) {
 			s.Partners = append(s.Partners, Partner{Name: name, Country: f.Get(fmt.Sprintf("partner.%d.country", i))})
 		}
 	}
+	s.Speakers = speakersForm(f)
 	return s, SubmitterInfo{Country: f.Get("author_country"), Organization: f.Get("author_organization")}
 }
 
@@ -264,6 +267,7 @@ func formOfSubmission(s *Submission) *web.Form {
 	v["countries"] = s.Countries
 	v.Set("video_url", s.VideoURL)
 	v.Set("stakeholder_group", s.Group)
+	formOfSpeakers(v, s.Speakers)
 	for i, p := range s.Partners {
 		v.Set(fmt.Sprintf("partner.%d.name", i), p.Name)
 		v.Set(fmt.Sprintf("partner.%d.country", i), p.Country)

@@ -67,13 +67,12 @@ func (s *Submission) validateMore(c *Call, complete bool, fe *errs.Fields) {
 	s.validateSpeakers(c, complete, fe)
 }
 
-// validateSpeakers checks a session proposal's speakers: none yet.
-func (s *Submission) validateSpeakers(c *Call, complete bool, fe *errs.Fields) {}
-
 // saveMore writes what validateMore checked, in the transaction of the
 // submission's save.
 func (s *Store) saveMore(ctx context.Context, tx *db.Tx, sub *Submission) error {
-	_, err := tx.Exec(ctx, "UPDATE call_submissions SET stakeholder_group = ? WHERE id = ?", sub.Group, sub.ID)
+	sub.Warnings = SpeakerWarnings(sub.Speakers)
+	_, err := tx.Exec(ctx, "UPDATE call_submissions SET stakeholder_group = ?, speakers = ? WHERE id = ?",
+		sub.Group, mustJSON(speakersOrEmpty(sub.Speakers)), sub.ID)
 	return err
 }
 
