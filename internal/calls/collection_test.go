@@ -62,3 +62,20 @@ func TestRenderCollectionPages(t *testing.T) {
 		t.Errorf("no page number on page %d:\n%s", end, pages[end-1])
 	}
 }
+
+// BenchmarkRenderCollection renders a year of 12 cases in Chinese, the
+// size of the demo's years: go test -run x -bench RenderCollection ./internal/calls
+func BenchmarkRenderCollection(b *testing.B) {
+	var cases []*Case
+	for i := 0; i < 12; i++ {
+		cases = append(cases, &Case{ID: int64(i + 1), Title: Text{En: fmt.Sprintf("Shared data centres %d", i), Hans: fmt.Sprintf("大湾区与东盟高校共享数据中心 %d", i)},
+			Field: Fields[i%len(Fields)], Countries: []string{"KE", "CN", "RU"}, Partners: []Partner{{Name: "Центр цифрового сотрудничества", Country: "RU"}},
+			Summary: Text{Hans: strings.Repeat("自2025年起，各方携手开展项目，公开分享方法并逐年总结经验。", 8)}, Call: Text{Hans: "2025年实践案例"}})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := RenderCollection(cases, 2025, "世界互联网大会", "zh-Hans", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
