@@ -17,7 +17,9 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/demo"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/testenv"
 	"github.com/wuzhen/wuzhen/internal/testenv/axe"
 )
@@ -356,6 +358,17 @@ func TestAccessibility(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// A call for session proposals, open: its form names speakers.
+		now := time.Now().UTC()
+		proposals := &calls.Call{Slug: "sessions-a11y", Kind: calls.KindSessionProposal, Title: i18n.Text{En: "Forum sessions", Hans: "论坛分论坛"},
+			OpensAt: now.Add(-time.Hour), ClosesAt: now.AddDate(0, 1, 0), Timezone: "Asia/Shanghai", Fields: calls.Fields, ReviewsPerSubmission: 2,
+			Criteria: []calls.Criterion{{Code: "relevance", Name: i18n.Text{En: "Relevance"}, Weight: 1, Max: 10}}}
+		if err := a.calls.CreateCall(context.Background(), sec.Principal(), proposals); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.calls.PublishCall(context.Background(), sec.Principal(), proposals.Slug); err != nil {
+			t.Fatal(err)
+		}
 		admin := "/admin/events/" + session.Event.Slug + "/programme"
 		programmePages := []string{forum, "/agenda", fmt.Sprintf("%s/sessions/%d", admin, session.ID),
 			fmt.Sprintf("%s/people/%d", admin, session.People[0].Person.ID), admin + "/people?per_page=20"}
@@ -364,8 +377,8 @@ func TestAccessibility(t *testing.T) {
 				"/admin/members", "/admin/members/3", "/members/manage/3", "/members/manage/3/edit", "/members/manage/3/representatives",
 				"/admin/events", "/admin" + summit, "/admin" + summit + "/registrations", "/admin" + summit + "/stats", "/checkin/" + summits[0].Slug,
 				summit + "/register", "/registrations",
-				"/admin/calls/new", "/admin/calls/" + pastCall, "/admin/calls/" + pastCall + "/ranking", "/admin/submissions/1",
-				"/calls/" + openCall + "/submit"}, programmePages...) {
+				"/admin/calls/new", "/admin/calls/" + pastCall, "/admin/calls/" + pastCall + "/ranking", "/admin/calls/" + pastCall + "/selection", "/admin/submissions/1",
+				"/calls/" + openCall + "/submit", "/calls/sessions-a11y/submit"}, programmePages...) {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)

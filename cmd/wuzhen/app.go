@@ -117,7 +117,7 @@ func (a *app) handler() (*web.Server, error) {
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
 	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
-	srv.Handle((&calls.Handlers{Store: a.calls}).Routes()...)
+	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},

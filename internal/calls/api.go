@@ -151,6 +151,8 @@ type submissionRequest struct {
 	Countries          []string    `json:"countries"`
 	Partners           []Partner   `json:"partners"`
 	VideoURL           string      `json:"video_url"`
+	Group              string      `json:"stakeholder_group"`
+	Speakers           []Speaker   `json:"speakers"`
 	AuthorCountry      string      `json:"author_country"`
 	AuthorOrganization string      `json:"author_organization"`
 	Coauthors          []coauthorJ `json:"coauthors"`
@@ -192,7 +194,7 @@ func (h *Handlers) apiSubmit(c *web.Ctx) error {
 		return err
 	}
 	sub := &Submission{Title: req.Title, Summary: req.Summary, Field: req.Field, Countries: req.Countries, Partners: req.Partners,
-		VideoURL: req.VideoURL}
+		VideoURL: req.VideoURL, Group: req.Group, Speakers: req.Speakers}
 	submit := req.Submit == nil || *req.Submit
 	err := h.Store.SaveSubmission(c.Context(), c.User, c.R.PathValue("slug"), sub,
 		SubmitterInfo{Country: req.AuthorCountry, Organization: req.AuthorOrganization}, submit)
@@ -205,7 +207,7 @@ func (h *Handlers) apiSubmit(c *web.Ctx) error {
 		}
 	}
 	c.W.Header().Set("Location", fmt.Sprintf("/api/v1/submissions/%d", sub.ID))
-	return c.JSON(http.StatusCreated, map[string]any{"id": sub.ID, "status": sub.Status})
+	return c.JSON(http.StatusCreated, map[string]any{"id": sub.ID, "status": sub.Status, "warnings": orEmpty(sub.Warnings)})
 }
 
 func (h *Handlers) apiSubmission(c *web.Ctx) error {

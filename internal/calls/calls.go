@@ -368,6 +368,9 @@ type Submission struct {
 	Countries       []string         `json:"countries"`
 	Partners        []Partner        `json:"partners"`
 	VideoURL        string           `json:"video_url,omitempty"`
+	Group           string           `json:"stakeholder_group,omitempty"` // the applicant's stakeholder group, optional
+	Speakers        []Speaker        `json:"speakers,omitempty"`          // a session proposal's speakers
+	Warnings        []string         `json:"warnings,omitempty"`          // SpeakerWarnings, for the submitter and the secretariat
 	Status          SubmissionStatus `json:"status"`
 	Screening       Screening        `json:"screening,omitempty"`
 	ScreeningReason string           `json:"screening_reason,omitempty"`
@@ -497,6 +500,7 @@ func (s *Submission) validate(c *Call, complete bool) error {
 			fe.Add("video_url", "calls.url_invalid")
 		}
 	}
+	s.validateMore(c, complete, &fe)
 	return fe.Err()
 }
 

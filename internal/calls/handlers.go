@@ -1,6 +1,7 @@
 package calls
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,6 +20,11 @@ import (
 // Handlers serve the calls pages and API.
 type Handlers struct {
 	Store *Store
+	// Org returns the organisation's name in a language, for the cover
+	// of the year's collection; nil gives the platform's name.
+	Org func(ctx context.Context, lang string) string
+
+	collections collectionCache
 }
 
 // Routes is the calls part of the route table.
@@ -27,6 +33,7 @@ func (h *Handlers) Routes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Path: "/cases", Access: web.Public, Handle: h.cases, Cache: true},
 		{Method: "GET", Path: "/cases/{id}", Access: web.Public, Handle: h.casePage, Cache: true},
+		{Method: "GET", Path: "/cases/{year}/collection.pdf", Access: web.Public, Handle: h.collectionPDF, Cache: true},
 		{Method: "GET", Path: "/calls", Access: web.Public, Handle: h.calls, Cache: true},
 		{Method: "GET", Path: "/calls/{slug}", Access: web.Public, Handle: h.callPage, Cache: true},
 
@@ -59,6 +66,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/admin/calls/{slug}/assign", Access: manage, Handle: h.assign},
 		{Method: "POST", Path: "/admin/calls/{slug}/remind", Access: manage, Handle: h.remind},
 		{Method: "GET", Path: "/admin/calls/{slug}/ranking", Access: manage, Handle: h.ranking},
+		{Method: "GET", Path: "/admin/calls/{slug}/selection", Access: manage, Handle: h.selection},
 		{Method: "POST", Path: "/admin/calls/{slug}/publish-results", Access: manage, Handle: h.publishResults},
 		{Method: "GET", Path: "/admin/submissions/{id}", Access: manage, Handle: h.adminSubmission},
 		{Method: "POST", Path: "/admin/submissions/{id}/screen", Access: manage, Handle: h.screen},
@@ -92,6 +100,9 @@ type options struct {
 	Kinds     []Kind
 	Countries []geo.Country
 	Decisions []Decision
+	Groups    []string
+	Genders   []string
+	Speakers  []Row // the rows of a session proposal's speakers
 	Rows      []Row // the repeated rows of a form (partners, criteria)
 }
 
@@ -99,8 +110,8 @@ type options struct {
 type Row struct{ I, N int }
 
 func optionsFor(lang string) options {
-	return options{Lang: lang, Fields: Fields, Kinds: Kinds, Countries: geo.Sorted(lang), Decisions: Decisions,
-		Rows: []Row{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}}}
+	return options{Lang: lang, Fields: Fields, Kinds: Kinds, Countries: geo.Sorted(lang), Decisions: Decisions, Groups: Groups,
+		Rows: []Row{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}}, Genders: Genders, Speakers: speakerRows}
 }
 
 // CountryName returns a country's name in the options' language.
@@ -232,7 +243,7 @@ func setZh(t *Text, s string) {
 func submissionForm(f *web.Form) (*Submission, SubmitterInfo) {
 	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
 	s := &Submission{ID: id, Title: Text{En: f.Get("title_en")}, Summary: Text{En: f.Get("summary_en")}, Field: f.Get("field"),
-		Countries: f.Values["countries"], VideoURL: f.Get("video_url")}
+		Countries: f.Values["countries"], VideoURL: f.Get("video_url"), Group: f.Get("stakeholder_group")}
 	setZh(&s.Title, f.Get("title_zh"))
 	setZh(&s.Summary, f.Get("summary_zh"))
 	for i := 0; i < 5; i++ {
@@ -240,6 +251,7 @@ func submissionForm(f *web.Form) (*Submission, SubmitterInfo) {
 			s.Partners = append(s.Partners, Partner{Name: name, Country: f.Get(fmt.Sprintf("partner.%d.country", i))})
 		}
 	}
+	s.Speakers = speakersForm(f)
 	return s, SubmitterInfo{Country: f.Get("author_country"), Organization: f.Get("author_organization")}
 }
 
@@ -254,6 +266,8 @@ func formOfSubmission(s *Submission) *web.Form {
 	v.Set("field", s.Field)
 	v["countries"] = s.Countries
 	v.Set("video_url", s.VideoURL)
+	v.Set("stakeholder_group", s.Group)
+	formOfSpeakers(v, s.Speakers)
 	for i, p := range s.Partners {
 		v.Set(fmt.Sprintf("partner.%d.name", i), p.Name)
 		v.Set(fmt.Sprintf("partner.%d.country", i), p.Country)

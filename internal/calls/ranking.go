@@ -359,39 +359,79 @@ func (s *Store) PublishResults(ctx context.Context, by *web.Principal, slug stri
 	return n, nil
 }
 
-// Breakdown counts the selected submissions of a call before publication,
-// by field and by continent of their countries: the secretariat's view of
-// the balance of the selection.
+// Breakdown counts the selected submissions of a call before publication
+// by field, by continent and M49 region of their countries and by the
+// stakeholder group of their applicants, with the shortlist counted apart:
+// the secretariat's view of the balance of the selection. A case with
+// countries on two continents counts once on each.
 type Breakdown struct {
 	Selected    int
 	ByField     map[string]int
 	ByContinent map[string]int // continent code → selected cases with a country there
+	ByRegion    map[string]int // M49 region code ("002") → selected cases with a country there
+	ByGroup     map[string]int // stakeholder group → selected cases; "" not stated
 	Countries   int
+	// Cases are the selected submissions, Shortlist the shortlisted ones
+	// counted the same way (its own Shortlist is nil).
+	Cases     []*Submission
+	Shortlist *Breakdown
+	// Imbalances name each continent, region, stakeholder group or field
+	// that holds more than half of the selected cases.
+	Imbalances []Imbalance
 }
 
-// Selection returns the breakdown of call slug's selected submissions.
+// Selection returns the breakdown of call callID's selected submissions,
+// with its shortlist.
 func (s *Store) Selection(ctx context.Context, callID int64) (*Breakdown, error) {
 	subs, err := db.All(ctx, s.DB, "calls: selection", scanSubmission, "SELECT "+submissionColumns+` FROM call_submissions
-		WHERE call_id = ? AND status = 'submitted' AND decision = 'selected' ORDER BY id`, callID)
+		WHERE call_id = ? AND status = 'submitted' AND decision IN ('selected', 'shortlisted') ORDER BY id`, callID)
 	if err != nil {
 		return nil, err
 	}
-	b := &Breakdown{ByField: map[string]int{}, ByContinent: map[string]int{}}
+	if err := s.withAuthors(ctx, s.DB, subs); err != nil {
+		return nil, err
+	}
+	var selected, short []*Submission
+	for _, sub := range subs {
+		if sub.Decision == Selected {
+			selected = append(selected, sub)
+		} else {
+			short = append(short, sub)
+		}
+	}
+	b := tally(selected)
+	b.Shortlist = tally(short)
+	b.Imbalances = imbalances(b)
+	return b, nil
+}
+
+// tally counts subs.
+func tally(subs []*Submission) *Breakdown {
+	b := &Breakdown{ByField: map[string]int{}, ByContinent: map[string]int{}, ByRegion: map[string]int{}, ByGroup: map[string]int{}, Cases: subs}
 	countries := map[string]bool{}
 	for _, sub := range subs {
 		b.Selected++
 		b.ByField[sub.Field]++
-		seen := map[string]bool{}
+		b.ByGroup[sub.Group]++
+		continents, regions := map[string]bool{}, map[string]bool{}
 		for _, code := range sub.AllCountries() {
 			countries[code] = true
-			if c, ok := geo.Lookup(code); ok && c.Continent.Code() != "" && !seen[c.Continent.Code()] {
-				seen[c.Continent.Code()] = true
-				b.ByContinent[c.Continent.Code()]++
+			c, ok := geo.Lookup(code)
+			if !ok {
+				continue
+			}
+			if k := c.Continent.Code(); k != "" && !continents[k] {
+				continents[k] = true
+				b.ByContinent[k]++
+			}
+			if c.Region != "" && !regions[c.Region] {
+				regions[c.Region] = true
+				b.ByRegion[c.Region]++
 			}
 		}
 	}
 	b.Countries = len(countries)
-	return b, nil
+	return b
 }
 
 // ---- the public showcase ----

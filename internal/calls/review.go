@@ -601,6 +601,7 @@ func blinded(sub *Submission) *Submission {
 	cp := *sub
 	cp.Authors, cp.Partners = nil, nil
 	cp.SubmitterID = 0
+	cp.Speakers = blindSpeakers(cp.Speakers)
 	return &cp
 }
 

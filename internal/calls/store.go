@@ -259,20 +259,24 @@ func (s *Store) PublishCall(ctx context.Context, by *web.Principal, slug string)
 
 const submissionColumns = `id, call_id, submitter_id, title_en, title_zh_hans, title_zh_hant, summary_en, summary_zh_hans,
 	summary_zh_hant, field, countries, partners, video_url, status, screening, screening_reason, decision, submitted_at,
-	published_at, created_at, updated_at`
+	published_at, created_at, updated_at, stakeholder_group, speakers`
 
 func scanSubmission(row db.Scanner) (*Submission, error) {
 	s := &Submission{}
-	var countries, partners string
+	var countries, partners, speakers string
 	err := row.Scan(&s.ID, &s.CallID, &s.SubmitterID, &s.Title.En, &s.Title.Hans, &s.Title.Hant, &s.Summary.En, &s.Summary.Hans,
 		&s.Summary.Hant, &s.Field, &countries, &partners, &s.VideoURL, &s.Status, &s.Screening, &s.ScreeningReason, &s.Decision,
-		&s.SubmittedAt, &s.PublishedAt, &s.Created, &s.Updated)
+		&s.SubmittedAt, &s.PublishedAt, &s.Created, &s.Updated, &s.Group, &speakers)
 	if err != nil {
 		return nil, err
 	}
 	if err := decodeList(countries, &s.Countries); err != nil {
 		return nil, err
 	}
+	if err := decodeList(speakers, &s.Speakers); err != nil {
+		return nil, err
+	}
+	s.Warnings = SpeakerWarnings(s.Speakers)
 	return s, decodeList(partners, &s.Partners)
 }
 
@@ -471,6 +475,9 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 				}
 			}
 			sub.Created = old.Created
+		}
+		if err := s.saveMore(ctx, tx, sub); err != nil {
+			return err
 		}
 		sub.CallID, sub.SubmitterID, sub.Status, sub.Updated = c.ID, by.UserID, status, now
 		if status == Submitted && (old == nil || old.Status != Submitted) {
