@@ -31,23 +31,25 @@ func parseTime(s string, loc *time.Location) (time.Time, bool) {
 
 // callRequest is the body of POST /api/v1/calls.
 type callRequest struct {
-	Slug                 string      `json:"slug"`
-	Kind                 Kind        `json:"kind"`
-	Title                Text        `json:"title"`
-	Description          Text        `json:"description"`
-	OpensAt              string      `json:"opens_at"`
-	ClosesAt             string      `json:"closes_at"`
-	Timezone             string      `json:"timezone"`
-	Year                 int         `json:"year"`
-	Fields               []string    `json:"fields"`
-	ReviewsPerSubmission int         `json:"reviews_per_submission"`
-	Blind                *bool       `json:"blind"`
-	ExcludeSameCountry   bool        `json:"exclude_same_country"`
-	MembersOnly          bool        `json:"members_only"`
-	Languages            []string    `json:"languages"`
-	MaxCoauthors         int         `json:"max_coauthors"`
-	MinCountries         int         `json:"min_countries"`
-	Criteria             []Criterion `json:"criteria"`
+	Slug                 string       `json:"slug"`
+	Kind                 Kind         `json:"kind"`
+	Title                Text         `json:"title"`
+	Description          Text         `json:"description"`
+	OpensAt              string       `json:"opens_at"`
+	ClosesAt             string       `json:"closes_at"`
+	Timezone             string       `json:"timezone"`
+	Year                 int          `json:"year"`
+	Fields               []string     `json:"fields"`
+	ReviewsPerSubmission int          `json:"reviews_per_submission"`
+	Blind                *bool        `json:"blind"`
+	ExcludeSameCountry   bool         `json:"exclude_same_country"`
+	MembersOnly          bool         `json:"members_only"`
+	Languages            []string     `json:"languages"`
+	MaxCoauthors         int          `json:"max_coauthors"`
+	MinCountries         int          `json:"min_countries"`
+	Criteria             []Criterion  `json:"criteria"`
+	Attachments          *Attachments `json:"attachments"` // absent: DefaultAttachments
+	Questions            []Question   `json:"questions"`
 }
 
 // call turns the request into a call; times that cannot be read are
@@ -56,7 +58,8 @@ func (r callRequest) call() (*Call, errs.Fields) {
 	c := &Call{Slug: r.Slug, Kind: r.Kind, Title: r.Title, Description: r.Description, Timezone: r.Timezone, Year: r.Year,
 		Fields: r.Fields, ReviewsPerSubmission: r.ReviewsPerSubmission, Blind: r.Blind == nil || *r.Blind,
 		ExcludeSameCountry: r.ExcludeSameCountry, MembersOnly: r.MembersOnly, Languages: r.Languages,
-		MaxCoauthors: r.MaxCoauthors, MinCountries: r.MinCountries, Criteria: r.Criteria}
+		MaxCoauthors: r.MaxCoauthors, MinCountries: r.MinCountries, Criteria: r.Criteria, Attachments: r.Attachments,
+		Questions: r.Questions}
 	var fe errs.Fields
 	loc, err := time.LoadLocation(strings.TrimSpace(r.Timezone))
 	if err != nil {
@@ -145,18 +148,19 @@ func (h *Handlers) apiCalls(c *web.Ctx) error {
 
 // submissionRequest is the body of POST /api/v1/calls/{slug}/submissions.
 type submissionRequest struct {
-	Title              Text        `json:"title"`
-	Summary            Text        `json:"summary"`
-	Field              string      `json:"field"`
-	Countries          []string    `json:"countries"`
-	Partners           []Partner   `json:"partners"`
-	VideoURL           string      `json:"video_url"`
-	Group              string      `json:"stakeholder_group"`
-	Speakers           []Speaker   `json:"speakers"`
-	AuthorCountry      string      `json:"author_country"`
-	AuthorOrganization string      `json:"author_organization"`
-	Coauthors          []coauthorJ `json:"coauthors"`
-	Submit             *bool       `json:"submit"`
+	Title              Text              `json:"title"`
+	Summary            Text              `json:"summary"`
+	Field              string            `json:"field"`
+	Countries          []string          `json:"countries"`
+	Partners           []Partner         `json:"partners"`
+	VideoURL           string            `json:"video_url"`
+	Group              string            `json:"stakeholder_group"`
+	Speakers           []Speaker         `json:"speakers"`
+	Answers            map[string]string `json:"answers"`
+	AuthorCountry      string            `json:"author_country"`
+	AuthorOrganization string            `json:"author_organization"`
+	Coauthors          []coauthorJ       `json:"coauthors"`
+	Submit             *bool             `json:"submit"`
 }
 
 type coauthorJ struct {
@@ -194,7 +198,7 @@ func (h *Handlers) apiSubmit(c *web.Ctx) error {
 		return err
 	}
 	sub := &Submission{Title: req.Title, Summary: req.Summary, Field: req.Field, Countries: req.Countries, Partners: req.Partners,
-		VideoURL: req.VideoURL, Group: req.Group, Speakers: req.Speakers}
+		VideoURL: req.VideoURL, Group: req.Group, Speakers: req.Speakers, Answers: req.Answers}
 	submit := req.Submit == nil || *req.Submit
 	err := h.Store.SaveSubmission(c.Context(), c.User, c.R.PathValue("slug"), sub,
 		SubmitterInfo{Country: req.AuthorCountry, Organization: req.AuthorOrganization}, submit)

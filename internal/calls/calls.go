@@ -15,7 +15,6 @@ import (
 	"embed"
 	"fmt"
 	"net/mail"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -102,28 +101,30 @@ func (c Criterion) WeightText() string { return strconv.FormatFloat(c.Weight, 'f
 
 // Call is a call for submissions.
 type Call struct {
-	ID                   int64       `json:"id"`
-	Slug                 string      `json:"slug"`
-	Kind                 Kind        `json:"kind"`
-	Title                Text        `json:"title"`
-	Description          Text        `json:"description"`
-	Fields               []string    `json:"fields"`
-	OpensAt              time.Time   `json:"opens_at"`
-	ClosesAt             time.Time   `json:"closes_at"`
-	Timezone             string      `json:"timezone"`
-	Year                 int         `json:"year"`
-	MembersOnly          bool        `json:"members_only"`
-	Languages            []string    `json:"languages"` // the languages each title and summary must be given in
-	MaxCoauthors         int         `json:"max_coauthors"`
-	MinCountries         int         `json:"min_countries"`
-	ReviewsPerSubmission int         `json:"reviews_per_submission"`
-	Blind                bool        `json:"blind"`
-	ExcludeSameCountry   bool        `json:"exclude_same_country"`
-	Criteria             []Criterion `json:"criteria"`
-	Status               CallStatus  `json:"status"`
-	PublishedAt          *time.Time  `json:"published_at,omitempty"`
-	ResultsPublishedAt   *time.Time  `json:"results_published_at,omitempty"`
-	Created              time.Time   `json:"created_at"`
+	ID                   int64        `json:"id"`
+	Slug                 string       `json:"slug"`
+	Kind                 Kind         `json:"kind"`
+	Title                Text         `json:"title"`
+	Description          Text         `json:"description"`
+	Fields               []string     `json:"fields"`
+	OpensAt              time.Time    `json:"opens_at"`
+	ClosesAt             time.Time    `json:"closes_at"`
+	Timezone             string       `json:"timezone"`
+	Year                 int          `json:"year"`
+	MembersOnly          bool         `json:"members_only"`
+	Languages            []string     `json:"languages"` // the languages each title and summary must be given in
+	MaxCoauthors         int          `json:"max_coauthors"`
+	MinCountries         int          `json:"min_countries"`
+	ReviewsPerSubmission int          `json:"reviews_per_submission"`
+	Blind                bool         `json:"blind"`
+	ExcludeSameCountry   bool         `json:"exclude_same_country"`
+	Criteria             []Criterion  `json:"criteria"`
+	Attachments          *Attachments `json:"attachments"` // what the submission form takes: files, a video link
+	Questions            []Question   `json:"questions"`   // the call's own questions
+	Status               CallStatus   `json:"status"`
+	PublishedAt          *time.Time   `json:"published_at,omitempty"`
+	ResultsPublishedAt   *time.Time   `json:"results_published_at,omitempty"`
+	Created              time.Time    `json:"created_at"`
 }
 
 // Location is the call's time zone (UTC if it cannot be loaded).
@@ -201,6 +202,10 @@ func (c *Call) normalize() {
 	}
 	if c.Year == 0 && !c.ClosesAt.IsZero() {
 		c.Year = c.ClosesAt.In(c.Location()).Year()
+	}
+	if c.Attachments == nil {
+		a := DefaultAttachments
+		c.Attachments = &a
 	}
 	for i := range c.Criteria {
 		c.Criteria[i].Code = strings.TrimSpace(c.Criteria[i].Code)
@@ -281,6 +286,8 @@ func (c *Call) validate() error {
 		}
 		seen[cr.Code] = true
 	}
+	c.Attachments.validate(&fe)
+	validateQuestions(&fe, c.Questions)
 	return fe.Err()
 }
 
@@ -359,27 +366,29 @@ func (a Author) Confirmed() bool { return a.Submitter || a.ConfirmedAt != nil }
 
 // Submission is an answer to a call.
 type Submission struct {
-	ID              int64            `json:"id"`
-	CallID          int64            `json:"call_id"`
-	SubmitterID     int64            `json:"-"`
-	Title           Text             `json:"title"`
-	Summary         Text             `json:"summary"`
-	Field           string           `json:"field"`
-	Countries       []string         `json:"countries"`
-	Partners        []Partner        `json:"partners"`
-	VideoURL        string           `json:"video_url,omitempty"`
-	Group           string           `json:"stakeholder_group,omitempty"` // the applicant's stakeholder group, optional
-	Speakers        []Speaker        `json:"speakers,omitempty"`          // a session proposal's speakers
-	Warnings        []string         `json:"warnings,omitempty"`          // SpeakerWarnings, for the submitter and the secretariat
-	Status          SubmissionStatus `json:"status"`
-	Screening       Screening        `json:"screening,omitempty"`
-	ScreeningReason string           `json:"screening_reason,omitempty"`
-	Decision        Decision         `json:"decision,omitempty"`
-	Authors         []Author         `json:"authors,omitempty"`
-	SubmittedAt     *time.Time       `json:"submitted_at,omitempty"`
-	PublishedAt     *time.Time       `json:"published_at,omitempty"`
-	Created         time.Time        `json:"created_at"`
-	Updated         time.Time        `json:"updated_at"`
+	ID              int64             `json:"id"`
+	CallID          int64             `json:"call_id"`
+	SubmitterID     int64             `json:"-"`
+	Title           Text              `json:"title"`
+	Summary         Text              `json:"summary"`
+	Field           string            `json:"field"`
+	Countries       []string          `json:"countries"`
+	Partners        []Partner         `json:"partners"`
+	VideoURL        string            `json:"video_url,omitempty"`
+	Group           string            `json:"stakeholder_group,omitempty"` // the applicant's stakeholder group, optional
+	Speakers        []Speaker         `json:"speakers,omitempty"`          // a session proposal's speakers
+	Answers         map[string]string `json:"answers"`                     // the call's questions, by code
+	Attachments     []Attachment      `json:"attachments,omitempty"`       // filled where the reader may see them
+	Warnings        []string          `json:"warnings,omitempty"`          // SpeakerWarnings, for the submitter and the secretariat
+	Status          SubmissionStatus  `json:"status"`
+	Screening       Screening         `json:"screening,omitempty"`
+	ScreeningReason string            `json:"screening_reason,omitempty"`
+	Decision        Decision          `json:"decision,omitempty"`
+	Authors         []Author          `json:"authors,omitempty"`
+	SubmittedAt     *time.Time        `json:"submitted_at,omitempty"`
+	PublishedAt     *time.Time        `json:"published_at,omitempty"`
+	Created         time.Time         `json:"created_at"`
+	Updated         time.Time         `json:"updated_at"`
 }
 
 // Languages returns the interface languages the title is given in, with
@@ -495,11 +504,8 @@ func (s *Submission) validate(c *Call, complete bool) error {
 			break
 		}
 	}
-	if s.VideoURL != "" {
-		if u, err := url.Parse(s.VideoURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			fe.Add("video_url", "calls.url_invalid")
-		}
-	}
+	checkVideoURL(&fe, "video_url", s.VideoURL, c.Attachments == nil || c.Attachments.VideoLink)
+	checkAnswers(&fe, c.Questions, s.Answers, complete)
 	s.validateMore(c, complete, &fe)
 	return fe.Err()
 }

@@ -30,7 +30,7 @@ type Handlers struct {
 // Routes is the calls part of the route table.
 func (h *Handlers) Routes() []web.Route {
 	manage := web.Perm(PermManage)
-	return []web.Route{
+	return append([]web.Route{
 		{Method: "GET", Path: "/cases", Access: web.Public, Handle: h.cases, Cache: true},
 		{Method: "GET", Path: "/cases/{id}", Access: web.Public, Handle: h.casePage, Cache: true},
 		{Method: "GET", Path: "/cases/{year}/collection.pdf", Access: web.Public, Handle: h.collectionPDF, Cache: true},
@@ -89,7 +89,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/submissions/{id}/decision", Access: manage, Handle: h.apiDecide},
 		{Method: "POST", Path: "/api/v1/calls/{slug}/publish-results", Access: manage, Handle: h.apiPublishResults},
 		{Method: "GET", Path: "/api/v1/cases", Access: web.Public, Handle: h.apiCases, Cache: true},
-	}
+	}, h.formRoutes()...)
 }
 
 // options are the choices forms and filters offer, in the reader's
@@ -205,7 +205,11 @@ func (h *Handlers) casePage(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "calls/case", map[string]any{"Case": x, "Options": optionsFor(c.Lang)})
+	files, err := h.Store.Attachments(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "calls/case", map[string]any{"Case": x, "Files": files, "Options": optionsFor(c.Lang)})
 }
 
 func (h *Handlers) calls(c *web.Ctx) error {
@@ -243,7 +247,7 @@ func setZh(t *Text, s string) {
 func submissionForm(f *web.Form) (*Submission, SubmitterInfo) {
 	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
 	s := &Submission{ID: id, Title: Text{En: f.Get("title_en")}, Summary: Text{En: f.Get("summary_en")}, Field: f.Get("field"),
-		Countries: f.Values["countries"], VideoURL: f.Get("video_url"), Group: f.Get("stakeholder_group")}
+		Countries: f.Values["countries"], VideoURL: f.Get("video_url"), Group: f.Get("stakeholder_group"), Answers: answersForm(f)}
 	setZh(&s.Title, f.Get("title_zh"))
 	setZh(&s.Summary, f.Get("summary_zh"))
 	for i := 0; i < 5; i++ {
@@ -268,6 +272,9 @@ func formOfSubmission(s *Submission) *web.Form {
 	v.Set("video_url", s.VideoURL)
 	v.Set("stakeholder_group", s.Group)
 	formOfSpeakers(v, s.Speakers)
+	for code, a := range s.Answers {
+		v.Set("answer."+code, a)
+	}
 	for i, p := range s.Partners {
 		v.Set(fmt.Sprintf("partner.%d.name", i), p.Name)
 		v.Set(fmt.Sprintf("partner.%d.country", i), p.Country)
@@ -365,6 +372,9 @@ func formFields(err error) error {
 		if name, _, ok := strings.Cut(fe.Name, "."); ok && (name == "title" || name == "summary") {
 			fe.Name = name
 		}
+		if code, ok := strings.CutPrefix(fe.Name, "answers."); ok {
+			fe.Name = "answer." + code
+		}
 		if !errs.Fields(out.Fields).Has(fe.Name) {
 			out.Fields = append(out.Fields, fe)
 		}
@@ -388,6 +398,8 @@ type submissionData struct {
 	Options   options
 	Closes    string
 	Invited   bool
+	Uploaded  bool
+	Round     *RoundEntry // the submission's second round, when it is in one
 }
 
 func (h *Handlers) submissionPage(c *web.Ctx, status int, f *web.Form, id int64) error {
@@ -397,7 +409,8 @@ func (h *Handlers) submissionPage(c *web.Ctx, status int, f *web.Form, id int64)
 	}
 	return c.RenderForm(status, "calls/submission", f, submissionData{S: sub, Call: call, Submitter: sub.SubmitterID == c.User.UserID,
 		Open: !call.Closed(h.Store.DB.Now()), Options: optionsFor(c.Lang), Closes: call.LocalTime(call.ClosesAt),
-		Invited: c.R.URL.Query().Get("invited") == "1"})
+		Invited: c.R.URL.Query().Get("invited") == "1", Uploaded: c.R.URL.Query().Get("uploaded") == "1",
+		Round: h.roundOf(c, sub)})
 }
 
 func (h *Handlers) submission(c *web.Ctx) error {
@@ -651,6 +664,8 @@ func callForm(f *web.Form) (*Call, errs.Fields) {
 		setZh(&cr.Name, f.Get(p+"name_zh"))
 		req.Criteria = append(req.Criteria, cr)
 	}
+	req.Attachments = attachmentsForm(f, &bad)
+	req.Questions = questionsForm(f)
 	c, fe := req.call()
 	for _, b := range bad {
 		if !fe.Has(b.Name) {
@@ -684,6 +699,8 @@ func formOfCall(c *Call) *web.Form {
 			v.Set(k, "yes")
 		}
 	}
+	attachmentsValues(v, c.Attachments)
+	questionsValues(v, c.Questions)
 	for i, cr := range c.Criteria {
 		p := fmt.Sprintf("criteria.%d.", i)
 		v.Set(p+"code", cr.Code)
@@ -707,6 +724,8 @@ func (h *Handlers) newCallForm(c *web.Ctx) error {
 		"closes_at":       {now.AddDate(0, 2, 0).Format("2006-01-02") + "T18:00"},
 		"criteria.0.code": {"impact"}, "criteria.0.name_en": {"Impact"}, "criteria.0.name_zh": {"成效"}, "criteria.0.weight": {"3"}, "criteria.0.max": {"10"},
 		"criteria.1.code": {"innovation"}, "criteria.1.name_en": {"Innovation"}, "criteria.1.name_zh": {"创新"}, "criteria.1.weight": {"2"}, "criteria.1.max": {"10"},
+		"attachments.pdf_max_mb": {strconv.Itoa(DefaultAttachments.PDFMaxMB)}, "attachments.pdfs_max": {strconv.Itoa(DefaultAttachments.PDFsMax)},
+		"attachments.images_max": {strconv.Itoa(DefaultAttachments.ImagesMax)}, "attachments.video_link": {"yes"},
 		"criteria.2.code": {"cooperation"}, "criteria.2.name_en": {"International cooperation"}, "criteria.2.name_zh": {"国际合作"}, "criteria.2.weight": {"2"}, "criteria.2.max": {"10"},
 	}}
 	return h.renderCallForm(c, http.StatusOK, f, nil)

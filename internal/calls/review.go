@@ -644,6 +644,9 @@ func (s *Store) Review(ctx context.Context, by *web.Principal, id int64) (*Revie
 		return nil, err
 	}
 	v := &ReviewView{Review: r, Call: c}
+	if sub.Attachments, err = s.attachments(ctx, s.DB, sub.ID, c.Blind); err != nil {
+		return nil, err
+	}
 	if r.Status != ReviewConflict {
 		sub.Decision, sub.Screening, sub.ScreeningReason = "", "", ""
 		v.Submission = sub

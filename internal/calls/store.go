@@ -89,16 +89,22 @@ func (e *DeadlineError) Detail(p *i18n.Printer) string {
 
 const callColumns = `id, slug, kind, title_en, title_zh_hans, title_zh_hant, description_en, description_zh_hans, description_zh_hant,
 	fields, opens_at, closes_at, timezone, year, members_only, languages, max_coauthors, min_countries, reviews_per_submission,
-	blind, exclude_same_country, criteria, status, published_at, results_published_at, created_at`
+	blind, exclude_same_country, criteria, status, published_at, results_published_at, created_at, attachments, questions`
 
 func scanCall(row db.Scanner) (*Call, error) {
 	c := &Call{}
-	var fields, langs, criteria string
+	var fields, langs, criteria, attachments, questions string
 	err := row.Scan(&c.ID, &c.Slug, &c.Kind, &c.Title.En, &c.Title.Hans, &c.Title.Hant, &c.Description.En, &c.Description.Hans,
 		&c.Description.Hant, &fields, &c.OpensAt, &c.ClosesAt, &c.Timezone, &c.Year, &c.MembersOnly, &langs, &c.MaxCoauthors,
 		&c.MinCountries, &c.ReviewsPerSubmission, &c.Blind, &c.ExcludeSameCountry, &criteria, &c.Status, &c.PublishedAt,
-		&c.ResultsPublishedAt, &c.Created)
+		&c.ResultsPublishedAt, &c.Created, &attachments, &questions)
 	if err != nil {
+		return nil, err
+	}
+	if err := decodeList(attachments, &c.Attachments); err != nil {
+		return nil, err
+	}
+	if err := decodeList(questions, &c.Questions); err != nil {
 		return nil, err
 	}
 	if err := decodeList(fields, &c.Fields); err != nil {
@@ -159,12 +165,13 @@ func (s *Store) CreateCall(ctx context.Context, by *web.Principal, c *Call) erro
 		err := tx.QueryRow(ctx, `-- calls.CreateCall
 			INSERT INTO calls (slug, kind, title_en, title_zh_hans, title_zh_hant, description_en, description_zh_hans,
 				description_zh_hant, fields, opens_at, closes_at, timezone, year, members_only, languages, max_coauthors,
-				min_countries, reviews_per_submission, blind, exclude_same_country, criteria, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				min_countries, reviews_per_submission, blind, exclude_same_country, criteria, status, created_at, updated_at,
+				attachments, questions)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.Slug, c.Kind, c.Title.En, c.Title.Hans, c.Title.Hant, c.Description.En, c.Description.Hans, c.Description.Hant,
 			mustJSON(c.Fields), c.OpensAt, c.ClosesAt, c.Timezone, c.Year, c.MembersOnly, mustJSON(orEmpty(c.Languages)),
 			c.MaxCoauthors, c.MinCountries, c.ReviewsPerSubmission, c.Blind, c.ExcludeSameCountry, mustJSON(c.Criteria),
-			c.Status, now, now).Scan(&c.ID)
+			c.Status, now, now, mustJSON(c.Attachments), mustJSON(questionsOrEmpty(c.Questions))).Scan(&c.ID)
 		if db.IsUnique(err) {
 			var fe errs.Fields
 			fe.Add("slug", "calls.slug_taken")
@@ -205,12 +212,12 @@ func (s *Store) UpdateCall(ctx context.Context, by *web.Principal, slug string, 
 			UPDATE calls SET kind = ?, title_en = ?, title_zh_hans = ?, title_zh_hant = ?, description_en = ?, description_zh_hans = ?,
 				description_zh_hant = ?, fields = ?, opens_at = ?, closes_at = ?, timezone = ?, year = ?, members_only = ?, languages = ?,
 				max_coauthors = ?, min_countries = ?, reviews_per_submission = ?, blind = ?, exclude_same_country = ?, criteria = ?,
-				updated_at = ?
+				updated_at = ?, attachments = ?, questions = ?
 			WHERE id = ?`,
 			c.Kind, c.Title.En, c.Title.Hans, c.Title.Hant, c.Description.En, c.Description.Hans, c.Description.Hant,
 			mustJSON(c.Fields), c.OpensAt, c.ClosesAt, c.Timezone, c.Year, c.MembersOnly, mustJSON(orEmpty(c.Languages)),
 			c.MaxCoauthors, c.MinCountries, c.ReviewsPerSubmission, c.Blind, c.ExcludeSameCountry, mustJSON(c.Criteria),
-			tx.Now(), c.ID); err != nil {
+			tx.Now(), mustJSON(c.Attachments), mustJSON(questionsOrEmpty(c.Questions)), c.ID); err != nil {
 			return err
 		}
 		if c.Status == CallPublished {
@@ -259,15 +266,18 @@ func (s *Store) PublishCall(ctx context.Context, by *web.Principal, slug string)
 
 const submissionColumns = `id, call_id, submitter_id, title_en, title_zh_hans, title_zh_hant, summary_en, summary_zh_hans,
 	summary_zh_hant, field, countries, partners, video_url, status, screening, screening_reason, decision, submitted_at,
-	published_at, created_at, updated_at, stakeholder_group, speakers`
+	published_at, created_at, updated_at, stakeholder_group, speakers, answers`
 
 func scanSubmission(row db.Scanner) (*Submission, error) {
 	s := &Submission{}
-	var countries, partners, speakers string
+	var countries, partners, speakers, answers string
 	err := row.Scan(&s.ID, &s.CallID, &s.SubmitterID, &s.Title.En, &s.Title.Hans, &s.Title.Hant, &s.Summary.En, &s.Summary.Hans,
 		&s.Summary.Hant, &s.Field, &countries, &partners, &s.VideoURL, &s.Status, &s.Screening, &s.ScreeningReason, &s.Decision,
-		&s.SubmittedAt, &s.PublishedAt, &s.Created, &s.Updated, &s.Group, &speakers)
+		&s.SubmittedAt, &s.PublishedAt, &s.Created, &s.Updated, &s.Group, &speakers, &answers)
 	if err != nil {
+		return nil, err
+	}
+	if err := decodeList(answers, &s.Answers); err != nil {
 		return nil, err
 	}
 	if err := decodeList(countries, &s.Countries); err != nil {
@@ -343,6 +353,9 @@ func (s *Store) Submission(ctx context.Context, viewer *web.Principal, id int64)
 		if !c.ResultsOut() {
 			sub.Decision = ""
 		}
+	}
+	if sub.Attachments, err = s.attachments(ctx, s.DB, id, false); err != nil {
+		return nil, nil, err
 	}
 	return sub, c, nil
 }
@@ -445,12 +458,12 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 			submittedAt = &now
 		}
 		args := []any{sub.Title.En, sub.Title.Hans, sub.Title.Hant, sub.Summary.En, sub.Summary.Hans, sub.Summary.Hant, sub.Field,
-			mustJSON(orEmpty(sub.Countries)), mustJSON(partnersOrEmpty(sub.Partners)), sub.VideoURL, status, now}
+			mustJSON(orEmpty(sub.Countries)), mustJSON(partnersOrEmpty(sub.Partners)), sub.VideoURL, status, now, mustJSON(answersOrEmpty(sub.Answers))}
 		if old == nil {
 			if err := tx.QueryRow(ctx, `-- calls.SaveSubmission new
 				INSERT INTO call_submissions (title_en, title_zh_hans, title_zh_hant, summary_en, summary_zh_hans, summary_zh_hant,
-					field, countries, partners, video_url, status, updated_at, submitted_at, call_id, submitter_id, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+					field, countries, partners, video_url, status, updated_at, answers, submitted_at, call_id, submitter_id, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				append(args, submittedAt, c.ID, by.UserID, now)...).Scan(&sub.ID); err != nil {
 				return err
 			}
@@ -464,7 +477,7 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 			if _, err := tx.Exec(ctx, `-- calls.SaveSubmission update
 				UPDATE call_submissions SET title_en = ?, title_zh_hans = ?, title_zh_hant = ?, summary_en = ?, summary_zh_hans = ?,
 					summary_zh_hant = ?, field = ?, countries = ?, partners = ?, video_url = ?, status = ?, updated_at = ?,
-					submitted_at = COALESCE(submitted_at, ?)
+					answers = ?, submitted_at = COALESCE(submitted_at, ?)
 				WHERE id = ?`, append(args, submittedAt, sub.ID)...); err != nil {
 				return err
 			}
