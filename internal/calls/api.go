@@ -341,7 +341,11 @@ type rankItem struct {
 }
 
 func (h *Handlers) apiRanking(c *web.Ctx) error {
-	_, lines, err := h.Store.Ranking(c.Context(), c.R.PathValue("slug"))
+	round, err := roundParam(c)
+	if err != nil {
+		return err
+	}
+	_, lines, err := h.Store.RankingRound(c.Context(), c.R.PathValue("slug"), round)
 	if err != nil {
 		return err
 	}

@@ -555,6 +555,7 @@ type Review struct {
 	ID           int64              `json:"id"`
 	SubmissionID int64              `json:"submission_id"`
 	ReviewerID   int64              `json:"-"`
+	Round        int                `json:"round"` // 1, or 2 for a shortlist's second round
 	Status       ReviewStatus       `json:"status"`
 	Scores       map[string]float64 `json:"scores,omitempty"`
 	Comment      string             `json:"comment,omitempty"`

@@ -399,7 +399,8 @@ type submissionData struct {
 	Closes    string
 	Invited   bool
 	Uploaded  bool
-	Round     *RoundEntry // the submission's second round, when it is in one
+	Round     *roundView // the submission's second round, when it is in one
+	Saved     string
 }
 
 func (h *Handlers) submissionPage(c *web.Ctx, status int, f *web.Form, id int64) error {
@@ -410,7 +411,7 @@ func (h *Handlers) submissionPage(c *web.Ctx, status int, f *web.Form, id int64)
 	return c.RenderForm(status, "calls/submission", f, submissionData{S: sub, Call: call, Submitter: sub.SubmitterID == c.User.UserID,
 		Open: !call.Closed(h.Store.DB.Now()), Options: optionsFor(c.Lang), Closes: call.LocalTime(call.ClosesAt),
 		Invited: c.R.URL.Query().Get("invited") == "1", Uploaded: c.R.URL.Query().Get("uploaded") == "1",
-		Round: h.roundOf(c, sub)})
+		Round: h.roundOf(c, sub, call), Saved: c.R.URL.Query().Get("saved")})
 }
 
 func (h *Handlers) submission(c *web.Ctx) error {
@@ -899,7 +900,15 @@ func (h *Handlers) addReviewer(c *web.Ctx) error {
 }
 
 func (h *Handlers) ranking(c *web.Ctx) error {
-	call, lines, err := h.Store.Ranking(c.Context(), c.R.PathValue("slug"))
+	round, err := roundParam(c)
+	if err != nil {
+		return err
+	}
+	call, lines, err := h.Store.RankingRound(c.Context(), c.R.PathValue("slug"), round)
+	if err != nil {
+		return err
+	}
+	second, err := h.Store.Round(c.Context(), call.ID)
 	if err != nil {
 		return err
 	}
@@ -916,7 +925,8 @@ func (h *Handlers) ranking(c *web.Ctx) error {
 		rows[i] = row{i + 1, l}
 	}
 	return c.Render(http.StatusOK, "calls/ranking", map[string]any{"Call": call, "Lines": rows, "Selection": sel,
-		"Continents": geo.Continents(), "Options": optionsFor(c.Lang), "SpreadFlag": int(SpreadFlag)})
+		"Continents": geo.Continents(), "Options": optionsFor(c.Lang), "SpreadFlag": int(SpreadFlag), "Round": round,
+		"HasRound2": second != nil})
 }
 
 func (h *Handlers) publishResults(c *web.Ctx) error {
@@ -933,6 +943,7 @@ type adminSubmissionData struct {
 	Pool    []*Reviewer
 	Scores  map[int64]string
 	Options options
+	Round   *roundView
 }
 
 func (h *Handlers) renderAdminSubmission(c *web.Ctx, status int, f *web.Form, id int64) error {
@@ -964,7 +975,7 @@ func (h *Handlers) renderAdminSubmission(c *web.Ctx, status int, f *web.Form, id
 		f = &web.Form{Values: url.Values{"screening": {string(sub.Screening)}, "reason": {sub.ScreeningReason}, "decision": {string(sub.Decision)}}}
 	}
 	return c.RenderForm(status, "calls/admin_submission", f, adminSubmissionData{S: sub, Call: call, Reviews: reviews, Pool: active,
-		Scores: scores, Options: optionsFor(c.Lang)})
+		Scores: scores, Options: optionsFor(c.Lang), Round: h.roundOf(c, sub, call)})
 }
 
 func (h *Handlers) adminSubmission(c *web.Ctx) error {

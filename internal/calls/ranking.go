@@ -176,19 +176,37 @@ type RankedSubmission struct {
 // Ranking returns the ranking of call slug's reviewable submissions, for
 // the secretariat.
 func (s *Store) Ranking(ctx context.Context, slug string) (*Call, []RankedSubmission, error) {
+	return s.RankingRound(ctx, slug, 1)
+}
+
+// RankingRound returns the ranking of round of call slug, for the
+// secretariat: round 1 as Ranking; round 2 ranks the submissions of the
+// second round by their round-2 reviews only (NotFound without one).
+func (s *Store) RankingRound(ctx context.Context, slug string, round int) (*Call, []RankedSubmission, error) {
 	c, err := s.Call(ctx, slug)
 	if err != nil {
 		return nil, nil, err
 	}
 	subs, err := db.All(ctx, s.DB, "calls: ranking", scanSubmission, "SELECT "+submissionColumns+` FROM call_submissions
 		WHERE call_id = ? AND status = 'submitted' AND screening <> 'ineligible' ORDER BY id`, c.ID)
+	switch {
+	case err != nil || round == 1:
+	case round == 2:
+		if _, err = s.round(ctx, s.DB, c.ID); err == nil {
+			subs, err = s.inRound(ctx, s.DB, c.ID, subs)
+		}
+	default:
+		var fe errs.Fields
+		fe.Add("round", "calls.round.invalid")
+		err = fe.Err()
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := s.withAuthors(ctx, s.DB, subs); err != nil {
 		return nil, nil, err
 	}
-	reviews, err := s.scoredReviews(ctx, s.DB, c)
+	reviews, err := s.scoredReviews(ctx, s.DB, c, round)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -207,7 +225,7 @@ func (s *Store) Ranking(ctx context.Context, slug string) (*Call, []RankedSubmis
 
 // scoredReviews returns the submitted reviews of reviewable submissions
 // of c, scored.
-func (s *Store) scoredReviews(ctx context.Context, q db.Querier, c *Call) ([]ScoredReview, error) {
+func (s *Store) scoredReviews(ctx context.Context, q db.Querier, c *Call, round int) ([]ScoredReview, error) {
 	return db.All(ctx, q, "calls: scored reviews", func(r db.Scanner) (ScoredReview, error) {
 		var x ScoredReview
 		var raw string
@@ -221,8 +239,8 @@ func (s *Store) scoredReviews(ctx context.Context, q db.Querier, c *Call) ([]Sco
 		x.Score = ReviewScore(c.Criteria, scores)
 		return x, nil
 	}, `SELECT r.submission_id, r.reviewer_id, r.scores FROM call_reviews r JOIN call_submissions s ON s.id = r.submission_id
-		WHERE s.call_id = ? AND s.status = 'submitted' AND s.screening <> 'ineligible' AND r.status = 'submitted'
-		ORDER BY r.id`, c.ID)
+		WHERE s.call_id = ? AND s.status = 'submitted' AND s.screening <> 'ineligible' AND r.status = 'submitted' AND r.round = ?
+		ORDER BY r.id`, c.ID, round)
 }
 
 // Decide records the secretariat's decision on submission id. Decisions

@@ -273,11 +273,14 @@ type poolState struct {
 	active   map[int64]int            // submission id → active reviews
 	declared map[int64]map[int64]bool // reviewer id → submission ids with a declared conflict
 	accounts map[int64]string         // reviewer account id → email
+	round    int                      // the review round load, has and active count
 }
 
-func (s *Store) loadPool(ctx context.Context, tx *db.Tx, c *Call) (*poolState, error) {
+// loadPool reads the pool and the reviews of round in c; a conflict
+// declared in any round counts in every round.
+func (s *Store) loadPool(ctx context.Context, tx *db.Tx, c *Call, round int) (*poolState, error) {
 	st := &poolState{call: c, load: map[int64]int{}, has: map[int64]map[int64]bool{}, active: map[int64]int{},
-		declared: map[int64]map[int64]bool{}}
+		declared: map[int64]map[int64]bool{}, round: round}
 	all, err := s.reviewers(ctx, tx, c.ID)
 	if err != nil {
 		return nil, err
@@ -290,16 +293,27 @@ func (s *Store) loadPool(ctx context.Context, tx *db.Tx, c *Call) (*poolState, e
 	type rv struct {
 		sub, reviewer int64
 		status        ReviewStatus
+		round         int
 	}
 	rows, err := db.All(ctx, tx, "calls: pool reviews", func(r db.Scanner) (rv, error) {
 		var x rv
-		return x, r.Scan(&x.sub, &x.reviewer, &x.status)
-	}, `SELECT r.submission_id, r.reviewer_id, r.status FROM call_reviews r JOIN call_submissions s ON s.id = r.submission_id
+		return x, r.Scan(&x.sub, &x.reviewer, &x.status, &x.round)
+	}, `SELECT r.submission_id, r.reviewer_id, r.status, r.round FROM call_reviews r JOIN call_submissions s ON s.id = r.submission_id
 		WHERE s.call_id = ?`, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, x := range rows {
+		if x.round != round && x.status != ReviewConflict {
+			continue
+		}
+		if x.round != round { // a conflict declared in another round
+			if st.declared[x.reviewer] == nil {
+				st.declared[x.reviewer] = map[int64]bool{}
+			}
+			st.declared[x.reviewer][x.sub] = true
+			continue
+		}
 		if st.has[x.sub] == nil {
 			st.has[x.sub] = map[int64]bool{}
 		}
@@ -362,8 +376,8 @@ func (st *poolState) candidates(sub *Submission, capLoad int) []*Reviewer {
 
 func (st *poolState) assign(ctx context.Context, tx *db.Tx, sub *Submission, r *Reviewer, now time.Time) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO call_reviews (submission_id, reviewer_id, status, assigned_at, updated_at)
-		VALUES (?, ?, 'assigned', ?, ?) RETURNING id`, sub.ID, r.ID, now, now).Scan(&id)
+	err := tx.QueryRow(ctx, `INSERT INTO call_reviews (submission_id, reviewer_id, round, status, assigned_at, updated_at)
+		VALUES (?, ?, ?, 'assigned', ?, ?) RETURNING id`, sub.ID, r.ID, max(st.round, 1), now, now).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -397,6 +411,12 @@ func (s *Store) reviewable(ctx context.Context, tx *db.Tx, callID int64) ([]*Sub
 // first, and the load is kept even. Each reviewer given new work is told
 // by mail. It returns the number of assignments made. Audited.
 func (s *Store) Assign(ctx context.Context, by *web.Principal, slug string) (int, error) {
+	return s.assignRound(ctx, by, slug, 1)
+}
+
+// assignRound is Assign for round: 1, the reviewable submissions, or 2,
+// the submissions in the call's second round.
+func (s *Store) assignRound(ctx context.Context, by *web.Principal, slug string, round int) (int, error) {
 	made := 0
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		c, err := s.call(ctx, tx, "slug = ?"+tx.ForUpdate(), slug)
@@ -409,11 +429,14 @@ func (s *Store) Assign(ctx context.Context, by *web.Principal, slug string) (int
 		if c.Status != CallPublished {
 			return errs.New(errs.Conflict, "calls.not_published")
 		}
-		st, err := s.loadPool(ctx, tx, c)
+		st, err := s.loadPool(ctx, tx, c, round)
 		if err != nil {
 			return err
 		}
 		subs, err := s.reviewable(ctx, tx, c.ID)
+		if round == 2 && err == nil {
+			subs, err = s.inRound(ctx, tx, c.ID, subs)
+		}
 		if err != nil {
 			return err
 		}
@@ -454,7 +477,7 @@ func (s *Store) Assign(ctx context.Context, by *web.Principal, slug string) (int
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.assign",
-			Object: callObject(c.ID), Details: map[string]any{"assignments": made}})
+			Object: callObject(c.ID), Details: map[string]any{"assignments": made, "round": round}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("calls: assign: %w", err)
@@ -491,7 +514,7 @@ func (s *Store) AssignReviewer(ctx context.Context, by *web.Principal, subID, re
 		if err != nil {
 			return err
 		}
-		st, err := s.loadPool(ctx, tx, c)
+		st, err := s.loadPool(ctx, tx, c, 1)
 		if err != nil {
 			return err
 		}
@@ -547,12 +570,12 @@ func (s *Store) Unassign(ctx context.Context, by *web.Principal, reviewID int64)
 
 // ---- reviews ----
 
-const reviewColumns = `id, submission_id, reviewer_id, status, scores, comment, conflict_reason, assigned_at, submitted_at`
+const reviewColumns = `id, submission_id, reviewer_id, status, scores, comment, conflict_reason, assigned_at, submitted_at, round`
 
 func scanReview(row db.Scanner) (*Review, error) {
 	r := &Review{}
 	var scores string
-	if err := row.Scan(&r.ID, &r.SubmissionID, &r.ReviewerID, &r.Status, &scores, &r.Comment, &r.Reason, &r.AssignedAt, &r.SubmittedAt); err != nil {
+	if err := row.Scan(&r.ID, &r.SubmissionID, &r.ReviewerID, &r.Status, &scores, &r.Comment, &r.Reason, &r.AssignedAt, &r.SubmittedAt, &r.Round); err != nil {
 		return nil, err
 	}
 	return r, decodeList(scores, &r.Scores)
@@ -564,6 +587,7 @@ type QueueItem struct {
 	SubmissionID int64        `json:"submission_id"`
 	Title        string       `json:"title"`
 	Status       ReviewStatus `json:"status"`
+	Round        int          `json:"round"`
 	Call         Text         `json:"-"`
 	CallSlug     string       `json:"-"`
 	Field        string       `json:"-"`
@@ -575,12 +599,12 @@ func (s *Store) MyReviews(ctx context.Context, userID int64, lang string) ([]Que
 	return db.All(ctx, s.DB, "calls: my reviews", func(r db.Scanner) (QueueItem, error) {
 		var q QueueItem
 		var t Text
-		err := r.Scan(&q.ID, &q.SubmissionID, &q.Status, &t.En, &t.Hans, &t.Hant, &q.Field, &q.Call.En, &q.Call.Hans, &q.Call.Hant, &q.CallSlug)
+		err := r.Scan(&q.ID, &q.SubmissionID, &q.Status, &t.En, &t.Hans, &t.Hant, &q.Field, &q.Call.En, &q.Call.Hans, &q.Call.Hant, &q.CallSlug, &q.Round)
 		q.Title = t.For(lang)
 		return q, err
 	}, `-- calls.MyReviews
 		SELECT r.id, r.submission_id, r.status, s.title_en, s.title_zh_hans, s.title_zh_hant, s.field,
-			c.title_en, c.title_zh_hans, c.title_zh_hant, c.slug
+			c.title_en, c.title_zh_hans, c.title_zh_hant, c.slug, r.round
 		FROM call_reviews r JOIN call_reviewers v ON v.id = r.reviewer_id
 			JOIN call_submissions s ON s.id = r.submission_id JOIN calls c ON c.id = s.call_id
 		WHERE v.user_id = ? AND s.status = 'submitted'
@@ -594,6 +618,7 @@ type ReviewView struct {
 	Review     *Review
 	Call       *Call
 	Submission *Submission // nil once the reviewer declared a conflict
+	Round      *RoundEntry // the second round's material, for a review of round 2
 }
 
 // blinded returns sub as a blind reviewer may see it.
@@ -646,6 +671,11 @@ func (s *Store) Review(ctx context.Context, by *web.Principal, id int64) (*Revie
 	v := &ReviewView{Review: r, Call: c}
 	if sub.Attachments, err = s.attachments(ctx, s.DB, sub.ID, c.Blind); err != nil {
 		return nil, err
+	}
+	if r.Round == 2 && r.Status != ReviewConflict {
+		if v.Round, err = s.roundEntry(ctx, s.DB, sub.ID, ""); err != nil {
+			return nil, err
+		}
 	}
 	if r.Status != ReviewConflict {
 		sub.Decision, sub.Screening, sub.ScreeningReason = "", "", ""
@@ -773,7 +803,7 @@ func (s *Store) DeclareConflict(ctx context.Context, by *web.Principal, id int64
 		if err := tx.Lock(ctx, "calls.assign:"+c.Slug); err != nil {
 			return err
 		}
-		st, err := s.loadPool(ctx, tx, c)
+		st, err := s.loadPool(ctx, tx, c, r.Round)
 		if err != nil {
 			return err
 		}

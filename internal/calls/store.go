@@ -64,9 +64,13 @@ func notFound() error { return errs.New(errs.NotFound, "error.not_found") }
 type DeadlineError struct {
 	Call   *Call
 	Closed bool
+	Round  *Round // the deadline is this review round's
 }
 
 func (e *DeadlineError) key() string {
+	if e.Round != nil {
+		return "calls.round.deadline_passed"
+	}
 	if e.Closed {
 		return "calls.deadline_passed"
 	}
@@ -81,6 +85,9 @@ func (e *DeadlineError) Unwrap() error { return errs.New(errs.Invalid, e.key()) 
 // Detail says when the call closed (or opens), in p's language, with the
 // date and time in the call's time zone.
 func (e *DeadlineError) Detail(p *i18n.Printer) string {
+	if e.Round != nil {
+		return p.T("calls.round.deadline_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(e.Round.Deadline))
+	}
 	if e.Closed {
 		return p.T("calls.deadline_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(e.Call.ClosesAt))
 	}

@@ -27,3 +27,30 @@ CREATE TABLE call_attachments (
     created_at {{time}} NOT NULL
 );
 CREATE INDEX call_attachments_submission ON call_attachments (submission_id, round);
+
+-- A call's second review round (round = 2) for its shortlist: what the
+-- authors are asked for, in three languages, and its deadline.
+CREATE TABLE call_rounds (
+    id {{id}},
+    call_id BIGINT NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+    round INTEGER NOT NULL,
+    request_en TEXT NOT NULL DEFAULT '',
+    request_zh_hans TEXT NOT NULL DEFAULT '',
+    request_zh_hant TEXT NOT NULL DEFAULT '',
+    deadline {{time}} NOT NULL,
+    opened_at {{time}} NOT NULL,
+    UNIQUE (call_id, round)
+);
+
+-- A submission in a round, with the extra material its authors add: a
+-- long text and a video link (files: call_attachments of that round).
+CREATE TABLE call_round_entries (
+    id {{id}},
+    round_id BIGINT NOT NULL REFERENCES call_rounds (id) ON DELETE CASCADE,
+    submission_id BIGINT NOT NULL REFERENCES call_submissions (id) ON DELETE CASCADE,
+    material TEXT NOT NULL DEFAULT '',
+    video_url TEXT NOT NULL DEFAULT '',
+    updated_at {{time}},
+    UNIQUE (round_id, submission_id)
+);
+CREATE INDEX call_round_entries_submission ON call_round_entries (submission_id);
