@@ -377,7 +377,7 @@ func TestAccessibility(t *testing.T) {
 				"/admin/members", "/admin/members/3", "/members/manage/3", "/members/manage/3/edit", "/members/manage/3/representatives",
 				"/admin/events", "/admin" + summit, "/admin" + summit + "/registrations", "/admin" + summit + "/stats", "/checkin/" + summits[0].Slug,
 				summit + "/register", "/registrations",
-				"/admin/calls/new", "/admin/calls/" + pastCall, "/admin/calls/" + pastCall + "/ranking", "/admin/calls/" + pastCall + "/selection", "/admin/submissions/1",
+				"/admin/calls/new", "/admin/calls/" + pastCall, "/admin/calls/" + pastCall + "/ranking", "/admin/calls/" + pastCall + "/selection", "/admin/calls/" + pastCall + "/round", "/admin/submissions/1",
 				"/calls/" + openCall + "/submit", "/calls/sessions-a11y/submit"}, programmePages...) {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/mail"
 )
 
 // sendFile posts a multipart form with the file data, named name, in the
@@ -52,7 +54,7 @@ func (b *browser) sendFile(path, bearer, name string, data []byte, fields ...str
 // openCallJSON is callJSON open from an hour ago for a month, by the real
 // clock (sessions are cookies the client keeps by it), with extra JSON
 // members added.
-func openCallJSON(extra string) string {
+func openFormsCallJSON(extra string) string {
 	now := time.Now().UTC()
 	body := strings.NewReplacer(`"opens_at":"2025-06-01T09:00"`, `"opens_at":"`+now.Add(-time.Hour).Format(time.RFC3339)+`"`,
 		`"closes_at":"2025-06-30T18:00"`, `"closes_at":"`+now.AddDate(0, 1, 0).Format(time.RFC3339)+`"`).Replace(callJSON)
@@ -79,12 +81,12 @@ func TestSubmissionAttachments(t *testing.T) {
 				VideoLink bool `json:"video_link"`
 			} `json:"attachments"`
 		}
-		if code := sec.call("POST", "/api/v1/calls", openCallJSON(`"attachments":{"pdf_max_mb":1,"pdfs_max":2,"images_max":1,"video_link":true}`), &created); code != 201 ||
+		if code := sec.call("POST", "/api/v1/calls", openFormsCallJSON(`"attachments":{"pdf_max_mb":1,"pdfs_max":2,"images_max":1,"video_link":true}`), &created); code != 201 ||
 			created.Attachments.PDFMaxMB != 1 || created.Attachments.ImagesMax != 1 || !created.Attachments.VideoLink {
 			t.Fatalf("create: %d %+v", code, created)
 		}
 		var p problem
-		if code := sec.call("POST", "/api/v1/calls", strings.Replace(openCallJSON(`"attachments":{"pdf_max_mb":500,"images_max":-1}`), "cases-2025", "bad-2025", 1), &p); code != 422 ||
+		if code := sec.call("POST", "/api/v1/calls", strings.Replace(openFormsCallJSON(`"attachments":{"pdf_max_mb":500,"images_max":-1}`), "cases-2025", "bad-2025", 1), &p); code != 422 ||
 			len(p.Errors) != 2 || p.Errors[0].Field != "attachments.pdf_max_mb" {
 			t.Errorf("bad limits: %d %+v", code, p)
 		}
@@ -223,11 +225,11 @@ func TestSubmissionQuestions(t *testing.T) {
 				Required bool   `json:"required"`
 			} `json:"questions"`
 		}
-		if code := sec.call("POST", "/api/v1/calls", openCallJSON(questionsJSON), &created); code != 201 || len(created.Questions) != 3 || !created.Questions[0].Required {
+		if code := sec.call("POST", "/api/v1/calls", openFormsCallJSON(questionsJSON), &created); code != 201 || len(created.Questions) != 3 || !created.Questions[0].Required {
 			t.Fatalf("create: %d %+v", code, created)
 		}
 		var p problem
-		bad := strings.Replace(openCallJSON(`"questions":[{"code":"x","kind":"choice","label":{"en":"X"},"options":[]}]`), "cases-2025", "bad-2025", 1)
+		bad := strings.Replace(openFormsCallJSON(`"questions":[{"code":"x","kind":"choice","label":{"en":"X"},"options":[]}]`), "cases-2025", "bad-2025", 1)
 		if code := sec.call("POST", "/api/v1/calls", bad, &p); code != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "questions.0.options" {
 			t.Errorf("a choice without options: %d %+v", code, p)
 		}
@@ -305,4 +307,124 @@ func regexpAll(s, re string) []string {
 		out = append(out, m[1])
 	}
 	return out
+}
+
+// TestSecondRoundHTTP: the secretariat opens a second round for the
+// shortlist, the authors are mailed and add material until the round's
+// deadline (then 422 naming it), reviewers are assigned again and the
+// ranking of round 2 is apart.
+func TestSecondRoundHTTP(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		clock := a.clock()
+		clock.set(time.Now().UTC())
+		sec := a.api(t, "sec.api@example.org", auth.RoleSecretariat)
+		if code := sec.call("POST", "/api/v1/calls", openFormsCallJSON(`"attachments":{"pdf_max_mb":1,"pdfs_max":1,"images_max":0,"video_link":true}`), nil); code != 201 {
+			t.Fatal(code)
+		}
+		if code := sec.call("POST", "/api/v1/calls/cases-2025/publish", "", nil); code != 200 {
+			t.Fatal(code)
+		}
+		author := a.person(t, "wanjiru@example.org", "Wanjiru Kamau")
+		r := author.post("/calls/cases-2025/submit", url.Values{"title_en": {"Rural fibre"}, "summary_en": {"What we did."},
+			"field": {"infrastructure"}, "countries": {"KE", "CN"}, "action": {"submit"}})
+		r.expect(t, 303)
+		id := strings.TrimPrefix(r.Header.Get("Location"), "/submissions/")
+		api := a.api(t, "api.author@example.org")
+		var s2 struct {
+			ID int64 `json:"id"`
+		}
+		if code := api.call("POST", "/api/v1/calls/cases-2025/submissions", `{"title":{"en":"Open data"},"summary":{"en":"x"},"field":"governance","countries":["FR","BR"]}`, &s2); code != 201 {
+			t.Fatal(code)
+		}
+		staff := a.staff(t, "sec@example.org", auth.RoleSecretariat)
+		staff.post("/admin/calls/cases-2025/round", url.Values{"request_en": {"A 3-minute video."}, "deadline": {"2031-01-01T00:00"}}).
+			expect(t, 409, "No submission is shortlisted")
+		for _, sid := range []string{id, fmt.Sprint(s2.ID)} {
+			if code := sec.call("POST", "/api/v1/submissions/"+sid+"/decision", `{"decision":"shortlisted"}`, nil); code != 200 {
+				t.Fatal(code)
+			}
+		}
+		staff.get("/admin/calls/cases-2025/round").expect(t, 200, `name="request_en"`, `name="deadline"`)
+		staff.post("/admin/calls/cases-2025/round", url.Values{"request_zh": {"  "}, "deadline": {"2020-01-01T00:00"}}).
+			expect(t, 422, `id="e-request"`, `id="e-deadline"`)
+		deadline := clock.now().Add(72 * time.Hour).In(time.FixedZone("CST", 8*3600))
+		staff.post("/admin/calls/cases-2025/round", url.Values{"request_en": {"A 3-minute video and a longer description."},
+			"request_zh": {"三分钟视频和更详细的说明。"}, "deadline": {deadline.Format("2006-01-02T15:04")}}).expect(t, 303)
+		staff.get("/admin/calls/cases-2025/round").expect(t, 200, "Rural fibre", "Open data", "Not yet")
+		msgs, _, _ := mail.List(context.Background(), a.db, 50, 0)
+		mailed := 0
+		for _, m := range msgs {
+			if m.Subject == "Your shortlisted submission: extra material requested" && strings.Contains(m.Text, "A 3-minute video") {
+				mailed++
+			}
+		}
+		if mailed != 2 {
+			t.Errorf("%d round mails, want 2", mailed)
+		}
+
+		author.get("/submissions/"+id).expect(t, 200, `id="round"`, "A 3-minute video and a longer description.", `name="material"`)
+		author.post("/submissions/"+id+"/round", url.Values{"material": {"We trained 400 teachers."}, "round_video_url": {"ftp://x"}}).
+			expect(t, 422, `id="e-round_video_url"`, "We trained 400 teachers.")
+		author.post("/submissions/"+id+"/round", url.Values{"material": {"We trained 400 teachers."}, "round_video_url": {"https://video.example.org/r2"}}).
+			expect(t, 303)
+		author.sendFile("/submissions/"+id+"/attachments", "", "plan.pdf", pdfBytes(100), "round", "2").expect(t, 303)
+		author.get("/submissions/"+id).expect(t, 200, "We trained 400 teachers.", "plan.pdf", "round 2")
+		if code := api.call("POST", fmt.Sprintf("/api/v1/submissions/%d/round", s2.ID), `{"material":"Datasets opened.","video_url":"https://video.example.org/s2"}`, nil); code != 200 {
+			t.Errorf("API material: %d", code)
+		}
+
+		t.Run("after the round's deadline: 422 naming it", func(t *testing.T) {
+			now := clock.now()
+			clock.set(deadline.Add(time.Second))
+			defer clock.set(now)
+			var late struct {
+				Status int    `json:"status"`
+				Detail string `json:"detail"`
+			}
+			if code := api.call("POST", fmt.Sprintf("/api/v1/submissions/%d/round", s2.ID), `{"material":"Late."}`, &late); code != 422 ||
+				!strings.Contains(late.Detail, deadline.Format("2006-01-02 15:04")) || !strings.Contains(late.Detail, "Asia/Shanghai") {
+				t.Errorf("late: %d %+v", code, late)
+			}
+		})
+
+		t.Run("round 2 is reviewed and ranked apart", func(t *testing.T) {
+			expert := a.person(t, "expert@example.org", "Expert")
+			if code := sec.call("POST", "/api/v1/calls/cases-2025/reviewers", `{"email":"expert@example.org","fields":["infrastructure","governance"]}`, nil); code != 201 {
+				t.Fatal(code)
+			}
+			var assigned struct {
+				Assignments int `json:"assignments"`
+			}
+			if code := sec.call("POST", "/api/v1/calls/cases-2025/round/assign", "", &assigned); code != 200 || assigned.Assignments != 2 {
+				t.Fatalf("round 2 assign: %d %+v", code, assigned)
+			}
+			var ranking struct {
+				Round int `json:"round"`
+				Items []struct {
+					SubmissionID int64 `json:"submission_id"`
+					Reviews      int   `json:"reviews"`
+				} `json:"items"`
+			}
+			page := expert.get("/reviews")
+			for _, rid := range regexpAll(page.body, `href="/reviews/(\d+)"`) {
+				rev := expert.get("/reviews/" + rid)
+				if strings.Contains(rev.body, "Rural fibre") {
+					rev.expect(t, 200, "We trained 400 teachers.", "Second round")
+					expert.post("/reviews/"+rid, url.Values{"score.impact": {"9"}, "score.cooperation": {"3"}, "action": {"submit"}}).expect(t, 303)
+				}
+			}
+			if code := sec.call("GET", "/api/v1/calls/cases-2025/ranking?round=2", "", &ranking); code != 200 || ranking.Round != 2 || len(ranking.Items) != 2 ||
+				ranking.Items[0].Reviews != 1 {
+				t.Errorf("round 2 ranking: %d %+v", code, ranking)
+			}
+			if code := sec.call("GET", "/api/v1/calls/cases-2025/ranking", "", &ranking); code != 200 || ranking.Round != 1 || len(ranking.Items) != 2 ||
+				ranking.Items[0].Reviews != 0 {
+				t.Errorf("round 1 ranking: %d %+v", code, ranking)
+			}
+			if code := sec.call("GET", "/api/v1/calls/cases-2025/ranking?round=3", "", nil); code != 422 {
+				t.Errorf("round 3: %d", code)
+			}
+			staff.get("/admin/calls/cases-2025/ranking?round=2").expect(t, 200, `aria-current="page">Second round`, "Rural fibre")
+		})
+	})
 }

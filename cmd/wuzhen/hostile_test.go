@@ -920,6 +920,12 @@ func hostileForms() map[string]*hostileForm {
 		"POST /submissions/{id}/attachments":              {none: "a file, checked by its content (calls.TestAttachments, TestSubmissionAttachments)"},
 		"POST /api/v1/submissions/{id}/attachments":       {none: "a file, checked by its content (calls.TestAttachments, TestSubmissionAttachments)"},
 		"POST /submissions/{id}/attachments/{aid}/remove": {none: "no fields: removes the file in the path"},
+		"POST /admin/calls/{slug}/round":                  roundOpenForm(false),
+		"POST /api/v1/calls/{slug}/round":                 roundOpenForm(true),
+		"POST /admin/calls/{slug}/round/assign":           {none: "no fields: assigns the call's reviewers for the second round"},
+		"POST /api/v1/calls/{slug}/round/assign":          {none: "no fields: assigns the call's reviewers for the second round"},
+		"POST /submissions/{id}/round":                    roundMaterialForm(false),
+		"POST /api/v1/submissions/{id}/round":             roundMaterialForm(true),
 		"POST /calls/{slug}/submit":                       submitForm(false),
 		"POST /api/v1/calls/{slug}/submissions":           submitForm(true),
 		"POST /submissions/{id}/coauthors": {

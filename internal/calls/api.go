@@ -353,7 +353,7 @@ func (h *Handlers) apiRanking(c *web.Ctx) error {
 	for _, l := range lines {
 		items = append(items, rankItem{Rank: l.Rank, Title: l.Submission.Title.For(c.Lang), Field: l.Submission.Field, Decision: l.Submission.Decision})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "round": round})
 }
 
 func (h *Handlers) apiDecide(c *web.Ctx) error {

@@ -153,6 +153,8 @@ func (s *Store) OpenRound(ctx context.Context, by *web.Principal, slug string, r
 	}
 	if deadline.IsZero() {
 		fe.Add("deadline", "calls.time_invalid")
+	} else if !deadline.After(s.DB.Now()) {
+		fe.Add("deadline", "calls.round.deadline_past")
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
