@@ -372,6 +372,16 @@ func TestSecondRoundHTTP(t *testing.T) {
 		if code := api.call("POST", fmt.Sprintf("/api/v1/submissions/%d/round", s2.ID), `{"material":"Datasets opened.","video_url":"https://video.example.org/s2"}`, nil); code != 200 {
 			t.Errorf("API material: %d", code)
 		}
+		var withRound struct {
+			Round struct {
+				Material string `json:"material"`
+				VideoURL string `json:"video_url"`
+			} `json:"round"`
+		}
+		if code := api.call("GET", fmt.Sprintf("/api/v1/submissions/%d", s2.ID), "", &withRound); code != 200 ||
+			withRound.Round.Material != "Datasets opened." || withRound.Round.VideoURL != "https://video.example.org/s2" {
+			t.Errorf("the submission's round in the API: %d %+v", code, withRound)
+		}
 
 		t.Run("after the round's deadline: 422 naming it", func(t *testing.T) {
 			now := clock.now()

@@ -223,7 +223,14 @@ func (h *Handlers) apiSubmission(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, sub)
+	e, err := h.Store.RoundOf(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		*Submission
+		Round *roundJSON `json:"round,omitempty"`
+	}{sub, roundOut(e)})
 }
 
 // reviewerRequest is the body of POST /api/v1/calls/{slug}/reviewers.
@@ -285,6 +292,9 @@ func (h *Handlers) apiReview(c *web.Ctx) error {
 		"scores": v.Review.Scores, "comment": v.Review.Comment, "criteria": v.Call.Criteria, "blind": v.Call.Blind}
 	if v.Submission != nil {
 		out["submission"] = v.Submission
+	}
+	if e := v.Round; e != nil {
+		out["round"] = roundOut(e)
 	}
 	return c.JSON(http.StatusOK, out)
 }

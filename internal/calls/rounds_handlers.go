@@ -229,6 +229,24 @@ func (h *Handlers) apiRoundMaterial(c *web.Ctx) error {
 	return c.JSON(http.StatusOK, map[string]any{"id": id, "round": 2, "saved_at": h.Store.DB.Now().Format(time.RFC3339)})
 }
 
+// roundJSON is a submission's second round in the API.
+type roundJSON struct {
+	Round    int        `json:"round"`
+	Request  Text       `json:"request"`
+	Deadline time.Time  `json:"deadline"`
+	Material string     `json:"material"`
+	VideoURL string     `json:"video_url,omitempty"`
+	Updated  *time.Time `json:"updated_at,omitempty"`
+}
+
+func roundOut(e *RoundEntry) *roundJSON {
+	if e == nil {
+		return nil
+	}
+	return &roundJSON{Round: 2, Request: e.Round.Request, Deadline: e.Round.Deadline, Material: e.Material, VideoURL: e.VideoURL,
+		Updated: e.Updated}
+}
+
 func asDeadline(err error) (*DeadlineError, bool) {
 	var de *DeadlineError
 	ok := errors.As(err, &de)
