@@ -109,8 +109,9 @@ func roundOpenForm(api bool) *hostileForm {
 		}}
 	if api {
 		f.api, f.accepted, f.short = true, answered(http.StatusCreated), true
-		target := f.target
-		f.target = func(h *hostileEnv) string { return "/api/v1" + target(h) }
+		f.target = func(h *hostileEnv) string {
+			return "/api/v1/calls/" + h.event.call.freshShortlist(h.t, h.a, h.people["secretariat"].p) + "/round"
+		}
 		f.base = map[string]string{"request.en": "A 3-minute video %n", "request.zh-Hans": "三分钟视频 %n", "deadline": "2030-06-30T18:00"}
 		f.fields = []hostileField{{name: "request.en", errID: "request"}, {name: "request.zh-Hans", errID: "request", variant: true},
 			{name: "deadline", code: true}}
