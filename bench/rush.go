@@ -28,21 +28,23 @@ import (
 // Then the database is read directly: no category holds more confirmed
 // registrations than seats (overbooked), every registration acknowledged
 // with 201 is stored as the answer said, and every cancellation
-// acknowledged with 200 is cancelled (lost), and every registration
+// acknowledged with 200 is cancelled (lost; one sent without that answer
+// may or may not be), and every registration
 // still waiting was accepted after every one holding a seat (order).
 
 const rushSlug = "rush-summit"
 
 // rushPerson is one account of the rush and what happened to it.
 type rushPerson struct {
-	token     string
-	uid       int64  // the account
-	id        int64  // registration id from the 201
-	status    string // status from the 201
-	cancelled bool   // a cancellation answered 200
-	took      time.Duration
-	code      int // HTTP status of the registration; 0 for a transport error
-	err       string
+	token      string
+	uid        int64  // the account
+	id         int64  // registration id from the 201
+	status     string // status from the 201
+	cancelled  bool   // a cancellation answered 200
+	cancelSent bool   // a cancellation was sent, whatever its answer
+	took       time.Duration
+	code       int // HTTP status of the registration; 0 for a transport error
+	err        string
 }
 
 func rush(ctx context.Context, o *options, bin, tmp, data, dbURL, loadURL string, stdout io.Writer, say func(string, ...any)) error {
@@ -297,6 +299,7 @@ func rushDrive(ctx context.Context, urls []string, people []*rushPerson, o *opti
 				p.id, p.status = r.ID, r.Status
 				if o.cancelEvery > 0 && (i+1)%o.cancelEvery == 0 && r.Status == "confirmed" {
 					req, _ := rushRequest(ctx, base, "POST", fmt.Sprintf("/api/v1/registrations/%d/cancel", r.ID), p.token, nil)
+					p.cancelSent = true
 					if res, err := c.Do(req); err == nil {
 						io.Copy(io.Discard, res.Body)
 						res.Body.Close()
@@ -385,11 +388,13 @@ func rushVerify(ctx context.Context, d *db.DB, people []*rushPerson, seats int) 
 			v.lost++
 		case p.cancelled && r.status != "cancelled":
 			v.lost++
-		case !p.cancelled && r.status == "cancelled":
-			v.lost++
-		case !p.cancelled && p.status == "confirmed" && r.status != "confirmed":
+		case !p.cancelled && r.status == "cancelled" && !p.cancelSent:
+			v.lost++ // cancelled, and nobody asked
+		case !p.cancelled && p.status == "confirmed" && r.status != "confirmed" && !(p.cancelSent && r.status == "cancelled"):
 			v.lost++ // a confirmed seat taken away without a cancellation
 		}
+		// A cancellation sent but not answered 200 (a 5xx, a broken
+		// connection) may or may not have been made: either is allowed.
 	}
 	for id := range stored {
 		if !acked[id] {
