@@ -1,7 +1,6 @@
 package calls
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -150,18 +149,11 @@ func (h *Handlers) downloadAttachment(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	disp := mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})
-	if disp == "" {
-		disp = mime.FormatMediaType("attachment", map[string]string{"filename": a.neutralName()})
+	name := a.Name
+	if mime.FormatMediaType("attachment", map[string]string{"filename": name}) == "" {
+		name = a.neutralName()
 	}
-	hd := c.W.Header()
-	hd.Set("Content-Type", a.ContentType)
-	hd.Set("Content-Disposition", disp)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Cache-Control", "private, no-store")
-	hd.Del("Content-Language")
-	http.ServeContent(c.W, c.R, "", a.Created, bytes.NewReader(a.Data))
-	return nil
+	return c.Download(name, a.ContentType, a.Data, a.Created)
 }
 
 // apiUploadAttachment: POST /api/v1/submissions/{id}/attachments, a

@@ -118,16 +118,7 @@ func (h *Handlers) downloadFile(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	hd := c.W.Header()
-	hd.Set("Content-Type", f.ContentType)
-	hd.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", r.Number()+"-"+f.Question+f.Ext()))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Length", fmt.Sprint(len(f.Data)))
-	c.W.WriteHeader(http.StatusOK)
-	_, err = c.W.Write(f.Data)
-	return err
+	return c.Download(r.Number()+"-"+f.Question+f.Ext(), f.ContentType, f.Data, f.Created)
 }
 
 // registrationPhoto sends a registrant's photo: to check-in staff and the
