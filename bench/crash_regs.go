@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/events"
@@ -50,7 +51,7 @@ func setupRegistrations(ctx context.Context, env *crashEnv) error {
 		return err
 	}
 	s := &events.Store{DB: env.DB, BaseURL: "http://127.0.0.1"}
-	by := events.Actor{ID: staff.ID, Email: staff.Email, Name: staff.Name}
+	by := &actor.Actor{ID: staff.ID, Email: staff.Email, Name: staff.Name}
 	start := time.Now().Add(60 * 24 * time.Hour)
 	for i := range crashRegEvents {
 		slug := crashRegSlug(i)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -142,7 +143,7 @@ func TestCheckApplications(t *testing.T) {
 			app := &members.Application{Kind: members.Kind(want.Kind), Name: members.Names{En: want.NameEn, Hans: want.NameHans},
 				Group: members.Group(want.Group), Country: want.Country, Description: want.Description,
 				ContactName: want.ContactName, ContactEmail: want.Email, Motivation: want.Motivation, CharterAgreed: true}
-			if err := store.Save(ctx, members.Actor{ID: 7, Email: want.Email}, app, true); err != nil {
+			if err := store.Save(ctx, &actor.Actor{ID: 7, Email: want.Email}, app, true); err != nil {
 				t.Fatal(err)
 			}
 			attempts = append(attempts, &attempt{Outcome: acked, ID: app.ID, Want: want})

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
@@ -61,7 +62,7 @@ func loadMembers(ctx context.Context, url string, n, workers int, seed uint64) (
 		list[i] = gen.member(i)
 	}
 	start := time.Now()
-	by := members.Actor{Email: "bench"}
+	by := &actor.Actor{Email: "bench"}
 	if workers < 1 {
 		workers = 1
 	}
@@ -370,7 +371,7 @@ func loadEvent(ctx context.Context, url string) (string, error) {
 		return "", err
 	}
 	slug, err := demo.Events(ctx, &events.Store{DB: d, BaseURL: "http://127.0.0.1"},
-		events.Actor{ID: staff.ID, Email: staff.Email, Name: staff.Name})
+		&actor.Actor{ID: staff.ID, Email: staff.Email, Name: staff.Name})
 	if err != nil {
 		return "", fmt.Errorf("load events: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/events"
@@ -123,7 +124,7 @@ func rushSetup(ctx context.Context, d *db.DB, o *options) ([]*rushPerson, error)
 		return nil, err
 	}
 	s := &events.Store{DB: d, BaseURL: "http://127.0.0.1"}
-	by := events.Actor{ID: staff.ID, Email: staff.Email, Name: staff.Name}
+	by := &actor.Actor{ID: staff.ID, Email: staff.Email, Name: staff.Name}
 	start := time.Now().Add(30 * 24 * time.Hour)
 	e := &events.Event{Slug: rushSlug, Kind: events.Summit, Title: i18n.Text{En: "Rush Summit", Hans: "抢票峰会"},
 		Starts: start, Ends: start.Add(48 * time.Hour), TimeZone: "Asia/Shanghai", Venue: "Wuzhen"}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/wuzhen/wuzhen/internal/events"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wuzhen/wuzhen/internal/actor"
+	"github.com/wuzhen/wuzhen/internal/events"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -530,7 +532,7 @@ func eventDocuments(t *testing.T, a *testApp) documentsFixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := a.events.Register(ctx, events.Actor{ID: u.ID, Email: email, Name: name}, e.Slug, cats[0].Code,
+		r, err := a.events.Register(ctx, &actor.Actor{ID: u.ID, Email: email, Name: name}, e.Slug, cats[0].Code,
 			events.Answers{"country": country, "organization": "Example Institute", "consent": "yes"})
 		if err != nil {
 			t.Fatal(err)
@@ -542,10 +544,10 @@ func eventDocuments(t *testing.T, a *testApp) documentsFixture {
 	p := events.Passport{FullName: "OLGA SMIRNOVA", Nationality: "RU", Number: "751234567", BirthDate: "1990-05-17",
 		Expiry: e.Ends.In(loc).AddDate(3, 0, 0).Format(time.DateOnly), Embassy: "Embassy of China in Moscow",
 		Arrival: e.Starts.In(loc).AddDate(0, 0, -1).Format(time.DateOnly), Departure: e.Ends.In(loc).AddDate(0, 0, 1).Format(time.DateOnly)}
-	if _, err := a.events.RequestVisa(ctx, events.Actor{ID: r.UserID, Email: fx.approvedEmail}, r.ID, p); err != nil {
+	if _, err := a.events.RequestVisa(ctx, &actor.Actor{ID: r.UserID, Email: fx.approvedEmail}, r.ID, p); err != nil {
 		t.Fatal(err)
 	}
-	v, err := a.events.DecideVisa(ctx, events.Actor{Email: "secretariat@demo.wuzhen.example"}, r.ID, events.ApproveVisa, "")
+	v, err := a.events.DecideVisa(ctx, &actor.Actor{Email: "secretariat@demo.wuzhen.example"}, r.ID, events.ApproveVisa, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -561,7 +563,7 @@ func eventDocuments(t *testing.T, a *testApp) documentsFixture {
 		t.Fatalf("demo forums: %v", err)
 	}
 	f := forums[0]
-	if err := a.events.SaveCategory(ctx, events.Actor{Email: "secretariat@demo.wuzhen.example"}, f.Slug, filesCategory()); err != nil {
+	if err := a.events.SaveCategory(ctx, &actor.Actor{Email: "secretariat@demo.wuzhen.example"}, f.Slug, filesCategory()); err != nil {
 		t.Fatal(err)
 	}
 	fx.filesEmail = "files.person@example.org"
@@ -573,14 +575,14 @@ func eventDocuments(t *testing.T, a *testApp) documentsFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r3, err := a.events.RegisterWith(ctx, events.Actor{ID: u.ID, Email: fx.filesEmail, Name: "Amina Otieno"}, f.Slug, "contributor",
+	r3, err := a.events.RegisterWith(ctx, &actor.Actor{ID: u.ID, Email: fx.filesEmail, Name: "Amina Otieno"}, f.Slug, "contributor",
 		events.Answers{"country": "KE", "organization": "KICTANet", "topic": "Digital inclusion"}, "", files, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fx.filesPath = fmt.Sprintf("/registrations/%d", r3.ID)
 	fx.filesAdminPath = fmt.Sprintf("/admin/registrations/%d", r3.ID)
-	if err := a.events.SaveCategory(ctx, events.Actor{Email: "secretariat@demo.wuzhen.example"}, e.Slug, filesCategory()); err != nil {
+	if err := a.events.SaveCategory(ctx, &actor.Actor{Email: "secretariat@demo.wuzhen.example"}, e.Slug, filesCategory()); err != nil {
 		t.Fatal(err)
 	}
 	fx.filesFormPath = "/events/" + e.Slug + "/register?category=contributor"

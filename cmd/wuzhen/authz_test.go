@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/events"
@@ -69,10 +70,10 @@ func memberScope(rt web.Route) (param, staff string, ok bool) {
 func TestAuthorisationMatrix(t *testing.T) {
 	a := startApp(t, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
 	ctx := context.Background()
-	people := map[string]*web.Principal{"anonymous": nil}
+	people := map[string]*actor.Actor{"anonymous": nil}
 	browsers := map[string]*browser{"anonymous": a.browser(t)}
 	tokens := map[string]string{}
-	signUp := func(name, email string, roles ...string) *web.Principal {
+	signUp := func(name, email string, roles ...string) *actor.Actor {
 		u, err := a.users.Create(ctx, email, name, "matrix-password", roles...)
 		if err != nil {
 			t.Fatal(err)
@@ -98,13 +99,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admitted := func(p *web.Principal, name string) int64 {
+	admitted := func(p *actor.Actor, name string) int64 {
 		app := &members.Application{Kind: members.Organization, Name: members.Names{En: name}, Group: members.CivilSociety,
 			Country: "KE", ContactEmail: p.Email, Motivation: "To take part.", CharterAgreed: true}
-		if err := a.members.Save(ctx, members.Actor{ID: p.UserID, Email: p.Email}, app, true); err != nil {
+		if err := a.members.Save(ctx, &actor.Actor{ID: p.ID, Email: p.Email}, app, true); err != nil {
 			t.Fatal(err)
 		}
-		decided, err := a.members.Decide(ctx, members.Actor{ID: people[auth.RoleSecretariat].UserID, Email: "secretariat@example.org"},
+		decided, err := a.members.Decide(ctx, &actor.Actor{ID: people[auth.RoleSecretariat].ID, Email: "secretariat@example.org"},
 			app.ID, members.Approve, "")
 		if err != nil {
 			t.Fatal(err)
@@ -112,7 +113,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		return decided.MemberID
 	}
 	own, others := admitted(rep, "Representative's Member"), admitted(other.Principal(), "Another Member")
-	if _, ok, err := a.members.Represents(ctx, rep.UserID, own); err != nil || !ok {
+	if _, ok, err := a.members.Represents(ctx, rep.ID, own); err != nil || !ok {
 		t.Fatalf("the representative does not represent member %d: %v", own, err)
 	}
 	// An event, so that its routes find something; both members have a
@@ -137,7 +138,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			targets = []int64{own, others}
 			scoped++
 		}
-		primaryOf := map[int64]int64{own: rep.UserID, others: other.ID}
+		primaryOf := map[int64]int64{own: rep.ID, others: other.ID}
 		for _, member := range targets {
 			r := rt
 			if member != 0 {
@@ -166,7 +167,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 				if want == served && member != 0 {
 					// Only the member's representatives and the
 					// secretariat act for it.
-					if _, represents, err := a.members.Represents(ctx, p.UserID, member); err != nil {
+					if _, represents, err := a.members.Represents(ctx, p.ID, member); err != nil {
 						t.Fatal(err)
 					} else if !represents && !auth.Can(p, staffPerm) {
 						want = hidden
@@ -208,8 +209,8 @@ type proofCall struct {
 	submission int64
 	reviewer   int64 // in the call's pool
 	review     int64
-	author     *web.Principal
-	rev        *web.Principal
+	author     *actor.Actor
+	rev        *actor.Actor
 }
 
 // The proof event's times, fixed so that forms can give them back.
@@ -220,18 +221,17 @@ const (
 
 // newProofEvent makes the event as the staff account by, with a quota of
 // 1,000 in the category "open" for each member, and the proof call.
-func newProofEvent(t *testing.T, a *testApp, by *web.Principal, memberIDs ...int64) *proofEvent {
+func newProofEvent(t *testing.T, a *testApp, by *actor.Actor, memberIDs ...int64) *proofEvent {
 	t.Helper()
 	ctx := context.Background()
-	actor := events.ActorOf(by)
 	starts, _ := time.Parse("2006-01-02T15:04", proofStarts)
 	ends, _ := time.Parse("2006-01-02T15:04", proofEnds)
 	e := &events.Event{Slug: "proof-summit", Kind: events.Summit, Title: i18n.Text{En: "Proof Summit"}, Starts: starts,
 		Ends: ends, TimeZone: "UTC", Venue: "Wuzhen", Country: "CN", Languages: []string{i18n.En}}
-	if err := a.events.Save(ctx, actor, e, ""); err != nil {
+	if err := a.events.Save(ctx, by, e, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.events.SetStatus(ctx, actor, e.Slug, events.Published); err != nil {
+	if _, err := a.events.SetStatus(ctx, by, e.Slug, events.Published); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []*events.Category{
@@ -239,7 +239,7 @@ func newProofEvent(t *testing.T, a *testApp, by *web.Principal, memberIDs ...int
 		{Code: "vetted", Name: i18n.Text{En: "Vetted"}, Capacity: 100000, Approval: events.Manual,
 			Consent: i18n.Text{En: "My name may appear on my badge."}},
 	} {
-		if err := a.events.SaveCategory(ctx, actor, e.Slug, c); err != nil {
+		if err := a.events.SaveCategory(ctx, by, e.Slug, c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -248,13 +248,13 @@ func newProofEvent(t *testing.T, a *testApp, by *web.Principal, memberIDs ...int
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := a.events.Register(ctx, events.ActorOf(u.Principal()), e.Slug, "vetted",
+	r, err := a.events.Register(ctx, u.Principal(), e.Slug, "vetted",
 		events.Answers{"name": "Registrant", "country": "KE", "consent": "yes"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pe.registration = r.ID
-	if _, err := a.events.CreateInvitation(ctx, actor, e.Slug, "open", 5, "Guests"); err != nil {
+	if _, err := a.events.CreateInvitation(ctx, by, e.Slug, "open", 5, "Guests"); err != nil {
 		t.Fatal(err)
 	}
 	invs, err := a.events.Invitations(ctx, e.ID)
@@ -263,18 +263,18 @@ func newProofEvent(t *testing.T, a *testApp, by *web.Principal, memberIDs ...int
 	}
 	pe.invitation = invs[0].ID
 	for _, m := range memberIDs {
-		if err := a.events.SetQuota(ctx, actor, e.Slug, m, "open", 1000); err != nil {
+		if err := a.events.SetQuota(ctx, by, e.Slug, m, "open", 1000); err != nil {
 			t.Fatal(err)
 		}
 	}
 	person := &events.Person{Name: "Proof Speaker", Country: "KE", Organization: i18n.Text{En: "Proof Institute"}}
-	if err := a.events.SavePerson(ctx, actor, person); err != nil {
+	if err := a.events.SavePerson(ctx, by, person); err != nil {
 		t.Fatal(err)
 	}
 	pe.person = person.ID
 	x := &events.Session{Title: i18n.Text{En: "Proof Session"}, Starts: starts.Add(time.Hour), Ends: starts.Add(2 * time.Hour),
 		Format: events.Panel, Room: "Hall 1"}
-	if err := a.events.SaveSession(ctx, actor, e.Slug, x, []events.Cast{{PersonID: person.ID, Role: events.Speaker}}); err != nil {
+	if err := a.events.SaveSession(ctx, by, e.Slug, x, []events.Cast{{PersonID: person.ID, Role: events.Speaker}}); err != nil {
 		t.Fatal(err)
 	}
 	pe.session = x.ID
@@ -287,7 +287,7 @@ var proofCriteria = []calls.Criterion{{Code: "impact", Name: i18n.Text{En: "Impa
 
 // newProofCall makes a published call for cases, open until 2031, with a
 // case submitted by a new account and a review of it by another.
-func newProofCall(t *testing.T, a *testApp, by *web.Principal) *proofCall {
+func newProofCall(t *testing.T, a *testApp, by *actor.Actor) *proofCall {
 	t.Helper()
 	ctx := context.Background()
 	opens, _ := time.Parse(time.DateOnly, "2026-01-01")
@@ -340,13 +340,13 @@ func (pc *proofCall) submit(t *testing.T, a *testApp) int64 {
 
 // assign gives submission sub to the pool's reviewer and returns the
 // review.
-func (pc *proofCall) assign(t *testing.T, a *testApp, by *web.Principal, sub int64) int64 {
+func (pc *proofCall) assign(t *testing.T, a *testApp, by *actor.Actor, sub int64) int64 {
 	t.Helper()
 	ctx := context.Background()
 	if err := a.calls.AssignReviewer(ctx, by, sub, pc.reviewer); err != nil {
 		t.Fatal(err)
 	}
-	items, err := a.calls.MyReviews(ctx, pc.rev.UserID, i18n.En)
+	items, err := a.calls.MyReviews(ctx, pc.rev.ID, i18n.En)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/i18n"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // roundCalls counts the calls made for the second round's hostile input.
@@ -23,7 +23,7 @@ var roundCalls struct {
 // freshShortlist makes a published call with a shortlisted case by the
 // proof call's author, whose second round is not open yet; it returns the
 // call's slug.
-func (pc *proofCall) freshShortlist(t *testing.T, a *testApp, sec *web.Principal) string {
+func (pc *proofCall) freshShortlist(t *testing.T, a *testApp, sec *actor.Actor) string {
 	t.Helper()
 	ctx := context.Background()
 	roundCalls.Lock()
@@ -52,7 +52,7 @@ func (pc *proofCall) freshShortlist(t *testing.T, a *testApp, sec *web.Principal
 
 // roundSubmission returns a submission of the proof call's author in an
 // open second round, made once per proof call.
-func (pc *proofCall) roundSubmission(t *testing.T, a *testApp, sec *web.Principal) int64 {
+func (pc *proofCall) roundSubmission(t *testing.T, a *testApp, sec *actor.Actor) int64 {
 	t.Helper()
 	roundCalls.Lock()
 	id, ok := roundCalls.subs[pc]

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/skip2/go-qrcode"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -39,7 +40,7 @@ func TestBrowserCheckInByCamera(t *testing.T) {
 	sec.post("/admin/events/dialogue-2026/status", url.Values{"status": {"published"}}).expect(t, http.StatusSeeOther)
 	ctx0 := context.Background()
 	// The category asks for a photo (optional), for the badge and the desk.
-	if err := a.events.SaveCategory(ctx0, events.Actor{Email: "sec@example.org"}, "dialogue-2026", &events.Category{Code: "delegate",
+	if err := a.events.SaveCategory(ctx0, &actor.Actor{Email: "sec@example.org"}, "dialogue-2026", &events.Category{Code: "delegate",
 		Name: i18n.Text{En: "Delegate"}, Capacity: 1, Approval: events.Auto, Questions: []events.Question{
 			{Code: "photo", Kind: events.PhotoQuestion, Label: i18n.Text{En: "Photo"}}}}); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -39,7 +40,7 @@ func TestBrowserRegistration(t *testing.T) {
 		}
 		ids[u.email] = acct.ID
 	}
-	sec := events.Actor{ID: ids["sec@example.org"], Email: "sec@example.org"}
+	sec := &actor.Actor{ID: ids["sec@example.org"], Email: "sec@example.org"}
 	start := time.Now().Add(10 * 24 * time.Hour)
 	if err := a.events.Save(ctx, sec, &events.Event{Slug: "forum-2026", Kind: events.RegionalForum,
 		Title: i18n.Text{En: "Africa Digital Forum", Hans: "非洲数字论坛"}, Starts: start, Ends: start.Add(8 * time.Hour),
@@ -52,7 +53,7 @@ func TestBrowserRegistration(t *testing.T) {
 	if _, err := a.events.SetStatus(ctx, sec, "forum-2026", events.Published); err != nil {
 		t.Fatal(err)
 	}
-	kofi, err := a.events.Register(ctx, events.Actor{ID: ids["kofi@example.org"], Email: "kofi@example.org", Name: "Kofi Mensah"},
+	kofi, err := a.events.Register(ctx, &actor.Actor{ID: ids["kofi@example.org"], Email: "kofi@example.org", Name: "Kofi Mensah"},
 		"forum-2026", "delegate", events.Answers{"country": "GH"})
 	if err != nil || kofi.Status != events.Confirmed {
 		t.Fatalf("kofi: %+v %v", kofi, err)

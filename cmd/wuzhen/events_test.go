@@ -2,14 +2,17 @@ package main
 
 import (
 	"fmt"
-	"github.com/wuzhen/wuzhen/internal/members"
-	"github.com/xuri/excelize/v2"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/wuzhen/wuzhen/internal/actor"
+	"github.com/wuzhen/wuzhen/internal/members"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
 )
@@ -218,7 +221,7 @@ func TestInvitationsAndDelegations(t *testing.T) {
 		}
 
 		m := &members.Member{Kind: members.Organization, Name: members.Names{En: "Senegal Internet Society"}, Group: members.CivilSociety, Country: "SN", JoinedOn: "2021-01-01"}
-		if err := a.members.Add(ctx, members.Actor{Email: "sec@example.org"}, m); err != nil {
+		if err := a.members.Add(ctx, &actor.Actor{Email: "sec@example.org"}, m); err != nil {
 			t.Fatal(err)
 		}
 		sec.post("/admin/events/forum-x/delegations", url.Values{"member": {"M99999"}, "category": {"delegate"}, "quota": {"2"}}).

@@ -53,6 +53,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/config"
@@ -107,7 +108,7 @@ func hostilePayloads(t *testing.T) []hostilePayload {
 // hostilePerson is someone who sends requests: their own cookies, a
 // session, an API token.
 type hostilePerson struct {
-	p       *web.Principal // nil for anonymous
+	p       *actor.Actor // nil for anonymous
 	email   string
 	c       *http.Client
 	token   string
@@ -280,7 +281,7 @@ func (h *hostileEnv) freshPerson() *hostilePerson {
 func (h *hostileEnv) pending() int64 {
 	h.t.Helper()
 	p := h.freshPerson()
-	r, err := h.a.events.Register(h.ctx, events.ActorOf(p.p), h.event.slug, "vetted",
+	r, err := h.a.events.Register(h.ctx, p.p, h.event.slug, "vetted",
 		events.Answers{"name": "Pending Person", "country": "KE", "consent": "yes"})
 	if err != nil {
 		h.t.Fatal(err)
@@ -360,7 +361,7 @@ func (h *hostileEnv) registrationField(id int64, field string) (string, bool) {
 
 // person makes a client with its own cookie jar that does not follow
 // redirects.
-func (h *hostileEnv) person(p *web.Principal, email string) *hostilePerson {
+func (h *hostileEnv) person(p *actor.Actor, email string) *hostilePerson {
 	jar, _ := cookiejar.New(nil)
 	return &hostilePerson{p: p, email: email, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
@@ -381,9 +382,9 @@ func (h *hostileEnv) signIn(p *hostilePerson, password string) {
 	p.c.Jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: tok, Path: "/"}})
 }
 
-func (h *hostileEnv) actor(name string) members.Actor {
+func (h *hostileEnv) actor(name string) *actor.Actor {
 	p := h.people[name]
-	return members.Actor{ID: p.p.UserID, Email: p.email}
+	return &actor.Actor{ID: p.p.ID, Email: p.email}
 }
 
 // submitted makes a submitted application of the applicant.
@@ -764,7 +765,7 @@ func hostileForms() map[string]*hostileForm {
 				h.n++
 				m := &members.Member{Kind: members.Organization, Name: members.Names{En: fmt.Sprintf("Standing Member %d", h.n)},
 					Group: members.Academia, Country: "FR"}
-				if err := h.a.members.Add(h.ctx, members.Actor{Email: "setup"}, m); err != nil {
+				if err := h.a.members.Add(h.ctx, &actor.Actor{Email: "setup"}, m); err != nil {
 					h.t.Fatal(err)
 				}
 				h.target = m.ID
@@ -1188,7 +1189,7 @@ const visaSlug = "visa-proof"
 func (h *hostileEnv) visaRequest(p *hostilePerson) int64 {
 	h.t.Helper()
 	if _, err := h.a.events.Event(h.ctx, visaSlug, true); errs.CodeOf(err) == errs.NotFound {
-		by := events.ActorOf(h.people["secretariat"].p)
+		by := h.people["secretariat"].p
 		starts := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
 		e := &events.Event{Slug: visaSlug, Kind: events.Dialogue, Title: i18n.Text{En: "Visa Proof Dialogue"}, Starts: starts,
 			Ends: starts.Add(8 * time.Hour), TimeZone: "UTC", Venue: "Wuzhen", Country: "CN"}
@@ -1205,7 +1206,7 @@ func (h *hostileEnv) visaRequest(p *hostilePerson) int64 {
 	} else if err != nil {
 		h.t.Fatal(err)
 	}
-	r, err := h.a.events.Register(h.ctx, events.ActorOf(p.p), visaSlug, "open", events.Answers{"name": "Visa Person", "country": "KE"})
+	r, err := h.a.events.Register(h.ctx, p.p, visaSlug, "open", events.Answers{"name": "Visa Person", "country": "KE"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -1262,7 +1263,7 @@ func visaDecisionForm() *hostileForm {
 			p := h.freshPerson()
 			id := h.visaRequest(p)
 			now := time.Now().UTC()
-			if _, err := h.a.events.RequestVisa(h.ctx, events.ActorOf(p.p), id, events.Passport{FullName: "VISA PERSON", Nationality: "KE",
+			if _, err := h.a.events.RequestVisa(h.ctx, p.p, id, events.Passport{FullName: "VISA PERSON", Nationality: "KE",
 				Number: "A1234567", BirthDate: "1980-01-01", Expiry: now.AddDate(3, 0, 0).Format(time.DateOnly), Embassy: "Embassy",
 				Arrival: now.AddDate(0, 0, 29).Format(time.DateOnly), Departure: now.AddDate(0, 0, 32).Format(time.DateOnly)}); err != nil {
 				h.t.Fatal(err)

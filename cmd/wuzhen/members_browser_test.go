@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/testenv"
@@ -35,7 +36,7 @@ func TestBrowserMembership(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := a.members.Add(ctx, members.Actor{Email: "test"}, &members.Member{Kind: members.Organization,
+	if err := a.members.Add(ctx, &actor.Actor{Email: "test"}, &members.Member{Kind: members.Organization,
 		Name: members.Names{En: "Pacific Islands Net Society"}, Group: members.CivilSociety, Country: "FJ", JoinedOn: "2022-04-01"}); err != nil {
 		t.Fatal(err)
 	}

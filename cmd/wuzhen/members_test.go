@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/members"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
-func applicantPrincipal(t *testing.T, a *testApp, email string) *web.Principal {
+func applicantPrincipal(t *testing.T, a *testApp, email string) *actor.Actor {
 	t.Helper()
 	u, err := a.users.ByEmail(context.Background(), email)
 	if err != nil {
@@ -156,7 +156,7 @@ func TestMembersAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		app.Motivation += " We work in Kenya, Uganda and Tanzania."
-		if err := a.members.Save(context.Background(), members.Actor{ID: app.ApplicantID, Email: "applicant@example.org"}, app, true); err != nil {
+		if err := a.members.Save(context.Background(), &actor.Actor{ID: app.ApplicantID, Email: "applicant@example.org"}, app, true); err != nil {
 			t.Fatal(err)
 		}
 		if code := sec.call("POST", path+"/decision", `{"decision":"approve"}`, &decided); code != 200 || decided.Status != "approved" || decided.MemberID == nil {
@@ -213,7 +213,7 @@ func TestPageCache(t *testing.T) {
 		if how := get("/members?lang=zh-Hant", "0 個會員"); how != "miss" {
 			t.Errorf("another language shares the English page: %q", how)
 		}
-		if err := a.members.Add(context.Background(), members.Actor{Email: "test"}, &members.Member{Kind: members.Organization,
+		if err := a.members.Add(context.Background(), &actor.Actor{Email: "test"}, &members.Member{Kind: members.Organization,
 			Name: members.Names{En: "Mekong Digital Forum"}, Group: members.CivilSociety, Country: "KH"}); err != nil {
 			t.Fatal(err)
 		}
@@ -238,7 +238,7 @@ func TestPageCache(t *testing.T) {
 		if err != nil || len(list) != 1 {
 			t.Fatalf("directory: %v %v", list, err)
 		}
-		if _, err := a.members.ChangeStanding(context.Background(), members.Actor{Email: "test"}, list[0].ID, members.ActSuspend, "Unpaid dues.", ""); err != nil {
+		if _, err := a.members.ChangeStanding(context.Background(), &actor.Actor{Email: "test"}, list[0].ID, members.ActSuspend, "Unpaid dues.", ""); err != nil {
 			t.Fatal(err)
 		}
 		if r := pub.get("/members"); strings.Contains(r.body, "Mekong Digital Forum") || r.Header.Get("X-Page-Cache") != "miss" {

@@ -69,7 +69,7 @@ type User struct {
 
 // Principal returns the web identity of u.
 func (u *User) Principal() *web.Principal {
-	return &web.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles, Locale: u.Locale}
+	return &web.Principal{ID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles, Locale: u.Locale}
 }
 
 // dummyHash is checked against when an account does not exist, so that

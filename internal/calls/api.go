@@ -269,7 +269,7 @@ func (h *Handlers) apiAssign(c *web.Ctx) error {
 }
 
 func (h *Handlers) apiMyReviews(c *web.Ctx) error {
-	items, err := h.Store.MyReviews(c.Context(), c.User.UserID, c.Lang)
+	items, err := h.Store.MyReviews(c.Context(), c.User.ID, c.Lang)
 	if err != nil {
 		return err
 	}

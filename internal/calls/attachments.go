@@ -40,11 +40,11 @@ import (
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // Attachments is what a call's submission form takes. The API's shape:
@@ -350,8 +350,8 @@ func (s *Store) Attachments(ctx context.Context, subID int64) ([]Attachment, err
 // uploadWindow checks that by may change the files of sub in round at
 // now: its submitter, on a submission not withdrawn, before the deadline
 // (the call's for round 1, the round's for round 2).
-func (s *Store) uploadWindow(ctx context.Context, tx *db.Tx, by *web.Principal, sub *Submission, c *Call, round int) error {
-	if sub.SubmitterID != by.UserID {
+func (s *Store) uploadWindow(ctx context.Context, tx *db.Tx, by *actor.Actor, sub *Submission, c *Call, round int) error {
+	if sub.SubmitterID != by.ID {
 		return notFound()
 	}
 	if sub.Status == Withdrawn {
@@ -375,12 +375,12 @@ func (s *Store) uploadWindow(ctx context.Context, tx *db.Tx, by *web.Principal, 
 // of its kind. name is the file's name as sent. The file's faults are
 // Invalid at "file"; after the deadline the error is a *DeadlineError.
 // Audited.
-func (s *Store) AddAttachment(ctx context.Context, by *web.Principal, subID int64, round int, name string, data []byte) (*Attachment, error) {
+func (s *Store) AddAttachment(ctx context.Context, by *actor.Actor, subID int64, round int, name string, data []byte) (*Attachment, error) {
 	sub, err := s.submission(ctx, s.DB, subID, "")
 	if err != nil {
 		return nil, err
 	}
-	if sub.SubmitterID != by.UserID {
+	if sub.SubmitterID != by.ID {
 		return nil, notFound()
 	}
 	c, err := s.CallByID(ctx, sub.CallID)
@@ -430,11 +430,11 @@ func (s *Store) AddAttachment(ctx context.Context, by *web.Principal, subID int6
 			INSERT INTO call_attachments (submission_id, round, kind, name, content_type, size, width, height, hash, data, uploaded_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			subID, round, a.Kind, a.Name, a.ContentType, a.Size, a.Width, a.Height, hex.EncodeToString(sum[:]), up.data,
-			by.UserID, now).Scan(&a.ID); err != nil {
+			by.ID, now).Scan(&a.ID); err != nil {
 			return err
 		}
 		a.URL = fmt.Sprintf("/call-attachments/%d", a.ID)
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.attachment_add",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.attachment_add",
 			Object: submissionObject(subID), Details: map[string]any{"attachment_id": a.ID, "kind": a.Kind, "size": a.Size, "round": round}})
 	})
 	if err != nil {
@@ -445,7 +445,7 @@ func (s *Store) AddAttachment(ctx context.Context, by *web.Principal, subID int6
 
 // RemoveAttachment deletes file id of a submission, for its submitter,
 // within the same time as adding it. Audited.
-func (s *Store) RemoveAttachment(ctx context.Context, by *web.Principal, id int64) (int64, error) {
+func (s *Store) RemoveAttachment(ctx context.Context, by *actor.Actor, id int64) (int64, error) {
 	var subID int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var round int
@@ -470,7 +470,7 @@ func (s *Store) RemoveAttachment(ctx context.Context, by *web.Principal, id int6
 		if _, err := tx.Exec(ctx, "DELETE FROM call_attachments WHERE id = ?", id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.attachment_remove",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.attachment_remove",
 			Object: submissionObject(subID), Details: map[string]any{"attachment_id": id}})
 	})
 	if err != nil {
@@ -488,7 +488,7 @@ func errForbiddenFile() error { return errs.New(errs.Forbidden, "calls.attachmen
 // secretariat, its assigned reviewers (a neutral name under blind
 // review), and anyone once it is a published selected case. Anyone else
 // gets Forbidden; a file that does not exist is NotFound.
-func (s *Store) AttachmentFile(ctx context.Context, viewer *web.Principal, id int64) (*Attachment, error) {
+func (s *Store) AttachmentFile(ctx context.Context, viewer *actor.Actor, id int64) (*Attachment, error) {
 	row := s.DB.QueryRow(ctx, "SELECT "+attachmentColumns+", data FROM call_attachments WHERE id = ?", id)
 	var a Attachment
 	err := row.Scan(&a.ID, &a.SubmissionID, &a.Round, &a.Kind, &a.Name, &a.ContentType, &a.Size, &a.Width, &a.Height, &a.Created, &a.Data)
@@ -512,13 +512,13 @@ func (s *Store) AttachmentFile(ctx context.Context, viewer *web.Principal, id in
 	if viewer == nil {
 		return nil, errForbiddenFile()
 	}
-	if auth.Can(viewer, PermManage) || sub.isAuthor(viewer.UserID) {
+	if auth.Can(viewer, PermManage) || sub.isAuthor(viewer.ID) {
 		return &a, nil
 	}
 	if sub.Status == Submitted {
 		var n int
 		if err := s.DB.QueryRow(ctx, `SELECT count(*) FROM call_reviews r JOIN call_reviewers v ON v.id = r.reviewer_id
-			WHERE r.submission_id = ? AND v.user_id = ? AND r.status <> 'conflict'`, sub.ID, viewer.UserID).Scan(&n); err != nil {
+			WHERE r.submission_id = ? AND v.user_id = ? AND r.status <> 'conflict'`, sub.ID, viewer.ID).Scan(&n); err != nil {
 			return nil, fmt.Errorf("calls: attachment %d: %w", id, err)
 		}
 		if n > 0 {

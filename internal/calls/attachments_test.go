@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
 	"github.com/wuzhen/wuzhen/internal/errs"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // pdf is a file that starts as PDFs do, of n bytes.
@@ -156,20 +156,20 @@ func TestAttachments(t *testing.T) {
 			if _, err := f.s.Assign(ctx, f.sec, c.Slug); err != nil {
 				t.Fatal(err)
 			}
-			for who, p := range map[string]*web.Principal{"author": author, "co-author": co, "secretariat": f.sec} {
+			for who, p := range map[string]*actor.Actor{"author": author, "co-author": co, "secretariat": f.sec} {
 				a, err := f.s.AttachmentFile(ctx, p, id)
 				if err != nil || a.Name != "Nairobi Data Lab report.pdf" || len(a.Data) != 2000 {
 					t.Errorf("%s: %+v %v", who, a, err)
 				}
 			}
-			for _, p := range []*web.Principal{r1, r2} {
+			for _, p := range []*actor.Actor{r1, r2} {
 				a, err := f.s.AttachmentFile(ctx, p, id)
 				if err != nil || strings.Contains(a.Name, "Nairobi") || a.Name != a.neutralName() || len(a.Data) != 2000 {
 					t.Errorf("a blind reviewer: %+v %v", a, err)
 				}
 			}
 			var rid int64
-			items, _ := f.s.MyReviews(ctx, r1.UserID, "en")
+			items, _ := f.s.MyReviews(ctx, r1.ID, "en")
 			for _, it := range items {
 				if it.SubmissionID == sub.ID {
 					rid = it.ID
@@ -185,7 +185,7 @@ func TestAttachments(t *testing.T) {
 			if _, err := f.s.AttachmentFile(ctx, r1, id); errs.CodeOf(err) != errs.Forbidden {
 				t.Errorf("a reviewer who declared a conflict downloaded: %v", err)
 			}
-			for who, p := range map[string]*web.Principal{"a stranger": stranger, "the public": nil} {
+			for who, p := range map[string]*actor.Actor{"a stranger": stranger, "the public": nil} {
 				if _, err := f.s.AttachmentFile(ctx, p, id); errs.CodeOf(err) != errs.Forbidden {
 					t.Errorf("%s downloaded before publication: %v", who, err)
 				}

@@ -317,7 +317,7 @@ func (h *Handlers) editForm(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if sub.SubmitterID != c.User.UserID || sub.Status == Withdrawn || call.Closed(h.Store.DB.Now()) {
+	if sub.SubmitterID != c.User.ID || sub.Status == Withdrawn || call.Closed(h.Store.DB.Now()) {
 		return c.Redirect(fmt.Sprintf("/submissions/%d", id))
 	}
 	return h.renderSubmit(c, http.StatusOK, formOfSubmission(sub), call, sub)
@@ -383,7 +383,7 @@ func formFields(err error) error {
 }
 
 func (h *Handlers) mine(c *web.Ctx) error {
-	list, err := h.Store.Mine(c.Context(), c.User.UserID)
+	list, err := h.Store.Mine(c.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
@@ -408,7 +408,7 @@ func (h *Handlers) submissionPage(c *web.Ctx, status int, f *web.Form, id int64)
 	if err != nil {
 		return err
 	}
-	return c.RenderForm(status, "calls/submission", f, submissionData{S: sub, Call: call, Submitter: sub.SubmitterID == c.User.UserID,
+	return c.RenderForm(status, "calls/submission", f, submissionData{S: sub, Call: call, Submitter: sub.SubmitterID == c.User.ID,
 		Open: !call.Closed(h.Store.DB.Now()), Options: optionsFor(c.Lang), Closes: call.LocalTime(call.ClosesAt),
 		Invited: c.R.URL.Query().Get("invited") == "1", Uploaded: c.R.URL.Query().Get("uploaded") == "1",
 		Round: h.roundOf(c, sub, call), Saved: c.R.URL.Query().Get("saved")})
@@ -494,7 +494,7 @@ func (h *Handlers) confirm(c *web.Ctx) error {
 // ---- reviewers ----
 
 func (h *Handlers) queue(c *web.Ctx) error {
-	items, err := h.Store.MyReviews(c.Context(), c.User.UserID, c.Lang)
+	items, err := h.Store.MyReviews(c.Context(), c.User.ID, c.Lang)
 	if err != nil {
 		return err
 	}

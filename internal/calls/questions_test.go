@@ -86,7 +86,7 @@ func TestAnswers(t *testing.T) {
 		if _, err := f.s.Assign(ctx, f.sec, c.Slug); err != nil {
 			t.Fatal(err)
 		}
-		items, err := f.s.MyReviews(ctx, r.UserID, "en")
+		items, err := f.s.MyReviews(ctx, r.ID, "en")
 		if err != nil || len(items) != 1 {
 			t.Fatalf("queue: %v %v", items, err)
 		}

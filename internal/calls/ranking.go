@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -18,7 +19,6 @@ import (
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // SpreadFlag is the difference, in points of 100, between the highest and
@@ -247,7 +247,7 @@ func (s *Store) scoredReviews(ctx context.Context, q db.Querier, c *Call, round 
 // stay private until the call's results are published; after that, a
 // changed decision takes effect in the showcase at once and the authors
 // are told. Audited.
-func (s *Store) Decide(ctx context.Context, by *web.Principal, id int64, d Decision) error {
+func (s *Store) Decide(ctx context.Context, by *actor.Actor, id int64, d Decision) error {
 	switch d {
 	case Selected, Shortlisted, Rejected:
 	default:
@@ -277,7 +277,7 @@ func (s *Store) Decide(ctx context.Context, by *web.Principal, id int64, d Decis
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.decide",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.decide",
 			Object: submissionObject(id), Details: map[string]any{"decision": d}})
 	})
 	if err != nil {
@@ -332,7 +332,7 @@ func (s *Store) publishOne(ctx context.Context, tx *db.Tx, c *Call, sub *Submiss
 // the selected submissions enter the public showcase and the search index,
 // and every author with a decision is told by mail, all in one
 // transaction. Publishing twice is a Conflict.
-func (s *Store) PublishResults(ctx context.Context, by *web.Principal, slug string) (int, error) {
+func (s *Store) PublishResults(ctx context.Context, by *actor.Actor, slug string) (int, error) {
 	n := 0
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		c, err := s.call(ctx, tx, "slug = ?"+tx.ForUpdate(), slug)
@@ -368,7 +368,7 @@ func (s *Store) PublishResults(ctx context.Context, by *web.Principal, slug stri
 		if err := pagecache.Bump(ctx, tx); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.publish_results",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.publish_results",
 			Object: callObject(c.ID), Details: map[string]any{"selected": n}})
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -18,7 +19,6 @@ import (
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 const reviewerColumns = `id, call_id, user_id, email, name, country, organization, fields, languages, joined_at`
@@ -95,12 +95,12 @@ func langFamily(tag string) string {
 // anyone else is invited by email, in lang, with a single-use link. An
 // address already in the pool is an Invalid error at "email". It returns
 // whether the reviewer joined at once. Audited.
-func (s *Store) AddReviewer(ctx context.Context, by *web.Principal, slug string, r *Reviewer, lang string) (bool, error) {
+func (s *Store) AddReviewer(ctx context.Context, by *actor.Actor, slug string, r *Reviewer, lang string) (bool, error) {
 	joined, _, err := s.addReviewer(ctx, by, slug, r, lang)
 	return joined, err
 }
 
-func (s *Store) addReviewer(ctx context.Context, by *web.Principal, slug string, r *Reviewer, lang string) (bool, string, error) {
+func (s *Store) addReviewer(ctx context.Context, by *actor.Actor, slug string, r *Reviewer, lang string) (bool, string, error) {
 	if err := r.normalize(); err != nil {
 		return false, "", err
 	}
@@ -153,7 +153,7 @@ func (s *Store) addReviewer(ctx context.Context, by *web.Principal, slug string,
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.reviewer_add",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.reviewer_add",
 			Object: callObject(c.ID), Details: map[string]any{"email": r.Email, "joined": u != nil}})
 	})
 	if err != nil {
@@ -182,7 +182,7 @@ func (s *Store) ReviewerInvitation(ctx context.Context, token string) (*Call, st
 // JoinPool spends a reviewer invitation's token: the signed-in account
 // joins the pool. An account already in the pool is refused (Conflict).
 // Returns the call. Audited.
-func (s *Store) JoinPool(ctx context.Context, by *web.Principal, token string) (*Call, error) {
+func (s *Store) JoinPool(ctx context.Context, by *actor.Actor, token string) (*Call, error) {
 	var c *Call
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
@@ -190,7 +190,7 @@ func (s *Store) JoinPool(ctx context.Context, by *web.Principal, token string) (
 		err := tx.QueryRow(ctx, `UPDATE call_reviewers SET user_id = ?, joined_at = ?, token_hash = NULL,
 				name = CASE WHEN name = '' THEN ? ELSE name END
 			WHERE token_hash = ? AND user_id IS NULL AND invited_at > ? RETURNING id, call_id`,
-			by.UserID, now, by.Name, hashToken(token), now.Add(-InvitationLife)).Scan(&id, &callID)
+			by.ID, now, by.Name, hashToken(token), now.Add(-InvitationLife)).Scan(&id, &callID)
 		if db.IsNotFound(err) {
 			return errs.New(errs.Invalid, "calls.invitation_invalid")
 		}
@@ -198,7 +198,7 @@ func (s *Store) JoinPool(ctx context.Context, by *web.Principal, token string) (
 			return err
 		}
 		var n int
-		if err := tx.QueryRow(ctx, "SELECT count(*) FROM call_reviewers WHERE call_id = ? AND user_id = ?", callID, by.UserID).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM call_reviewers WHERE call_id = ? AND user_id = ?", callID, by.ID).Scan(&n); err != nil {
 			return err
 		}
 		if n > 1 {
@@ -207,7 +207,7 @@ func (s *Store) JoinPool(ctx context.Context, by *web.Principal, token string) (
 		if c, err = s.call(ctx, tx, "id = ?", callID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.reviewer_join",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.reviewer_join",
 			Object: callObject(callID), Details: map[string]any{"reviewer_id": id}})
 	})
 	if err != nil {
@@ -410,13 +410,13 @@ func (s *Store) reviewable(ctx context.Context, tx *db.Tx, callID int64) ([]*Sub
 // declared a conflict), those matching the field and a language come
 // first, and the load is kept even. Each reviewer given new work is told
 // by mail. It returns the number of assignments made. Audited.
-func (s *Store) Assign(ctx context.Context, by *web.Principal, slug string) (int, error) {
+func (s *Store) Assign(ctx context.Context, by *actor.Actor, slug string) (int, error) {
 	return s.assignRound(ctx, by, slug, 1)
 }
 
 // assignRound is Assign for round: 1, the reviewable submissions, or 2,
 // the submissions in the call's second round.
-func (s *Store) assignRound(ctx context.Context, by *web.Principal, slug string, round int) (int, error) {
+func (s *Store) assignRound(ctx context.Context, by *actor.Actor, slug string, round int) (int, error) {
 	made := 0
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		c, err := s.call(ctx, tx, "slug = ?"+tx.ForUpdate(), slug)
@@ -476,7 +476,7 @@ func (s *Store) assignRound(ctx context.Context, by *web.Principal, slug string,
 		if err := s.mailAssigned(ctx, tx, c, st, given); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.assign",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.assign",
 			Object: callObject(c.ID), Details: map[string]any{"assignments": made, "round": round}})
 	})
 	if err != nil {
@@ -504,7 +504,7 @@ func (s *Store) mailAssigned(ctx context.Context, tx *db.Tx, c *Call, st *poolSt
 // AssignReviewer gives submission subID to reviewer reviewerID by hand,
 // for the secretariat. A reviewer with a conflict of interest is refused
 // (Conflict), as is one who already has it.
-func (s *Store) AssignReviewer(ctx context.Context, by *web.Principal, subID, reviewerID int64) error {
+func (s *Store) AssignReviewer(ctx context.Context, by *actor.Actor, subID, reviewerID int64) error {
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		sub, err := s.submission(ctx, tx, subID, tx.ForUpdate())
 		if err != nil {
@@ -539,7 +539,7 @@ func (s *Store) AssignReviewer(ctx context.Context, by *web.Principal, subID, re
 		if err := s.mailAssigned(ctx, tx, c, st, map[int64]int{r.ID: 1}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.assign_one",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.assign_one",
 			Object: submissionObject(subID), Details: map[string]any{"reviewer_id": reviewerID}})
 	})
 	if err != nil {
@@ -549,7 +549,7 @@ func (s *Store) AssignReviewer(ctx context.Context, by *web.Principal, subID, re
 }
 
 // Unassign removes a review not yet submitted, for the secretariat.
-func (s *Store) Unassign(ctx context.Context, by *web.Principal, reviewID int64) error {
+func (s *Store) Unassign(ctx context.Context, by *actor.Actor, reviewID int64) error {
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var subID int64
 		err := tx.QueryRow(ctx, "DELETE FROM call_reviews WHERE id = ? AND status = 'assigned' RETURNING submission_id", reviewID).Scan(&subID)
@@ -559,7 +559,7 @@ func (s *Store) Unassign(ctx context.Context, by *web.Principal, reviewID int64)
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.unassign",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.unassign",
 			Object: submissionObject(subID), Details: map[string]any{"review_id": reviewID}})
 	})
 	if err != nil {
@@ -652,8 +652,8 @@ func (s *Store) review(ctx context.Context, q db.Querier, userID, id int64, lock
 
 // Review returns review id to its reviewer (anyone else: NotFound), with
 // the submission as they may see it. A withdrawn submission is NotFound.
-func (s *Store) Review(ctx context.Context, by *web.Principal, id int64) (*ReviewView, error) {
-	r, _, err := s.review(ctx, s.DB, by.UserID, id, "")
+func (s *Store) Review(ctx context.Context, by *actor.Actor, id int64) (*ReviewView, error) {
+	r, _, err := s.review(ctx, s.DB, by.ID, id, "")
 	if err != nil {
 		return nil, err
 	}
@@ -694,10 +694,10 @@ func (s *Store) Review(ctx context.Context, by *web.Principal, id int64) (*Revie
 // without, it is saved to come back to. A review may be changed until the
 // results are published (then: Conflict); one declared a conflict on,
 // never. Audited.
-func (s *Store) SaveReview(ctx context.Context, by *web.Principal, id int64, scores map[string]float64, comment string, submit bool) error {
+func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, scores map[string]float64, comment string, submit bool) error {
 	comment = strings.TrimSpace(comment)
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		r, _, err := s.review(ctx, tx, by.UserID, id, tx.ForUpdate())
+		r, _, err := s.review(ctx, tx, by.ID, id, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
@@ -758,7 +758,7 @@ func (s *Store) SaveReview(ctx context.Context, by *web.Principal, id int64, sco
 		if submit {
 			action = "call.review_submitted"
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: action, Object: reviewObject(id)})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: action, Object: reviewObject(id)})
 	})
 	if err != nil {
 		return fmt.Errorf("calls: save review: %w", err)
@@ -773,11 +773,11 @@ func (s *Store) SaveReview(ctx context.Context, by *web.Principal, id int64, sco
 // their place when the pool has one allowed. Audited; the new reviewer is
 // told by mail. It returns the id of the new review, 0 when nobody could
 // take it.
-func (s *Store) DeclareConflict(ctx context.Context, by *web.Principal, id int64, reason string) (int64, error) {
+func (s *Store) DeclareConflict(ctx context.Context, by *actor.Actor, id int64, reason string) (int64, error) {
 	reason = strings.TrimSpace(reason)
 	var newID int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		r, _, err := s.review(ctx, tx, by.UserID, id, tx.ForUpdate())
+		r, _, err := s.review(ctx, tx, by.ID, id, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
@@ -823,7 +823,7 @@ func (s *Store) DeclareConflict(ctx context.Context, by *web.Principal, id int64
 		if replacement != nil {
 			details["replacement_reviewer_id"] = replacement.ID
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.review_conflict",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.review_conflict",
 			Object: reviewObject(id), Details: details})
 	})
 	if err != nil {
@@ -910,7 +910,7 @@ func (s *Store) ReviewsOf(ctx context.Context, subID int64) ([]SubmissionReview,
 // Remind mails every reviewer of call slug who has open reviews, once a
 // day at most, for the secretariat. It returns how many were reminded.
 // Audited.
-func (s *Store) Remind(ctx context.Context, by *web.Principal, slug string) (int, error) {
+func (s *Store) Remind(ctx context.Context, by *actor.Actor, slug string) (int, error) {
 	n := 0
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		c, err := s.call(ctx, tx, "slug = ?", slug)
@@ -945,7 +945,7 @@ func (s *Store) Remind(ctx context.Context, by *web.Principal, slug string) (int
 			}
 			n++
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.remind",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.remind",
 			Object: callObject(c.ID), Details: map[string]any{"reviewers": n}})
 	})
 	if err != nil {

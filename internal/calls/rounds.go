@@ -16,11 +16,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // Round is a call's second review round.
@@ -139,7 +139,7 @@ func (s *Store) roundMaterialWindow(ctx context.Context, tx *db.Tx, c *Call, sub
 // at least), deadline when by (in the future). Every confirmed author of
 // each is told by mail, in their language. A second opening, or a call
 // without a shortlist, is a Conflict. Audited.
-func (s *Store) OpenRound(ctx context.Context, by *web.Principal, slug string, request Text, deadline time.Time) (*Round, error) {
+func (s *Store) OpenRound(ctx context.Context, by *actor.Actor, slug string, request Text, deadline time.Time) (*Round, error) {
 	trimText(&request)
 	var fe errs.Fields
 	if request.Empty() {
@@ -210,7 +210,7 @@ func (s *Store) OpenRound(ctx context.Context, by *web.Principal, slug string, r
 				}
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.round_open",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.round_open",
 			Object: callObject(c.ID), Details: map[string]any{"round": 2, "submissions": len(short), "deadline": r.Deadline}})
 	})
 	if err != nil {
@@ -224,14 +224,14 @@ func (s *Store) OpenRound(ctx context.Context, by *web.Principal, slug string, r
 // clock (after it: a *DeadlineError naming it): a long text and a video
 // link (https, where the call takes one). A submission not in the round
 // is a Conflict. Audited.
-func (s *Store) SaveRoundMaterial(ctx context.Context, by *web.Principal, subID int64, material, videoURL string) error {
+func (s *Store) SaveRoundMaterial(ctx context.Context, by *actor.Actor, subID int64, material, videoURL string) error {
 	material, videoURL = strings.TrimSpace(material), strings.TrimSpace(videoURL)
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		sub, err := s.submission(ctx, tx, subID, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
-		if sub.SubmitterID != by.UserID {
+		if sub.SubmitterID != by.ID {
 			return notFound()
 		}
 		c, err := s.call(ctx, tx, "id = ?", sub.CallID)
@@ -261,7 +261,7 @@ func (s *Store) SaveRoundMaterial(ctx context.Context, by *web.Principal, subID 
 			WHERE submission_id = ? AND round_id = ?`, material, videoURL, now, subID, e.Round.ID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.round_material",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.round_material",
 			Object: submissionObject(subID), Details: map[string]any{"round": 2}})
 	})
 	if err != nil {
@@ -273,7 +273,7 @@ func (s *Store) SaveRoundMaterial(ctx context.Context, by *web.Principal, subID 
 // AssignRound gives every submission of call slug's second round its
 // number of round-2 reviewers, by Assign's rules; without a second round
 // it is a Conflict. Audited.
-func (s *Store) AssignRound(ctx context.Context, by *web.Principal, slug string) (int, error) {
+func (s *Store) AssignRound(ctx context.Context, by *actor.Actor, slug string) (int, error) {
 	c, err := s.Call(ctx, slug)
 	if err != nil {
 		return 0, err

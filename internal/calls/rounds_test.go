@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 func TestSecondRound(t *testing.T) {
@@ -23,10 +23,10 @@ func TestSecondRound(t *testing.T) {
 		a1, s1 := f.submit(c.Slug, validSubmission("infrastructure"), SubmitterInfo{Country: "KE"})
 		a2, s2 := f.submit(c.Slug, validSubmission("governance", "FR", "BR"), SubmitterInfo{Country: "FR"})
 		_, s3 := f.submit(c.Slug, validSubmission("cybersecurity", "JP", "IN"), SubmitterInfo{})
-		if err := f.users.SetLocale(ctx, a2.UserID, "zh-Hant"); err != nil {
+		if err := f.users.SetLocale(ctx, a2.ID, "zh-Hant"); err != nil {
 			t.Fatal(err)
 		}
-		reviewers := map[string]*web.Principal{}
+		reviewers := map[string]*actor.Actor{}
 		for _, e := range []string{"r1@example.org", "r2@example.org", "r3@example.org"} {
 			reviewers[e], _ = f.reviewer(c.Slug, e, Reviewer{Fields: Fields})
 		}
@@ -38,9 +38,9 @@ func TestSecondRound(t *testing.T) {
 			t.Fatalf("round 1: %d %v", n, err)
 		}
 		// Round 1's scores: s1 best.
-		score := func(p *web.Principal, round int, impact float64) {
+		score := func(p *actor.Actor, round int, impact float64) {
 			t.Helper()
-			items, err := f.s.MyReviews(ctx, p.UserID, "en")
+			items, err := f.s.MyReviews(ctx, p.ID, "en")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func TestSecondRound(t *testing.T) {
 			}
 			var r2 []QueueItem
 			for _, p := range reviewers {
-				items, _ := f.s.MyReviews(ctx, p.UserID, "en")
+				items, _ := f.s.MyReviews(ctx, p.ID, "en")
 				for _, it := range items {
 					if it.Round == 2 {
 						if it.SubmissionID == s3.ID {
@@ -159,10 +159,10 @@ func TestSecondRound(t *testing.T) {
 				t.Fatalf("%d round-2 reviews among r1–r3", len(r2))
 			}
 			// The reviewer of round 2 sees the material, blind.
-			var p *web.Principal
+			var p *actor.Actor
 			var rid int64
 			for e, q := range reviewers {
-				items, _ := f.s.MyReviews(ctx, q.UserID, "en")
+				items, _ := f.s.MyReviews(ctx, q.ID, "en")
 				for _, it := range items {
 					if it.Round == 2 && it.SubmissionID == s1.ID && p == nil {
 						p, rid = reviewers[e], it.ID

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -19,7 +20,6 @@ import (
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // Store keeps calls, submissions, reviewers and reviews.
@@ -162,7 +162,7 @@ func (s *Store) Calls(ctx context.Context, all bool) ([]*Call, error) {
 
 // CreateCall creates a call in draft, for the secretariat. A slug already
 // taken is an Invalid error at "slug". Audited.
-func (s *Store) CreateCall(ctx context.Context, by *web.Principal, c *Call) error {
+func (s *Store) CreateCall(ctx context.Context, by *actor.Actor, c *Call) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Store) CreateCall(ctx context.Context, by *web.Principal, c *Call) erro
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.create", Object: callObject(c.ID)})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.create", Object: callObject(c.ID)})
 	})
 	if err != nil {
 		return fmt.Errorf("calls: create: %w", err)
@@ -204,7 +204,7 @@ func orEmpty(l []string) []string {
 
 // UpdateCall replaces the settings of call slug (its slug stays), for the
 // secretariat. Audited.
-func (s *Store) UpdateCall(ctx context.Context, by *web.Principal, slug string, c *Call) error {
+func (s *Store) UpdateCall(ctx context.Context, by *actor.Actor, slug string, c *Call) error {
 	c.Slug = slug
 	if err := c.validate(); err != nil {
 		return err
@@ -232,7 +232,7 @@ func (s *Store) UpdateCall(ctx context.Context, by *web.Principal, slug string, 
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.update", Object: callObject(c.ID)})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.update", Object: callObject(c.ID)})
 	})
 	if err != nil {
 		return fmt.Errorf("calls: update: %w", err)
@@ -243,7 +243,7 @@ func (s *Store) UpdateCall(ctx context.Context, by *web.Principal, slug string, 
 // PublishCall opens call slug to the public (submissions are taken from
 // its opening time), for the secretariat. Publishing a published call
 // changes nothing. Audited.
-func (s *Store) PublishCall(ctx context.Context, by *web.Principal, slug string) (*Call, error) {
+func (s *Store) PublishCall(ctx context.Context, by *actor.Actor, slug string) (*Call, error) {
 	var c *Call
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var err error
@@ -261,7 +261,7 @@ func (s *Store) PublishCall(ctx context.Context, by *web.Principal, slug string)
 		if err := pagecache.Bump(ctx, tx); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.publish", Object: callObject(c.ID)})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.publish", Object: callObject(c.ID)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("calls: publish: %w", err)
@@ -342,13 +342,13 @@ func (sub *Submission) isAuthor(userID int64) bool {
 // Submission returns submission id with its authors to one of its authors
 // or to the secretariat; anyone else gets NotFound. Authors do not see the
 // screening reason, and see the decision only once the results are out.
-func (s *Store) Submission(ctx context.Context, viewer *web.Principal, id int64) (*Submission, *Call, error) {
+func (s *Store) Submission(ctx context.Context, viewer *actor.Actor, id int64) (*Submission, *Call, error) {
 	sub, err := s.submission(ctx, s.DB, id, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	staff := auth.Can(viewer, PermManage)
-	if viewer == nil || !staff && !sub.isAuthor(viewer.UserID) {
+	if viewer == nil || !staff && !sub.isAuthor(viewer.ID) {
 		return nil, nil, notFound()
 	}
 	c, err := s.CallByID(ctx, sub.CallID)
@@ -414,7 +414,7 @@ type SubmitterInfo struct {
 // taken only while the call is open by the server's clock: outside, the
 // error is a *DeadlineError. A withdrawn submission is not edited
 // (Conflict). Audited; the first submission is acknowledged by mail.
-func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug string, sub *Submission, info SubmitterInfo, submit bool) error {
+func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string, sub *Submission, info SubmitterInfo, submit bool) error {
 	c, err := s.PublishedCall(ctx, slug)
 	if err != nil {
 		return err
@@ -422,7 +422,7 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 	if c.MembersOnly {
 		ok := false
 		if s.IsMember != nil {
-			if ok, err = s.IsMember(ctx, by.UserID); err != nil {
+			if ok, err = s.IsMember(ctx, by.ID); err != nil {
 				return err
 			}
 		}
@@ -446,7 +446,7 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 			if old, err = s.submission(ctx, tx, sub.ID, tx.ForUpdate()); err != nil {
 				return err
 			}
-			if old.SubmitterID != by.UserID || old.CallID != c.ID {
+			if old.SubmitterID != by.ID || old.CallID != c.ID {
 				return notFound()
 			}
 			if old.Status == Withdrawn {
@@ -471,12 +471,12 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 				INSERT INTO call_submissions (title_en, title_zh_hans, title_zh_hant, summary_en, summary_zh_hans, summary_zh_hant,
 					field, countries, partners, video_url, status, updated_at, answers, submitted_at, call_id, submitter_id, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				append(args, submittedAt, c.ID, by.UserID, now)...).Scan(&sub.ID); err != nil {
+				append(args, submittedAt, c.ID, by.ID, now)...).Scan(&sub.ID); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO call_authors (submission_id, user_id, email, name, country, organization,
 				is_submitter, invited_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, true, ?, ?)`,
-				sub.ID, by.UserID, auth.NormalizeEmail(by.Email), by.Name, info.Country, info.Organization, now, now); err != nil {
+				sub.ID, by.ID, auth.NormalizeEmail(by.Email), by.Name, info.Country, info.Organization, now, now); err != nil {
 				return err
 			}
 			sub.Created = now
@@ -499,10 +499,10 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 		if err := s.saveMore(ctx, tx, sub); err != nil {
 			return err
 		}
-		sub.CallID, sub.SubmitterID, sub.Status, sub.Updated = c.ID, by.UserID, status, now
+		sub.CallID, sub.SubmitterID, sub.Status, sub.Updated = c.ID, by.ID, status, now
 		if status == Submitted && (old == nil || old.Status != Submitted) {
 			sub.SubmittedAt = &now
-			if err := s.mailUser(ctx, tx, by.UserID, "mail.calls.received.subject", "mail.calls.received.body",
+			if err := s.mailUser(ctx, tx, by.ID, "mail.calls.received.subject", "mail.calls.received.body",
 				func(p *i18n.Printer) []any {
 					return []any{by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), c.LocalTime(c.ClosesAt),
 						fmt.Sprintf("%s/submissions/%d", s.base(), sub.ID)}
@@ -514,7 +514,7 @@ func (s *Store) SaveSubmission(ctx context.Context, by *web.Principal, slug stri
 		if submit {
 			action = "call.submission_submitted"
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: action, Object: submissionObject(sub.ID)})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: action, Object: submissionObject(sub.ID)})
 	})
 	if err != nil {
 		return fmt.Errorf("calls: save submission: %w", err)
@@ -533,13 +533,13 @@ func (s *Store) base() string { return strings.TrimRight(s.BaseURL, "/") }
 
 // Withdraw withdraws submission id, for its submitter, before the
 // deadline (after it: *DeadlineError). Its open reviews end. Audited.
-func (s *Store) Withdraw(ctx context.Context, by *web.Principal, id int64) error {
+func (s *Store) Withdraw(ctx context.Context, by *actor.Actor, id int64) error {
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		sub, err := s.submission(ctx, tx, id, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
-		if sub.SubmitterID != by.UserID {
+		if sub.SubmitterID != by.ID {
 			return notFound()
 		}
 		c, err := s.call(ctx, tx, "id = ?", sub.CallID)
@@ -558,7 +558,7 @@ func (s *Store) Withdraw(ctx context.Context, by *web.Principal, id int64) error
 		if _, err := tx.Exec(ctx, "DELETE FROM call_reviews WHERE submission_id = ? AND status = 'assigned'", id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.submission_withdrawn", Object: submissionObject(id)})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.submission_withdrawn", Object: submissionObject(id)})
 	})
 	if err != nil {
 		return fmt.Errorf("calls: withdraw: %w", err)
@@ -582,12 +582,12 @@ func hashToken(token string) string {
 // submitter, before the deadline and within the call's number of
 // co-authors. The mail, in lang, holds a single-use link that expires
 // after InvitationLife; only its hash is stored. Audited.
-func (s *Store) InviteCoauthor(ctx context.Context, by *web.Principal, id int64, email, name, country, lang string) error {
+func (s *Store) InviteCoauthor(ctx context.Context, by *actor.Actor, id int64, email, name, country, lang string) error {
 	_, err := s.inviteCoauthor(ctx, by, id, email, name, country, lang)
 	return err
 }
 
-func (s *Store) inviteCoauthor(ctx context.Context, by *web.Principal, id int64, email, name, country, lang string) (string, error) {
+func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, email, name, country, lang string) (string, error) {
 	email, name, country = auth.NormalizeEmail(email), strings.TrimSpace(name), strings.ToUpper(strings.TrimSpace(country))
 	var fe errs.Fields
 	if !emailValid(email) {
@@ -607,7 +607,7 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *web.Principal, id int64,
 		if err != nil {
 			return err
 		}
-		if sub.SubmitterID != by.UserID {
+		if sub.SubmitterID != by.ID {
 			return notFound()
 		}
 		c, err := s.call(ctx, tx, "id = ?", sub.CallID)
@@ -641,7 +641,7 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *web.Principal, id int64,
 			Text: p.T("mail.calls.coauthor.body", by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.coauthor_invite",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_invite",
 			Object: submissionObject(id), Details: map[string]any{"email": email}})
 	})
 	if err != nil {
@@ -687,7 +687,7 @@ func (s *Store) CoauthorByToken(ctx context.Context, token string) (*CoauthorInv
 // account, which becomes a confirmed co-author (and so an author that no
 // reviewer pool assignment will give the submission to). Returns the
 // submission's id. Audited.
-func (s *Store) ConfirmCoauthor(ctx context.Context, by *web.Principal, token string) (int64, error) {
+func (s *Store) ConfirmCoauthor(ctx context.Context, by *actor.Actor, token string) (int64, error) {
 	var subID int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
@@ -695,14 +695,14 @@ func (s *Store) ConfirmCoauthor(ctx context.Context, by *web.Principal, token st
 		err := tx.QueryRow(ctx, `-- calls.ConfirmCoauthor
 			UPDATE call_authors SET user_id = ?, confirmed_at = ?, token_hash = NULL, name = CASE WHEN name = '' THEN ? ELSE name END
 			WHERE token_hash = ? AND confirmed_at IS NULL AND invited_at > ?
-			RETURNING id, submission_id`, by.UserID, now, by.Name, hashToken(token), now.Add(-InvitationLife)).Scan(&authorID, &subID)
+			RETURNING id, submission_id`, by.ID, now, by.Name, hashToken(token), now.Add(-InvitationLife)).Scan(&authorID, &subID)
 		if db.IsNotFound(err) {
 			return errs.New(errs.Invalid, "calls.invitation_invalid")
 		}
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.coauthor_confirm",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_confirm",
 			Object: submissionObject(subID), Details: map[string]any{"author_id": authorID}})
 	})
 	if err != nil {
@@ -714,7 +714,7 @@ func (s *Store) ConfirmCoauthor(ctx context.Context, by *web.Principal, token st
 // Screen records the secretariat's screening of submission id: eligible,
 // or ineligible with a reason (Invalid at "reason" without one). An
 // ineligible submission loses its open review assignments. Audited.
-func (s *Store) Screen(ctx context.Context, by *web.Principal, id int64, sc Screening, reason string) error {
+func (s *Store) Screen(ctx context.Context, by *actor.Actor, id int64, sc Screening, reason string) error {
 	reason = strings.TrimSpace(reason)
 	var fe errs.Fields
 	switch sc {
@@ -746,7 +746,7 @@ func (s *Store) Screen(ctx context.Context, by *web.Principal, id int64, sc Scre
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "call.screen",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.screen",
 			Object: submissionObject(id), Details: map[string]any{"screening": sc, "reason": reason}})
 	})
 	if err != nil {

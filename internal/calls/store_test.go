@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -20,7 +21,6 @@ import (
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 var sets = []db.Migrations{jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, Migrations}
@@ -40,7 +40,7 @@ type fixture struct {
 	s     *Store
 	users *auth.Store
 	clock *clock
-	sec   *web.Principal
+	sec   *actor.Actor
 	n     int
 }
 
@@ -60,7 +60,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	return f
 }
 
-func (f *fixture) user(email, name string, roles ...string) *web.Principal {
+func (f *fixture) user(email, name string, roles ...string) *actor.Actor {
 	f.t.Helper()
 	u, err := f.users.Create(context.Background(), email, name, "a good password", roles...)
 	if err != nil {
@@ -103,7 +103,7 @@ func validSubmission(field string, countries ...string) *Submission {
 }
 
 // submit makes a new account and submits s to call slug as it.
-func (f *fixture) submit(slug string, s *Submission, info SubmitterInfo) (*web.Principal, *Submission) {
+func (f *fixture) submit(slug string, s *Submission, info SubmitterInfo) (*actor.Actor, *Submission) {
 	f.t.Helper()
 	f.n++
 	by := f.user(fmt.Sprintf("author%d@example.org", f.n), fmt.Sprintf("Author %d", f.n))
@@ -114,7 +114,7 @@ func (f *fixture) submit(slug string, s *Submission, info SubmitterInfo) (*web.P
 }
 
 // reviewer makes an account and adds it to the pool of call slug.
-func (f *fixture) reviewer(slug, email string, r Reviewer) (*web.Principal, *Reviewer) {
+func (f *fixture) reviewer(slug, email string, r Reviewer) (*actor.Actor, *Reviewer) {
 	f.t.Helper()
 	p := f.user(email, strings.Split(email, "@")[0])
 	r.Email = email
@@ -270,7 +270,7 @@ func TestSubmissions(t *testing.T) {
 			if err != nil || len(got.Authors) != 2 || got.Authors[1].ConfirmedAt == nil || got.Authors[1].Country != "BR" {
 				t.Fatalf("the co-author reads it: %+v %v", got, err)
 			}
-			mine, err := f.s.Mine(ctx, co.UserID)
+			mine, err := f.s.Mine(ctx, co.ID)
 			if err != nil || len(mine) != 1 || mine[0].ID != sub.ID {
 				t.Errorf("co-author's list: %v %v", mine, err)
 			}
@@ -292,7 +292,7 @@ func TestSubmissions(t *testing.T) {
 			if err := f.s.SaveSubmission(ctx, by, "members-2025", validSubmission("governance"), SubmitterInfo{}, true); errs.CodeOf(err) != errs.Forbidden {
 				t.Errorf("no member check: %v", err)
 			}
-			f.s.IsMember = func(_ context.Context, uid int64) (bool, error) { return uid == by.UserID, nil }
+			f.s.IsMember = func(_ context.Context, uid int64) (bool, error) { return uid == by.ID, nil }
 			defer func() { f.s.IsMember = nil }()
 			if err := f.s.SaveSubmission(ctx, by, "members-2025", validSubmission("governance"), SubmitterInfo{}, true); err != nil {
 				t.Errorf("a member: %v", err)
@@ -429,7 +429,7 @@ func TestConflictRules(t *testing.T) {
 			if n, err := f.s.Assign(ctx, f.sec, "declared"); err != nil || n != 1 {
 				t.Fatalf("assign: %d %v", n, err)
 			}
-			q1, _ := f.s.MyReviews(ctx, p1.UserID, "en")
+			q1, _ := f.s.MyReviews(ctx, p1.ID, "en")
 			if len(q1) != 1 || q1[0].Status != ReviewAssigned {
 				t.Fatalf("the field expert's queue: %+v", q1)
 			}
@@ -437,11 +437,11 @@ func TestConflictRules(t *testing.T) {
 			if err != nil || newID == 0 {
 				t.Fatalf("declare: %d %v", newID, err)
 			}
-			q2, _ := f.s.MyReviews(ctx, p2.UserID, "en")
+			q2, _ := f.s.MyReviews(ctx, p2.ID, "en")
 			if len(q2) != 1 || q2[0].ID != newID || q2[0].SubmissionID != sub.ID {
 				t.Fatalf("the replacement's queue: %+v", q2)
 			}
-			q1, _ = f.s.MyReviews(ctx, p1.UserID, "en")
+			q1, _ = f.s.MyReviews(ctx, p1.ID, "en")
 			if len(q1) != 1 || q1[0].Status != ReviewConflict {
 				t.Errorf("the conflicted reviewer's queue: %+v", q1)
 			}
@@ -616,7 +616,7 @@ func TestRankingOnTheDatabase(t *testing.T) {
 		for i := 1; i <= 4; i++ {
 			_, subs[i] = f.submit("cases-2025", validSubmission("governance"), SubmitterInfo{})
 		}
-		reviewers := map[int]*web.Principal{}
+		reviewers := map[int]*actor.Actor{}
 		pool := map[int]*Reviewer{}
 		for i := 1; i <= 3; i++ {
 			reviewers[i], pool[i] = f.reviewer("cases-2025", fmt.Sprintf("r%d@example.org", i), Reviewer{})
@@ -627,7 +627,7 @@ func TestRankingOnTheDatabase(t *testing.T) {
 			}
 		}
 		for _, h := range handScores {
-			q, _ := f.s.MyReviews(ctx, reviewers[h.reviewer].UserID, "en")
+			q, _ := f.s.MyReviews(ctx, reviewers[h.reviewer].ID, "en")
 			var id int64
 			for _, it := range q {
 				if it.SubmissionID == subs[h.sub].ID {
@@ -683,7 +683,7 @@ func TestReviewsAreBlindAndPrivate(t *testing.T) {
 		if _, err := f.s.Assign(ctx, f.sec, "open"); err != nil {
 			t.Fatal(err)
 		}
-		q1, _ := f.s.MyReviews(ctx, p1.UserID, "en")
+		q1, _ := f.s.MyReviews(ctx, p1.ID, "en")
 		if len(q1) != 2 {
 			t.Fatalf("queue %+v", q1)
 		}
@@ -707,7 +707,7 @@ func TestReviewsAreBlindAndPrivate(t *testing.T) {
 				t.Errorf("the secretariat opened a reviewer's review as its own: %v", err)
 			}
 		}
-		q2, _ := f.s.MyReviews(ctx, p2.UserID, "en")
+		q2, _ := f.s.MyReviews(ctx, p2.ID, "en")
 		for _, it := range q1 {
 			if err := f.s.SaveReview(ctx, p2, it.ID, nil, "", false); errs.CodeOf(err) != errs.NotFound && !containsItem(q2, it.ID) {
 				t.Errorf("another reviewer saved review %d: %v", it.ID, err)

@@ -7,10 +7,10 @@ import (
 	"sort"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/i18n"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // Demo calls: a practice-case call for each of the last three years whose
@@ -131,12 +131,12 @@ func loadCalls(ctx context.Context, d Deps) error {
 	if d.Calls == nil {
 		return nil
 	}
-	sec := &web.Principal{Email: "demo", Name: "Demo Secretariat", Roles: []string{auth.RoleSecretariat}}
+	sec := &actor.Actor{Email: "demo", Name: "Demo Secretariat", Roles: []string{auth.RoleSecretariat}}
 	realNow := d.DB.Now
 	defer func() { d.DB.Now = realNow }()
 	now := realNow()
 
-	var reviewerAccounts []*web.Principal
+	var reviewerAccounts []*actor.Actor
 	for _, r := range demoReviewers {
 		u, err := d.Users.Create(ctx, r.email, r.name, "")
 		if err != nil {
@@ -144,7 +144,7 @@ func loadCalls(ctx context.Context, d Deps) error {
 		}
 		reviewerAccounts = append(reviewerAccounts, u.Principal())
 	}
-	var authors []*web.Principal
+	var authors []*actor.Actor
 	for i := 0; i < 60; i++ {
 		u, err := d.Users.Create(ctx, fmt.Sprintf("author%02d@demo.wuzhen.example", i+1), authorNames[i%len(authorNames)], "")
 		if err != nil {
@@ -211,7 +211,7 @@ func loadCalls(ctx context.Context, d Deps) error {
 		// their own (the normalised view corrects for it).
 		for ri, p := range reviewerAccounts {
 			bias := float64(ri%5-2) * 0.6
-			items, err := d.Calls.MyReviews(ctx, p.UserID, i18n.En)
+			items, err := d.Calls.MyReviews(ctx, p.ID, i18n.En)
 			if err != nil {
 				return err
 			}
@@ -254,7 +254,7 @@ func loadCalls(ctx context.Context, d Deps) error {
 // decideDemo selects the best two cases of each field and the best of the
 // rest up to selectedPerYear, shortlists the next eight, and rejects the
 // others.
-func decideDemo(ctx context.Context, d Deps, sec *web.Principal, slug string) error {
+func decideDemo(ctx context.Context, d Deps, sec *actor.Actor, slug string) error {
 	_, lines, err := d.Calls.Ranking(ctx, slug)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"fmt"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -69,7 +70,7 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	if err != nil {
 		return nil, false, fmt.Errorf("demo: %w", err)
 	}
-	if err := loadEvents(ctx, d.Events, events.Actor{ID: sec.ID, Email: sec.Email, Name: sec.Name}); err != nil {
+	if err := loadEvents(ctx, d.Events, &actor.Actor{ID: sec.ID, Email: sec.Email, Name: sec.Name}); err != nil {
 		return nil, false, fmt.Errorf("demo: events: %w", err)
 	}
 	if err := loadCalls(ctx, d); err != nil {

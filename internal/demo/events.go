@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -81,7 +82,7 @@ var between = []struct {
 //
 // Events does the same on its own, for bench's event pages: it returns the
 // newest summit's slug.
-func Events(ctx context.Context, s *events.Store, by events.Actor) (string, error) {
+func Events(ctx context.Context, s *events.Store, by *actor.Actor) (string, error) {
 	return NewestSummit(time.Now()), loadEvents(ctx, s, by)
 }
 
@@ -90,7 +91,7 @@ func NewestSummit(now time.Time) string {
 	return fmt.Sprintf("summit-%d", now.In(shanghai()).AddDate(0, 0, 42).Year())
 }
 
-func loadEvents(ctx context.Context, s *events.Store, by events.Actor) error {
+func loadEvents(ctx context.Context, s *events.Store, by *actor.Actor) error {
 	newest := time.Now().In(shanghai()).AddDate(0, 0, 42)
 	newest = time.Date(newest.Year(), newest.Month(), newest.Day(), 9, 0, 0, 0, shanghai())
 	last := newest.Year()
@@ -149,7 +150,7 @@ func loadEvents(ctx context.Context, s *events.Store, by events.Actor) error {
 	return loadProgramme(ctx, s, by, summit)
 }
 
-func save(ctx context.Context, s *events.Store, by events.Actor, e *events.Event, parent string) error {
+func save(ctx context.Context, s *events.Store, by *actor.Actor, e *events.Event, parent string) error {
 	if err := s.Save(ctx, by, e, parent); err != nil {
 		return fmt.Errorf("event %s: %w", e.Slug, err)
 	}
@@ -182,7 +183,7 @@ var categories = []struct {
 }
 
 // registrations adds 2,000 fictional people to the newest summit.
-func registrations(ctx context.Context, s *events.Store, by events.Actor, slug string) error {
+func registrations(ctx context.Context, s *events.Store, by *actor.Actor, slug string) error {
 	r := rand.New(rand.NewPCG(2026, 11))
 	countries := demoCountries()
 	for _, c := range categories {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/members"
 )
 
@@ -25,7 +26,7 @@ func loadMembers(ctx context.Context, d Deps) error {
 	for i, h := range rows[0] {
 		col[h] = i
 	}
-	demo := members.Actor{Email: "demo"}
+	demo := &actor.Actor{Email: "demo"}
 	today := d.DB.Now()
 	for i, r := range rows[1:] {
 		get := func(k string) string { return r[col[k]] }
@@ -85,14 +86,14 @@ var demoApplications = []struct {
 }
 
 func loadApplications(ctx context.Context, d Deps) error {
-	secretariat := members.Actor{Email: "demo"}
+	secretariat := &actor.Actor{Email: "demo"}
 	for _, a := range demoApplications {
 		u, err := d.Users.Create(ctx, a.email, a.name, "")
 		if err != nil {
 			return err
 		}
 		app := a.app
-		if err := d.Members.Save(ctx, members.Actor{ID: u.ID, Email: u.Email}, &app, a.submit); err != nil {
+		if err := d.Members.Save(ctx, &actor.Actor{ID: u.ID, Email: u.Email}, &app, a.submit); err != nil {
 			return fmt.Errorf("application of %s: %w", a.email, err)
 		}
 		if a.decision != "" {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -159,7 +160,7 @@ func demoPeople(r *rand.Rand) []*events.Person {
 
 // loadProgramme adds the programme of the newest summit, whose forums
 // already exist and are published.
-func loadProgramme(ctx context.Context, s *events.Store, by events.Actor, slug string) error {
+func loadProgramme(ctx context.Context, s *events.Store, by *actor.Actor, slug string) error {
 	summit, err := s.Event(ctx, slug, true)
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func (h *Handlers) create(c *web.Ctx) error {
 	}
 	in := inputOf(f)
 	e := in.event(0)
-	if err := h.Store.Save(c.Context(), ActorOf(c.User), e, in.Parent); err != nil {
+	if err := h.Store.Save(c.Context(), c.User, e, in.Parent); err != nil {
 		return h.renderAdminList(c, c.Fail(f, err), f)
 	}
 	return c.Redirect("/admin/events/" + e.Slug)
@@ -160,7 +160,7 @@ func (h *Handlers) update(c *web.Ctx) error {
 	}
 	in := inputOf(f)
 	e := in.event(old.ID)
-	if err := h.Store.Save(c.Context(), ActorOf(c.User), e, in.Parent); err != nil {
+	if err := h.Store.Save(c.Context(), c.User, e, in.Parent); err != nil {
 		return h.renderAdminEvent(c, c.Fail(f, err), old, f, nil, adminForms{})
 	}
 	return c.Redirect("/admin/events/" + e.Slug)
@@ -171,7 +171,7 @@ func (h *Handlers) status(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.Store.SetStatus(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), Status(f.Get("status")))
+	e, err := h.Store.SetStatus(c.Context(), c.User, c.R.PathValue("slug"), Status(f.Get("status")))
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (h *Handlers) category(c *web.Ctx) error {
 		err = errs.Fields{{Name: "capacity", Key: "events.capacity_invalid"}}.Err()
 	}
 	if err == nil {
-		err = h.Store.SaveCategory(c.Context(), ActorOf(c.User), e.Slug, cat)
+		err = h.Store.SaveCategory(c.Context(), c.User, e.Slug, cat)
 	}
 	if err != nil {
 		return h.renderAdminEvent(c, c.Fail(f, err), e, formOf(e), f, adminForms{})
@@ -253,7 +253,7 @@ func (h *Handlers) decide(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Store.Decide(c.Context(), ActorOf(c.User), id, f.Get("decision") == "approve")
+	r, err := h.Store.Decide(c.Context(), c.User, id, f.Get("decision") == "approve")
 	if err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func (h *Handlers) checkin(c *web.Ctx) error {
 		return err
 	}
 	// A signed badge token or a typed registration number (badge.go).
-	r, err := h.Store.CheckInCode(c.Context(), ActorOf(c.User), e.ID, f.Get("code"))
+	r, err := h.Store.CheckInCode(c.Context(), c.User, e.ID, f.Get("code"))
 	if err != nil {
 		return h.renderCheckin(c, c.Fail(f, err), f, nil)
 	}
@@ -377,7 +377,7 @@ func (h *Handlers) export(c *web.Ctx, format string, send func(*web.Ctx, tabular
 	if err != nil {
 		return err
 	}
-	if err := h.Store.recordExport(c.Context(), ActorOf(c.User), e, format, f); err != nil {
+	if err := h.Store.recordExport(c.Context(), c.User, e, format, f); err != nil {
 		return err
 	}
 	byID := map[int64]*Category{}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -69,7 +70,7 @@ func (s *Store) AgendaIDs(ctx context.Context, userID int64) (map[int64]bool, er
 // NewFeed makes a new secret address for the agenda feed of the actor,
 // replacing any, and returns its token, which is not kept: the caller
 // shows it once.
-func (s *Store) NewFeed(ctx context.Context, by Actor) (string, error) {
+func (s *Store) NewFeed(ctx context.Context, by *actor.Actor) (string, error) {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
 		return "", err

@@ -86,7 +86,7 @@ func (h *Handlers) apiCreate(c *web.Ctx) error {
 		return err
 	}
 	e := in.event(0)
-	if err := h.Store.Save(c.Context(), ActorOf(c.User), e, in.Parent); err != nil {
+	if err := h.Store.Save(c.Context(), c.User, e, in.Parent); err != nil {
 		return err
 	}
 	e, err := h.Store.Event(c.Context(), e.Slug, true)
@@ -147,7 +147,7 @@ func (h *Handlers) apiStatus(c *web.Ctx) error {
 	if err := c.DecodeJSON(&req); err != nil {
 		return err
 	}
-	e, err := h.Store.SetStatus(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), req.Status)
+	e, err := h.Store.SetStatus(c.Context(), c.User, c.R.PathValue("slug"), req.Status)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (h *Handlers) apiCategory(c *web.Ctx) error {
 	if err := cat.window(e, in.OpensAt, in.ClosesAt); err != nil {
 		return err
 	}
-	if err := h.Store.SaveCategory(c.Context(), ActorOf(c.User), e.Slug, cat); err != nil {
+	if err := h.Store.SaveCategory(c.Context(), c.User, e.Slug, cat); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, cat)
@@ -228,7 +228,7 @@ func (h *Handlers) apiRegister(c *web.Ctx) error {
 	if err := c.DecodeJSON(&req); err != nil {
 		return err
 	}
-	r, err := h.Store.RegisterInvited(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), req.Category, req.Answers, req.Invitation)
+	r, err := h.Store.RegisterInvited(c.Context(), c.User, c.R.PathValue("slug"), req.Category, req.Answers, req.Invitation)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (h *Handlers) apiRegistration(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Store.Registration(c.Context(), id, c.User.UserID, c.Can(PermManage))
+	r, err := h.Store.Registration(c.Context(), id, c.User.ID, c.Can(PermManage))
 	if err != nil {
 		return err
 	}
@@ -261,10 +261,10 @@ func (h *Handlers) apiCancel(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.Cancel(c.Context(), ActorOf(c.User), id, c.Can(PermManage)); err != nil {
+	if _, err := h.Store.Cancel(c.Context(), c.User, id, c.Can(PermManage)); err != nil {
 		return err
 	}
-	r, err := h.Store.Registration(c.Context(), id, c.User.UserID, true)
+	r, err := h.Store.Registration(c.Context(), id, c.User.ID, true)
 	if err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (h *Handlers) apiDecide(c *web.Ctx) error {
 	if req.Decision != "approve" && req.Decision != "reject" {
 		return errs.Fields{{Name: "decision", Key: "events.decision_invalid"}}.Err()
 	}
-	if _, err := h.Store.Decide(c.Context(), ActorOf(c.User), id, req.Decision == "approve"); err != nil {
+	if _, err := h.Store.Decide(c.Context(), c.User, id, req.Decision == "approve"); err != nil {
 		return err
 	}
 	r, err := h.Store.Registration(c.Context(), id, 0, true)
@@ -300,7 +300,7 @@ func (h *Handlers) apiCheckIn(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Store.CheckIn(c.Context(), ActorOf(c.User), id)
+	r, err := h.Store.CheckIn(c.Context(), c.User, id)
 	if err != nil {
 		return err
 	}

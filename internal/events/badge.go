@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -81,7 +82,7 @@ func badgeOf(ctx context.Context, q db.Querier, regID int64) (badgeState, error)
 // gives a new one after a revocation: the new badge has the next
 // generation, so that the revoked one stays refused at the desk. For the
 // secretariat.
-func (s *Store) SetBadge(ctx context.Context, by Actor, regID int64, revoke bool) (*Registration, error) {
+func (s *Store) SetBadge(ctx context.Context, by *actor.Actor, regID int64, revoke bool) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var err error
@@ -214,7 +215,7 @@ func (s *Store) PersonBadge(ctx context.Context, regID, userID int64, staff bool
 // typed (R-000042 or 42). A forged token, a badge revoked or replaced, a
 // registration of another event, and a second check-in are refused, naming
 // who did what when where that is known.
-func (s *Store) CheckInCode(ctx context.Context, by Actor, eventID int64, code string) (*Registration, error) {
+func (s *Store) CheckInCode(ctx context.Context, by *actor.Actor, eventID int64, code string) (*Registration, error) {
 	code = strings.TrimSpace(code)
 	var id int64
 	gen := 0

@@ -35,7 +35,7 @@ func (h *Handlers) createInvitation(c *web.Ctx) error {
 		return err
 	}
 	seats, _ := strconv.Atoi(strings.TrimSpace(f.Get("seats")))
-	code, err := h.Store.CreateInvitation(c.Context(), ActorOf(c.User), e.Slug, f.Get("category"), seats, f.Get("label"))
+	code, err := h.Store.CreateInvitation(c.Context(), c.User, e.Slug, f.Get("category"), seats, f.Get("label"))
 	if err != nil {
 		return h.renderAdminEvent(c, c.Fail(f, err), e, formOf(e), nil, adminForms{Invitation: f})
 	}
@@ -48,7 +48,7 @@ func (h *Handlers) revokeInvitation(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inv, err := h.Store.RevokeInvitation(c.Context(), ActorOf(c.User), id)
+	inv, err := h.Store.RevokeInvitation(c.Context(), c.User, id)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (h *Handlers) setQuota(c *web.Ctx) error {
 	case qerr != nil:
 		err = errs.Fields{{Name: "quota", Key: "events.capacity_invalid"}}.Err()
 	default:
-		err = h.Store.SetQuota(c.Context(), ActorOf(c.User), e.Slug, id, f.Get("category"), quota)
+		err = h.Store.SetQuota(c.Context(), c.User, e.Slug, id, f.Get("category"), quota)
 	}
 	if err != nil {
 		return h.renderAdminEvent(c, c.Fail(f, err), e, formOf(e), nil, adminForms{Delegation: f})
@@ -105,7 +105,7 @@ func (h *Handlers) delegationAccess(c *web.Ctx) (int64, error) {
 	if h.Store.Members == nil {
 		return 0, web.NotFound()
 	}
-	if _, rep, err := h.Store.Members.Represents(c.Context(), c.User.UserID, id); err != nil || !rep {
+	if _, rep, err := h.Store.Members.Represents(c.Context(), c.User.ID, id); err != nil || !rep {
 		if err != nil {
 			return 0, err
 		}
@@ -149,7 +149,7 @@ func (h *Handlers) addDelegate(c *web.Ctx) error {
 			a[k] = v
 		}
 	}
-	if _, err := h.Store.RegisterDelegate(c.Context(), ActorOf(c.User), c.R.PathValue("slug"), id, Delegate{Email: f.Get("email"), Answers: a}); err != nil {
+	if _, err := h.Store.RegisterDelegate(c.Context(), c.User, c.R.PathValue("slug"), id, Delegate{Email: f.Get("email"), Answers: a}); err != nil {
 		return h.renderDelegation(c, c.Fail(f, err), f)
 	}
 	return c.Redirect(fmt.Sprintf("/events/%s/delegations/%d", c.R.PathValue("slug"), id))

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -39,7 +40,7 @@ func scanDelegation(row db.Scanner) (*Delegation, error) {
 // category with code; 0 ends the delegation's right to add people (those
 // registered stay). The quota cannot go below the people already
 // registered.
-func (s *Store) SetQuota(ctx context.Context, by Actor, slug string, memberID int64, category string, quota int) error {
+func (s *Store) SetQuota(ctx context.Context, by *actor.Actor, slug string, memberID int64, category string, quota int) error {
 	if quota < 0 || quota > 10000 {
 		return errs.Fields{{Name: "quota", Key: "events.capacity_invalid"}}.Err()
 	}
@@ -180,7 +181,7 @@ func (s *Store) Delegation(ctx context.Context, slug string, memberID int64) (*D
 // within the quota and by the category's rules for seats. The delegation's
 // row is locked first, so that two representatives adding people at once
 // cannot pass the quota together.
-func (s *Store) RegisterDelegate(ctx context.Context, by Actor, slug string, memberID int64, d Delegate) (*Registration, error) {
+func (s *Store) RegisterDelegate(ctx context.Context, by *actor.Actor, slug string, memberID int64, d Delegate) (*Registration, error) {
 	if d.Answers == nil {
 		d.Answers = Answers{}
 	}

@@ -70,7 +70,7 @@ func (h *Handlers) visaForm(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, v, err := h.Store.Visa(c.Context(), id, c.User.UserID, false)
+	r, v, err := h.Store.Visa(c.Context(), id, c.User.ID, false)
 	if err != nil {
 		return err
 	}
@@ -102,8 +102,8 @@ func (h *Handlers) visaSave(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.RequestVisa(c.Context(), ActorOf(c.User), id, passportOf(f)); err != nil {
-		r, v, lerr := h.Store.Visa(c.Context(), id, c.User.UserID, false)
+	if _, err := h.Store.RequestVisa(c.Context(), c.User, id, passportOf(f)); err != nil {
+		r, v, lerr := h.Store.Visa(c.Context(), id, c.User.ID, false)
 		if lerr != nil {
 			return lerr
 		}
@@ -119,7 +119,7 @@ func (h *Handlers) visaLetter(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, v, err := h.Store.Visa(c.Context(), id, c.User.UserID, c.Can(PermManage))
+	r, v, err := h.Store.Visa(c.Context(), id, c.User.ID, c.Can(PermManage))
 	if err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func (h *Handlers) visaDecide(c *web.Ctx) error {
 	if d != ApproveVisa && d != RefuseVisa && d != RevokeVisa {
 		return errs.New(errs.Invalid, "events.decision_invalid")
 	}
-	if _, err := h.Store.DecideVisa(c.Context(), ActorOf(c.User), id, d, f.Get("reason")); err != nil {
+	if _, err := h.Store.DecideVisa(c.Context(), c.User, id, d, f.Get("reason")); err != nil {
 		return h.renderVisaAdmin(c, c.Fail(f, err), f)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/visas/%d", id))
@@ -231,7 +231,7 @@ func (h *Handlers) badge(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.Store.PersonBadge(c.Context(), id, c.User.UserID, c.Can(PermManage))
+	b, err := h.Store.PersonBadge(c.Context(), id, c.User.ID, c.Can(PermManage))
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func (h *Handlers) badgeSet(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Store.SetBadge(c.Context(), ActorOf(c.User), id, f.Get("action") != "reissue")
+	r, err := h.Store.SetBadge(c.Context(), c.User, id, f.Get("action") != "reissue")
 	if err != nil {
 		return err
 	}

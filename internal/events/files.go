@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -321,7 +322,7 @@ func saveFile(ctx context.Context, tx *db.Tx, regID int64, f *RegFile) error {
 // registration regID to its file or photo question, in place of any
 // earlier one: for the registrant, while the registration is live. An
 // unknown question, or one not answered with a file, is NotFound.
-func (s *Store) SetFile(ctx context.Context, by Actor, regID int64, question string, data []byte) (*RegFile, error) {
+func (s *Store) SetFile(ctx context.Context, by *actor.Actor, regID int64, question string, data []byte) (*RegFile, error) {
 	r, err := s.Registration(ctx, regID, by.ID, false)
 	if err != nil {
 		return nil, err

@@ -114,7 +114,7 @@ func (h *Handlers) downloadFile(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, r, err := h.Store.File(c.Context(), id, c.R.PathValue("question"), c.User.UserID, c.Can(PermManage))
+	f, r, err := h.Store.File(c.Context(), id, c.R.PathValue("question"), c.User.ID, c.Can(PermManage))
 	if err != nil {
 		return err
 	}
@@ -185,11 +185,11 @@ func (h *Handlers) apiUploadFile(c *web.Ctx) error {
 		return errs.Wrap(errs.Invalid, "error.invalid", err)
 	}
 	q := c.R.PathValue("question")
-	f, err := h.Store.SetFile(c.Context(), ActorOf(c.User), id, q, data)
+	f, err := h.Store.SetFile(c.Context(), c.User, id, q, data)
 	if err != nil {
 		return err
 	}
-	r, err := h.Store.Registration(c.Context(), id, c.User.UserID, false)
+	r, err := h.Store.Registration(c.Context(), id, c.User.ID, false)
 	if err != nil {
 		return err
 	}

@@ -270,7 +270,7 @@ func (h *Handlers) register(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Store.RegisterWith(c.Context(), ActorOf(c.User), slug, f.Get("category"), a, f.Get("invitation"), files, false)
+	r, err := h.Store.RegisterWith(c.Context(), c.User, slug, f.Get("category"), a, f.Get("invitation"), files, false)
 	if err != nil {
 		return h.renderRegister(c, c.Fail(f, err), f)
 	}
@@ -278,11 +278,11 @@ func (h *Handlers) register(c *web.Ctx) error {
 }
 
 func (h *Handlers) mine(c *web.Ctx) error {
-	list, err := h.Store.Mine(c.Context(), c.User.UserID)
+	list, err := h.Store.Mine(c.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
-	dels, err := h.Store.DelegationsOf(c.Context(), c.User.UserID)
+	dels, err := h.Store.DelegationsOf(c.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (h *Handlers) myRegistration(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Store.Registration(c.Context(), id, c.User.UserID, false)
+	r, err := h.Store.Registration(c.Context(), id, c.User.ID, false)
 	if err != nil {
 		return err
 	}
@@ -315,11 +315,11 @@ func (h *Handlers) cancel(c *web.Ctx) error {
 		return err
 	}
 	staff := c.Can(PermManage)
-	r, err := h.Store.Cancel(c.Context(), ActorOf(c.User), id, staff)
+	r, err := h.Store.Cancel(c.Context(), c.User, id, staff)
 	if err != nil {
 		return err
 	}
-	if staff && r.UserID != c.User.UserID {
+	if staff && r.UserID != c.User.ID {
 		ev, err := h.Store.byID(c.Context(), h.Store.DB, r.EventID, "")
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -58,7 +59,7 @@ func codeHash(code string) string {
 
 // CreateInvitation holds seats in the category with code for an
 // invitation and returns the code, shown once.
-func (s *Store) CreateInvitation(ctx context.Context, by Actor, slug, category string, seats int, label string) (string, error) {
+func (s *Store) CreateInvitation(ctx context.Context, by *actor.Actor, slug, category string, seats int, label string) (string, error) {
 	label = strings.TrimSpace(label)
 	var fe errs.Fields
 	if seats < 1 || seats > 10000 {
@@ -121,7 +122,7 @@ func useInvitation(ctx context.Context, tx *db.Tx, c *Category, code string) (in
 
 // RevokeInvitation ends an invitation: its unused seats go back to the
 // category, and so to the first people on the waitlist.
-func (s *Store) RevokeInvitation(ctx context.Context, by Actor, id int64) (*Invitation, error) {
+func (s *Store) RevokeInvitation(ctx context.Context, by *actor.Actor, id int64) (*Invitation, error) {
 	var inv *Invitation
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var catID int64

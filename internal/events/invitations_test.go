@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -75,7 +76,7 @@ func TestDelegations(t *testing.T) {
 		ctx := context.Background()
 		f.s.Members = &members.Store{DB: d}
 		m := &members.Member{Kind: members.Organization, Name: members.Names{En: "Kenya ICT Action Network"}, Group: members.CivilSociety, Country: "KE", JoinedOn: "2020-01-01"}
-		if err := f.s.Members.Add(ctx, members.Actor{Email: "sec@example.org"}, m); err != nil {
+		if err := f.s.Members.Add(ctx, &actor.Actor{Email: "sec@example.org"}, m); err != nil {
 			t.Fatal(err)
 		}
 		f.event("forum", 100, Auto)

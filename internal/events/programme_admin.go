@@ -184,7 +184,7 @@ func (h *Handlers) createSession(c *web.Ctx) error {
 	}
 	x, cast, err := sessionOfForm(f, e)
 	if err == nil {
-		err = h.Store.SaveSession(c.Context(), ActorOf(c.User), e.Slug, x, cast)
+		err = h.Store.SaveSession(c.Context(), c.User, e.Slug, x, cast)
 	}
 	if err != nil {
 		return h.renderSessionForm(c, c.Fail(f, err), e, nil, f)
@@ -233,7 +233,7 @@ func (h *Handlers) updateSession(c *web.Ctx) error {
 	x, cast, err := sessionOfForm(f, e)
 	x.ID = old.ID
 	if err == nil {
-		err = h.Store.SaveSession(c.Context(), ActorOf(c.User), e.Slug, x, cast)
+		err = h.Store.SaveSession(c.Context(), c.User, e.Slug, x, cast)
 	}
 	if err != nil {
 		return h.renderSessionForm(c, c.Fail(f, err), e, old, f)
@@ -246,7 +246,7 @@ func (h *Handlers) deleteSession(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.DeleteSession(c.Context(), ActorOf(c.User), e.Slug, x.ID); err != nil {
+	if err := h.Store.DeleteSession(c.Context(), c.User, e.Slug, x.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/events/" + e.Slug + "/programme")
@@ -315,7 +315,7 @@ func (h *Handlers) createPerson(c *web.Ctx) error {
 		return err
 	}
 	p := personOfForm(f)
-	if err := h.Store.SavePerson(c.Context(), ActorOf(c.User), p); err != nil {
+	if err := h.Store.SavePerson(c.Context(), c.User, p); err != nil {
 		return h.renderPersonForm(c, c.Fail(f, err), e, nil, nil, f, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/events/%s/programme/people/%d", e.Slug, p.ID))
@@ -357,7 +357,7 @@ func (h *Handlers) updatePerson(c *web.Ctx) error {
 	}
 	p := personOfForm(f)
 	p.ID = old.ID
-	if err := h.Store.SavePerson(c.Context(), ActorOf(c.User), p); err != nil {
+	if err := h.Store.SavePerson(c.Context(), c.User, p); err != nil {
 		return h.renderPersonForm(c, c.Fail(f, err), e, old, list, f, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/events/%s/programme/people/%d", e.Slug, p.ID))
@@ -374,9 +374,9 @@ func (h *Handlers) uploadPhoto(c *web.Ctx) error {
 	data, remove, err := readPhoto(c.R)
 	switch {
 	case err == nil && remove:
-		err = h.Store.RemovePhoto(c.Context(), ActorOf(c.User), p.ID)
+		err = h.Store.RemovePhoto(c.Context(), c.User, p.ID)
 	case err == nil:
-		_, err = h.Store.SetPhoto(c.Context(), ActorOf(c.User), p.ID, data)
+		_, err = h.Store.SetPhoto(c.Context(), c.User, p.ID, data)
 	}
 	if err != nil {
 		if e, ok := errs.As(err); !ok || e.Code != errs.Invalid {

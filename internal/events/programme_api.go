@@ -113,7 +113,7 @@ func (h *Handlers) apiCreateSession(c *web.Ctx) error {
 		Title: in.Title, Description: in.Description}
 	x.Starts, _ = ParseTime(in.StartsAt, e.Location(), false)
 	x.Ends, _ = ParseTime(in.EndsAt, e.Location(), false)
-	if err := h.Store.SaveSession(c.Context(), ActorOf(c.User), e.Slug, x, in.People); err != nil {
+	if err := h.Store.SaveSession(c.Context(), c.User, e.Slug, x, in.People); err != nil {
 		return err
 	}
 	x, err = h.Store.Session(c.Context(), x.ID, true)
@@ -140,7 +140,7 @@ func (h *Handlers) apiCreateSpeaker(c *web.Ctx) error {
 		return err
 	}
 	p := &Person{Name: in.Name, NameLatin: in.NameLatin, Organization: in.Organization, Country: in.Country, Group: in.Group, Bio: in.Bio}
-	if err := h.Store.SavePerson(c.Context(), ActorOf(c.User), p); err != nil {
+	if err := h.Store.SavePerson(c.Context(), c.User, p); err != nil {
 		return err
 	}
 	c.W.Header().Set("Location", fmt.Sprintf("/api/v1/speakers/%d", p.ID))

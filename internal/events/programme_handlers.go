@@ -172,7 +172,7 @@ func (h *Handlers) programme(c *web.Ctx) error {
 	d.Here = link(day, d.View)
 	d.Groups = groupSessions(byDay[day], d.View, c.Lang, c.P.T("events.programme.no_room"))
 	if c.User != nil {
-		if d.InAgenda, err = h.Store.AgendaIDs(c.Context(), c.User.UserID); err != nil {
+		if d.InAgenda, err = h.Store.AgendaIDs(c.Context(), c.User.ID); err != nil {
 			return err
 		}
 	}
@@ -299,7 +299,7 @@ func (h *Handlers) sessionPage(c *web.Ctx) error {
 	}
 	var in map[int64]bool
 	if c.User != nil {
-		if in, err = h.Store.AgendaIDs(c.Context(), c.User.UserID); err != nil {
+		if in, err = h.Store.AgendaIDs(c.Context(), c.User.ID); err != nil {
 			return err
 		}
 	}
@@ -428,12 +428,12 @@ type agendaDay struct {
 func (h *Handlers) agenda(c *web.Ctx) error { return h.renderAgenda(c, "") }
 
 func (h *Handlers) renderAgenda(c *web.Ctx, token string) error {
-	list, err := h.Store.Agenda(c.Context(), c.User.UserID)
+	list, err := h.Store.Agenda(c.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
 	d := agendaData{Sessions: len(list), Clash: map[int64]bool{}}
-	if d.FeedAt, err = h.Store.Feed(c.Context(), c.User.UserID); err != nil {
+	if d.FeedAt, err = h.Store.Feed(c.Context(), c.User.ID); err != nil {
 		return err
 	}
 	if token != "" {
@@ -481,7 +481,7 @@ func (h *Handlers) agendaAdd(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.AddToAgenda(c.Context(), c.User.UserID, id); err != nil {
+	if err := h.Store.AddToAgenda(c.Context(), c.User.ID, id); err != nil {
 		return err
 	}
 	return c.Redirect(withAnchor(next, id))
@@ -492,7 +492,7 @@ func (h *Handlers) agendaRemove(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.RemoveFromAgenda(c.Context(), c.User.UserID, id); err != nil {
+	if err := h.Store.RemoveFromAgenda(c.Context(), c.User.ID, id); err != nil {
 		return err
 	}
 	return c.Redirect(withAnchor(next, id))
@@ -507,7 +507,7 @@ func withAnchor(next string, id int64) string {
 }
 
 func (h *Handlers) agendaFeed(c *web.Ctx) error {
-	token, err := h.Store.NewFeed(c.Context(), ActorOf(c.User))
+	token, err := h.Store.NewFeed(c.Context(), c.User)
 	if err != nil {
 		return err
 	}
@@ -517,7 +517,7 @@ func (h *Handlers) agendaFeed(c *web.Ctx) error {
 func (h *Handlers) toAgenda(c *web.Ctx) error { return c.Redirect("/agenda") }
 
 func (h *Handlers) agendaCalendar(c *web.Ctx) error {
-	return h.writeAgenda(c, c.User.UserID)
+	return h.writeAgenda(c, c.User.ID)
 }
 
 func (h *Handlers) agendaFeedCalendar(c *web.Ctx) error {

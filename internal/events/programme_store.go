@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -156,7 +157,7 @@ func (s *Store) session(ctx context.Context, q db.Querier, id int64, staff bool)
 // changes it; cast is who appears in it, in order, replacing whoever did.
 // Secretariat only (the caller checks). Bad input is Invalid at its field;
 // a session of another event is NotFound.
-func (s *Store) SaveSession(ctx context.Context, by Actor, slug string, x *Session, cast []Cast) error {
+func (s *Store) SaveSession(ctx context.Context, by *actor.Actor, slug string, x *Session, cast []Cast) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		e, err := s.bySlug(ctx, tx, slug, "")
 		if err != nil {
@@ -298,7 +299,7 @@ func setCast(ctx context.Context, tx *db.Tx, id int64, cast []Cast) error {
 // DeleteSession removes a session of the event with slug, with its place
 // in everyone's agenda. Secretariat only (the caller checks); a session of
 // another event is NotFound.
-func (s *Store) DeleteSession(ctx context.Context, by Actor, slug string, id int64) error {
+func (s *Store) DeleteSession(ctx context.Context, by *actor.Actor, slug string, id int64) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		e, err := s.bySlug(ctx, tx, slug, "")
 		if err != nil {
@@ -334,7 +335,7 @@ func (s *Store) DeleteSession(ctx context.Context, by Actor, slug string, id int
 
 // SavePerson adds person p when p.ID is 0, or changes them. Secretariat
 // only (the caller checks). Bad input is Invalid at its field.
-func (s *Store) SavePerson(ctx context.Context, by Actor, p *Person) error {
+func (s *Store) SavePerson(ctx context.Context, by *actor.Actor, p *Person) error {
 	if err := p.validate(); err != nil {
 		return err
 	}
@@ -487,7 +488,7 @@ func (s *Store) EventPeople(ctx context.Context, e *Event) ([]*Person, error) {
 // SetPhoto checks an uploaded image (checkPhoto) and stores it, re-encoded,
 // as the photo of person id. Secretariat only (the caller checks). The
 // image's faults are Invalid at the field "photo".
-func (s *Store) SetPhoto(ctx context.Context, by Actor, id int64, upload []byte) (*Photo, error) {
+func (s *Store) SetPhoto(ctx context.Context, by *actor.Actor, id int64, upload []byte) (*Photo, error) {
 	ph, err := processPhoto(ctx, upload)
 	if err != nil {
 		return nil, err
@@ -521,7 +522,7 @@ func (s *Store) SetPhoto(ctx context.Context, by Actor, id int64, upload []byte)
 
 // RemovePhoto deletes the photo of person id. Secretariat only (the caller
 // checks).
-func (s *Store) RemovePhoto(ctx context.Context, by Actor, id int64) error {
+func (s *Store) RemovePhoto(ctx context.Context, by *actor.Actor, id int64) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := s.person(ctx, tx, id, tx.ForUpdate()); err != nil {
 			return err
@@ -561,7 +562,7 @@ func (s *Store) PersonPhoto(ctx context.Context, id int64, staff bool) (*Photo, 
 // its people by Person pointers, which must be among people (whose IDs it
 // sets). Secretariat only (the caller checks); the first bad person or
 // session is Invalid, and nothing is added.
-func (s *Store) ImportProgramme(ctx context.Context, by Actor, people []*Person, sessions []*Session) error {
+func (s *Store) ImportProgramme(ctx context.Context, by *actor.Actor, people []*Person, sessions []*Session) error {
 	for _, p := range people {
 		if err := p.validate(); err != nil {
 			return fmt.Errorf("events: import %q: %w", p.Name, err)

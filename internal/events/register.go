@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -90,14 +91,14 @@ func regObject(id int64) string { return fmt.Sprintf("registration:%d", id) }
 // with approval "auto" the registration is confirmed while seats remain and
 // waitlisted after; with "manual" it waits for the secretariat. A person
 // holds one live registration per event (a second is a Conflict).
-func (s *Store) Register(ctx context.Context, by Actor, slug, code string, a Answers) (*Registration, error) {
+func (s *Store) Register(ctx context.Context, by *actor.Actor, slug, code string, a Answers) (*Registration, error) {
 	return s.RegisterInvited(ctx, by, slug, code, a, "")
 }
 
 // RegisterInvited is Register with an invitation code ("" for none): a
 // valid code for the category confirms the registration at once on one of
 // the seats the invitation holds, skipping approval and the waitlist.
-func (s *Store) RegisterInvited(ctx context.Context, by Actor, slug, code string, a Answers, invitation string) (*Registration, error) {
+func (s *Store) RegisterInvited(ctx context.Context, by *actor.Actor, slug, code string, a Answers, invitation string) (*Registration, error) {
 	return s.RegisterWith(ctx, by, slug, code, a, invitation, nil, true)
 }
 
@@ -105,7 +106,7 @@ func (s *Store) RegisterInvited(ctx context.Context, by Actor, slug, code string
 // file and photo questions (checked by CheckFiles), stored in the same
 // transaction. With filesLater (the API), required files may come after
 // the registration (SetFile); else (the form) they must be there.
-func (s *Store) RegisterWith(ctx context.Context, by Actor, slug, code string, a Answers, invitation string,
+func (s *Store) RegisterWith(ctx context.Context, by *actor.Actor, slug, code string, a Answers, invitation string,
 	files map[string]*RegFile, filesLater bool) (*Registration, error) {
 	if a == nil {
 		a = Answers{}
@@ -218,7 +219,7 @@ type Delegate struct {
 // (seats, then the waitlist), whether or not registration is open. It is
 // all or nothing: an invalid delegate fails the import with its index.
 // With notify, each delegate with an email is told.
-func (s *Store) Import(ctx context.Context, by Actor, slug, code string, list []Delegate, notify bool) error {
+func (s *Store) Import(ctx context.Context, by *actor.Actor, slug, code string, list []Delegate, notify bool) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		e, err := s.bySlug(ctx, tx, slug, "")
 		if err != nil {
@@ -377,7 +378,7 @@ func (s *Store) lockRegistration(ctx context.Context, tx *db.Tx, id int64) (*Cat
 // Cancel cancels a registration, by its registrant or (staff) the
 // secretariat. A confirmed seat goes at once, in the same transaction, to
 // the first person on the category's waitlist, who is told by mail.
-func (s *Store) Cancel(ctx context.Context, by Actor, id int64, staff bool) (*Registration, error) {
+func (s *Store) Cancel(ctx context.Context, by *actor.Actor, id int64, staff bool) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		c, reg, err := s.lockRegistration(ctx, tx, id)
@@ -457,7 +458,7 @@ func (s *Store) setStatus(ctx context.Context, tx *db.Tx, r *Registration, to Re
 
 // Decide approves (confirmed while seats remain, else waitlisted) or
 // rejects a pending registration.
-func (s *Store) Decide(ctx context.Context, by Actor, id int64, approve bool) (*Registration, error) {
+func (s *Store) Decide(ctx context.Context, by *actor.Actor, id int64, approve bool) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		c, reg, err := s.lockRegistration(ctx, tx, id)
@@ -498,7 +499,7 @@ func (s *Store) Decide(ctx context.Context, by Actor, id int64, approve bool) (*
 // check-in is a Conflict naming the first one's time (in the event's zone)
 // and who made it; a revoked badge or a registration without a seat is
 // refused.
-func (s *Store) CheckIn(ctx context.Context, by Actor, id int64) (*Registration, error) {
+func (s *Store) CheckIn(ctx context.Context, by *actor.Actor, id int64) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var err error
@@ -587,7 +588,7 @@ func (s *Store) Registrations(ctx context.Context, eventID int64, f RegFilter, l
 
 // recordExport writes an export of registrations (personal data) to the
 // audit log.
-func (s *Store) recordExport(ctx context.Context, by Actor, e *Event, format string, f RegFilter) error {
+func (s *Store) recordExport(ctx context.Context, by *actor.Actor, e *Event, format string, f RegFilter) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "registration.export", Object: eventObject(e.ID),
 			Details: map[string]any{"format": format, "category": f.Category, "status": string(f.Status), "q": f.Query}})

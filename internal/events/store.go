@@ -8,12 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/members"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // Store keeps events, their categories and registrations.
@@ -24,19 +24,6 @@ type Store struct {
 	// Members finds member organisations and their representatives, for
 	// delegations.
 	Members *members.Store
-}
-
-// Actor is who acts on the store.
-type Actor struct {
-	ID     int64
-	Email  string
-	Name   string
-	Locale string // the account's language, "" when unknown
-}
-
-// ActorOf returns the actor of a signed-in principal.
-func ActorOf(p *web.Principal) Actor {
-	return Actor{ID: p.UserID, Email: p.Email, Name: p.Name, Locale: p.Locale}
 }
 
 const eventColumns = `id, slug, kind, COALESCE(parent_id, 0), title_en, title_zh_hans, title_zh_hant, theme_en, theme_zh_hans,
@@ -59,7 +46,7 @@ func eventObject(id int64) string { return fmt.Sprintf("event:%d", id) }
 // Save creates the event when e.ID is 0, else changes it. parentSlug names
 // the parent event ("" for none); a parent must be a summit or annual
 // meeting, and an event cannot be its own ancestor.
-func (s *Store) Save(ctx context.Context, by Actor, e *Event, parentSlug string) error {
+func (s *Store) Save(ctx context.Context, by *actor.Actor, e *Event, parentSlug string) error {
 	fe, _ := errs.As(e.validate())
 	if fe == nil {
 		fe = &errs.Error{Code: errs.Invalid, Key: "error.invalid"}
@@ -136,7 +123,7 @@ func (s *Store) Save(ctx context.Context, by Actor, e *Event, parentSlug string)
 
 // SetStatus publishes, unpublishes (back to draft) or cancels an event.
 // Cancelling tells every registrant with a live registration by mail.
-func (s *Store) SetStatus(ctx context.Context, by Actor, slug string, to Status) (*Event, error) {
+func (s *Store) SetStatus(ctx context.Context, by *actor.Actor, slug string, to Status) (*Event, error) {
 	if to != Draft && to != Published && to != Cancelled {
 		return nil, errs.New(errs.Invalid, "error.invalid")
 	}
@@ -288,7 +275,7 @@ func scanCategory(row db.Scanner) (*Category, error) {
 
 // SaveCategory adds a category to the event with slug, or changes the one
 // with the same code. Capacity cannot go below the seats already taken.
-func (s *Store) SaveCategory(ctx context.Context, by Actor, slug string, c *Category) error {
+func (s *Store) SaveCategory(ctx context.Context, by *actor.Actor, slug string, c *Category) error {
 	if err := c.validate(); err != nil {
 		return err
 	}

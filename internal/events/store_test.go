@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -30,7 +31,7 @@ type fixture struct {
 	d     *db.DB
 	s     *Store
 	users *auth.Store
-	staff Actor
+	staff *actor.Actor
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -40,13 +41,13 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	return f
 }
 
-func (f *fixture) person(email, name string, roles ...string) Actor {
+func (f *fixture) person(email, name string, roles ...string) *actor.Actor {
 	f.t.Helper()
 	u, err := f.users.Create(context.Background(), email, name, "", roles...)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return Actor{ID: u.ID, Email: u.Email, Name: u.Name}
+	return &actor.Actor{ID: u.ID, Email: u.Email, Name: u.Name}
 }
 
 // event makes and publishes an event starting tomorrow, with one
@@ -137,7 +138,7 @@ func TestRegisterWaitlistCancelPromote(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		f.event("forum", 2, Auto)
-		var people []Actor
+		var people []*actor.Actor
 		var regs []*Registration
 		for i := 0; i < 5; i++ {
 			p := f.person(fmt.Sprintf("p%d@example.org", i), fmt.Sprintf("Person %d", i))
@@ -355,7 +356,7 @@ func TestRush(t *testing.T) {
 		ctx := context.Background()
 		f.event("rush", 20, Auto)
 		const n = 80
-		people := make([]Actor, n)
+		people := make([]*actor.Actor, n)
 		for i := range people {
 			people[i] = f.person(fmt.Sprintf("r%d@example.org", i), "R")
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/crypt"
@@ -206,7 +207,7 @@ func (s *Store) Visa(ctx context.Context, regID, userID int64, staff bool) (*Reg
 // (again) asks the secretariat for it. Only the registrant may, for a
 // confirmed or pending registration of an event that has not ended, and
 // not while an approved letter stands (ask the secretariat to revoke it).
-func (s *Store) RequestVisa(ctx context.Context, by Actor, regID int64, p Passport) (*VisaLetter, error) {
+func (s *Store) RequestVisa(ctx context.Context, by *actor.Actor, regID int64, p Passport) (*VisaLetter, error) {
 	if s.Keys == nil {
 		return nil, fmt.Errorf("events: no secret key to seal passport details")
 	}
@@ -306,7 +307,7 @@ const (
 // code), refuses it (with a reason, required), or revokes an approved one:
 // for the secretariat. The registrant is told by mail, in their language,
 // with a link to the letter page; never with the passport details.
-func (s *Store) DecideVisa(ctx context.Context, by Actor, regID int64, d VisaDecision, reason string) (*VisaLetter, error) {
+func (s *Store) DecideVisa(ctx context.Context, by *actor.Actor, regID int64, d VisaDecision, reason string) (*VisaLetter, error) {
 	reason = strings.TrimSpace(reason)
 	var v *VisaLetter
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {

@@ -39,7 +39,7 @@ func (h *Handlers) apiApply(c *web.Ctx) error {
 	if a.Kind == "" {
 		a.Kind = Organization
 	}
-	if err := h.Store.Save(c.Context(), ActorOf(c.User), a, submit); err != nil {
+	if err := h.Store.Save(c.Context(), c.User, a, submit); err != nil {
 		return err
 	}
 	c.W.Header().Set("Location", fmt.Sprintf("/api/v1/membership-applications/%d", a.ID))
@@ -70,7 +70,7 @@ func (h *Handlers) apiDecide(c *web.Ctx) error {
 	if err := c.DecodeJSON(&req); err != nil {
 		return err
 	}
-	a, err := h.Store.Decide(c.Context(), ActorOf(c.User), id, req.Decision, req.Reason)
+	a, err := h.Store.Decide(c.Context(), c.User, id, req.Decision, req.Reason)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/geo"
@@ -103,7 +104,7 @@ func (s *Store) exportMembers(ctx context.Context, f ExportFilter) (*sql.Rows, e
 
 // recordExport writes the export of personal data (contact emails) to the
 // audit log.
-func (s *Store) recordExport(ctx context.Context, by Actor, format string, f ExportFilter) error {
+func (s *Store) recordExport(ctx context.Context, by *actor.Actor, format string, f ExportFilter) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.export", Object: "members",
 			Details: map[string]any{"format": format, "q": f.Query, "continent": f.Continent, "country": f.Country,
@@ -164,7 +165,7 @@ func (h *Handlers) exportRoutes() []web.Route {
 // everything that can fail before the response begins.
 func (h *Handlers) openExport(c *web.Ctx, format string) (*sql.Rows, error) {
 	f := exportFilterOf(c.R.URL.Query())
-	if err := h.Store.recordExport(c.Context(), ActorOf(c.User), format, f); err != nil {
+	if err := h.Store.recordExport(c.Context(), c.User, format, f); err != nil {
 		return nil, err
 	}
 	return h.Store.exportMembers(c.Context(), f)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -175,7 +176,7 @@ func TestExport(t *testing.T) {
 	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		w := newWebHarness(t, d)
-		by := Actor{Email: "test"}
+		by := &actor.Actor{Email: "test"}
 		seed := []*Member{
 			{Kind: Organization, Name: Names{En: "Andes Data Trust", Hans: "安第斯数据信托"}, Acronym: "ADT", Group: CivilSociety,
 				Country: "PE", Website: "https://andes.example.org", ContactEmail: "info@andes.example.org", JoinedOn: "2023-07-01"},

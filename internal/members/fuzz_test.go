@@ -25,6 +25,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
@@ -87,12 +88,12 @@ func fuzzSites(f *testing.F) []*fuzzSite {
 			f.Fatal(err)
 		}
 		a := valid()
-		if err := site.s.Save(ctx, Actor{ID: site.applicantID, Email: "applicant@example.org"}, a, true); err != nil {
+		if err := site.s.Save(ctx, &actor.Actor{ID: site.applicantID, Email: "applicant@example.org"}, a, true); err != nil {
 			f.Fatal(err)
 		}
 		site.appID = a.ID
 		m := &Member{Kind: Organization, Name: Names{En: "Fuzz Member"}, Group: TechnicalCommunity, Country: "KE"}
-		if err := site.s.Add(ctx, Actor{Email: "setup"}, m); err != nil {
+		if err := site.s.Add(ctx, &actor.Actor{Email: "setup"}, m); err != nil {
 			f.Fatal(err)
 		}
 		site.memberID = m.ID
@@ -346,7 +347,7 @@ func FuzzUpload(f *testing.F) {
 		for _, site := range sites {
 			// A draft of its own, so that the upload is allowed.
 			a := &Application{Kind: Organization, Name: Names{En: "Draft"}}
-			if err := site.s.Save(context.Background(), Actor{ID: site.applicantID, Email: "applicant@example.org"}, a, false); err != nil {
+			if err := site.s.Save(context.Background(), &actor.Actor{ID: site.applicantID, Email: "applicant@example.org"}, a, false); err != nil {
 				t.Fatal(err)
 			}
 			rec := site.do("POST", fmt.Sprintf("/members/applications/%d/logo", a.ID), site.applicant,

@@ -140,7 +140,7 @@ func (h *Handlers) profile(c *web.Ctx) error {
 	}
 	manage := c.Can(PermManage)
 	if c.User != nil && !manage {
-		if _, manage, err = h.Store.Represents(c.Context(), c.User.UserID, id); err != nil {
+		if _, manage, err = h.Store.Represents(c.Context(), c.User.ID, id); err != nil {
 			return err
 		}
 	}
@@ -211,7 +211,7 @@ func (h *Handlers) applyForm(c *web.Ctx) error {
 		if a, err = h.Store.Application(c.Context(), c.User, id); err != nil {
 			return err
 		}
-		if a.ApplicantID != c.User.UserID || !a.Editable() {
+		if a.ApplicantID != c.User.ID || !a.Editable() {
 			return c.Redirect(fmt.Sprintf("/members/applications/%d", a.ID))
 		}
 		f = formOf(a)
@@ -229,7 +229,7 @@ func (h *Handlers) apply(c *web.Ctx) error {
 	}
 	a := applicationForm(f)
 	submit := f.Get("action") == "submit"
-	if err := h.Store.Save(c.Context(), ActorOf(c.User), a, submit); err != nil {
+	if err := h.Store.Save(c.Context(), c.User, a, submit); err != nil {
 		var current *Application
 		if a.ID != 0 {
 			current, _ = h.Store.Application(c.Context(), c.User, a.ID)
@@ -266,11 +266,11 @@ func formNames(err error) error {
 }
 
 func (h *Handlers) mine(c *web.Ctx) error {
-	list, err := h.Store.Mine(c.Context(), c.User.UserID)
+	list, err := h.Store.Mine(c.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
-	represented, err := h.Store.Represented(c.Context(), c.User.UserID)
+	represented, err := h.Store.Represented(c.Context(), c.User.ID)
 	if err != nil {
 		return err
 	}
@@ -367,7 +367,7 @@ func (h *Handlers) decide(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.Decide(c.Context(), ActorOf(c.User), id, Decision(f.Get("decision")), f.Get("reason")); err != nil {
+	if _, err := h.Store.Decide(c.Context(), c.User, id, Decision(f.Get("decision")), f.Get("reason")); err != nil {
 		if errs.CodeOf(err) == errs.Internal {
 			return err
 		}

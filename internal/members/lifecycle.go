@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -117,7 +118,7 @@ func (s *Store) Membership(ctx context.Context, id int64) (*ManagedMember, error
 // primary representative is mailed in their language and the change
 // audited, in the same transaction. Bad input is Invalid, an action that
 // does not apply to the current standing a Conflict.
-func (s *Store) ChangeStanding(ctx context.Context, by Actor, id int64, act StandingAction, reason, termEnd string) (*ManagedMember, error) {
+func (s *Store) ChangeStanding(ctx context.Context, by *actor.Actor, id int64, act StandingAction, reason, termEnd string) (*ManagedMember, error) {
 	reason, termEnd = strings.TrimSpace(reason), strings.TrimSpace(termEnd)
 	var fe errs.Fields
 	switch act {
@@ -481,7 +482,7 @@ func (h *Handlers) lcStanding(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Store.ChangeStanding(c.Context(), ActorOf(c.User), id, StandingAction(f.Get("action")), f.Get("reason"), f.Get("term_ends_on"))
+	_, err = h.Store.ChangeStanding(c.Context(), c.User, id, StandingAction(f.Get("action")), f.Get("reason"), f.Get("term_ends_on"))
 	if err != nil {
 		if code := errs.CodeOf(err); code == errs.Internal || code == errs.NotFound {
 			return err

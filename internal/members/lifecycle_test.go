@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -44,7 +45,7 @@ type lcEnv struct {
 	d     *db.DB
 	s     *Store
 	users *auth.Store
-	sec   *web.Principal
+	sec   *actor.Actor
 	clock *lcClock
 	n     int
 }
@@ -59,7 +60,7 @@ func newLCEnv(t *testing.T, d *db.DB) *lcEnv {
 }
 
 // user creates an account with a locale and roles.
-func (e *lcEnv) user(email, name, locale string, roles ...string) *web.Principal {
+func (e *lcEnv) user(email, name, locale string, roles ...string) *actor.Actor {
 	e.t.Helper()
 	ctx := context.Background()
 	u, err := e.users.Create(ctx, email, name, "a good password", roles...)
@@ -76,7 +77,7 @@ func (e *lcEnv) user(email, name, locale string, roles ...string) *web.Principal
 }
 
 // member adds m with a primary representative (nil for none) and others.
-func (e *lcEnv) member(m *Member, primary *web.Principal, others ...*web.Principal) *Member {
+func (e *lcEnv) member(m *Member, primary *actor.Actor, others ...*actor.Actor) *Member {
 	e.t.Helper()
 	ctx := context.Background()
 	e.n++
@@ -92,12 +93,12 @@ func (e *lcEnv) member(m *Member, primary *web.Principal, others ...*web.Princip
 	if m.Country == "" {
 		m.Country = "KE"
 	}
-	if err := e.s.Add(ctx, Actor{Email: "setup"}, m); err != nil {
+	if err := e.s.Add(ctx, &actor.Actor{Email: "setup"}, m); err != nil {
 		e.t.Fatal(err)
 	}
-	add := func(p *web.Principal, primary bool) {
+	add := func(p *actor.Actor, primary bool) {
 		if _, err := e.d.Exec(ctx, "INSERT INTO member_representatives (member_id, user_id, is_primary, created_at) VALUES (?, ?, ?, ?)",
-			m.ID, p.UserID, primary, e.d.Now()); err != nil {
+			m.ID, p.ID, primary, e.d.Now()); err != nil {
 			e.t.Fatal(err)
 		}
 	}
@@ -236,7 +237,7 @@ func TestLifecycleJob(t *testing.T) {
 			if _, l, err := e.s.Lifecycle(ctx, e.clock.now()); l != 1 || err != nil {
 				t.Fatalf("lapsed %d, %v", l, err)
 			}
-			m, err := e.s.ChangeStanding(ctx, ActorOf(e.sec), soon.ID, ActRenew, "", "")
+			m, err := e.s.ChangeStanding(ctx, e.sec, soon.ID, ActRenew, "", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +264,7 @@ func TestLifecycleJob(t *testing.T) {
 				t.Errorf("no new reminder for the new term: run reminded %d, %d entries", r, n)
 			}
 			// Renewing an active membership extends from its end.
-			m, err = e.s.ChangeStanding(ctx, ActorOf(e.sec), soon.ID, ActRenew, "", "")
+			m, err = e.s.ChangeStanding(ctx, e.sec, soon.ID, ActRenew, "", "")
 			if err != nil || m.TermEndsOn != "2032-01-21" || m.RemindedAt != nil {
 				t.Errorf("early renewal: %+v %v", m, err)
 			}
@@ -277,7 +278,7 @@ func TestStandingChanges(t *testing.T) {
 		e := newLCEnv(t, d)
 		rep := e.user("rep@example.org", "Wanjiru", "en")
 		m := e.member(&Member{Name: Names{En: "Andes Data Trust"}, JoinedOn: "2029-06-01", TermEndsOn: "2030-06-01"}, rep)
-		by := ActorOf(e.sec)
+		by := e.sec
 		change := func(act StandingAction, reason, end string) (*ManagedMember, error) {
 			return e.s.ChangeStanding(ctx, by, m.ID, act, reason, end)
 		}
@@ -401,17 +402,17 @@ func TestMembershipsList(t *testing.T) {
 }
 
 // lcIdentity is a web.Identity over a fixed set of sessions.
-type lcIdentity map[string]*web.Principal
+type lcIdentity map[string]*actor.Actor
 
-func (i lcIdentity) Session(_ context.Context, token string) (*web.Principal, error) {
+func (i lcIdentity) Session(_ context.Context, token string) (*actor.Actor, error) {
 	if p, ok := i[token]; ok {
 		cp := *p
 		return &cp, nil
 	}
 	return nil, nil
 }
-func (lcIdentity) Bearer(context.Context, string) (*web.Principal, error) { return nil, nil }
-func (lcIdentity) SetLocale(context.Context, int64, string) error         { return nil }
+func (lcIdentity) Bearer(context.Context, string) (*actor.Actor, error) { return nil, nil }
+func (lcIdentity) SetLocale(context.Context, int64, string) error       { return nil }
 
 // lcServer serves the members routes.
 type lcServer struct {
@@ -530,7 +531,7 @@ func TestNewRoutesAccess(t *testing.T) {
 		e := newLCEnv(t, d)
 		plain := e.user("plain@example.org", "Plain", "")
 		admin := e.user("admin@example.org", "Admin", "", auth.RoleAdmin)
-		people := map[string]*web.Principal{"": nil, "plain": plain, "sec": e.sec, "admin": admin}
+		people := map[string]*actor.Actor{"": nil, "plain": plain, "sec": e.sec, "admin": admin}
 		s := newLCServer(t, e, lcIdentity{"plain": plain, "sec": e.sec, "admin": admin})
 		h := &Handlers{Store: e.s}
 		for _, rt := range append(h.lifecycleRoutes(), h.representativeRoutes()...) {

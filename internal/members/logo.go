@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -324,7 +325,7 @@ func copyLogo(ctx context.Context, tx *db.Tx, applicationID, memberID int64) err
 // applicant may still change it. The image's faults are Invalid at the
 // field "logo"; another's application is NotFound; an application no longer
 // editable is a Conflict.
-func (s *Store) SetApplicationLogo(ctx context.Context, by Actor, appID int64, upload []byte) (*Logo, error) {
+func (s *Store) SetApplicationLogo(ctx context.Context, by *actor.Actor, appID int64, upload []byte) (*Logo, error) {
 	l, err := processLogo(ctx, upload)
 	if err != nil {
 		return nil, err
@@ -379,7 +380,7 @@ func (s *Store) MemberLogo(ctx context.Context, memberID int64) (*Logo, error) {
 // ApplicationLogo returns the logo of an application to its applicant and
 // to reviewers; anyone else, and an application without a logo, get
 // NotFound.
-func (s *Store) ApplicationLogo(ctx context.Context, viewer *web.Principal, appID int64) (*Logo, error) {
+func (s *Store) ApplicationLogo(ctx context.Context, viewer *actor.Actor, appID int64) (*Logo, error) {
 	if _, err := s.Application(ctx, viewer, appID); err != nil {
 		return nil, err
 	}
@@ -535,7 +536,7 @@ func (h *Handlers) uploadLogo(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if a.ApplicantID != c.User.UserID {
+	if a.ApplicantID != c.User.ID {
 		return web.NotFound()
 	}
 	if !a.Editable() {
@@ -543,7 +544,7 @@ func (h *Handlers) uploadLogo(c *web.Ctx) error {
 	}
 	data, err := readUpload(c.R, "logo", MaxLogoBytes)
 	if err == nil {
-		_, err = h.Store.SetApplicationLogo(c.Context(), ActorOf(c.User), id, data)
+		_, err = h.Store.SetApplicationLogo(c.Context(), c.User, id, data)
 	}
 	if err != nil {
 		if e, ok := errs.As(err); !ok || e.Code != errs.Invalid {

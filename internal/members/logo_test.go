@@ -21,6 +21,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -353,7 +354,7 @@ func TestLogoUpload(t *testing.T) {
 		u, applicant := w.signIn("applicant@example.org")
 		_, other := w.signIn("other@example.org")
 		_, sec := w.signIn("sec@example.org", auth.RoleSecretariat)
-		me := Actor{ID: u.ID, Email: u.Email}
+		me := &actor.Actor{ID: u.ID, Email: u.Email}
 		a := &Application{Kind: Organization, Name: Names{En: "Mekong Digital Commons", Hans: "湄公河数字公域"}}
 		if err := w.s.Save(ctx, me, a, false); err != nil {
 			t.Fatal(err)
@@ -506,7 +507,7 @@ func TestLogoUpload(t *testing.T) {
 			m := &Member{Kind: Organization, Name: a.Name, Group: TechnicalCommunity, Country: "VN"}
 			bare := &Member{Kind: Organization, Name: Names{En: "No Logo"}, Group: Business, Country: "TH"}
 			for _, x := range []*Member{m, bare} {
-				if err := w.s.Add(ctx, Actor{Email: "test"}, x); err != nil {
+				if err := w.s.Add(ctx, &actor.Actor{Email: "test"}, x); err != nil {
 					t.Fatal(err)
 				}
 			}

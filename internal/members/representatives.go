@@ -22,6 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -124,21 +125,21 @@ func (s *Store) represents(ctx context.Context, q db.Querier, userID, memberID i
 // repAccess decides what p may do for a member: ok when p represents it
 // or manages members; primary when p is its primary representative or
 // manages members.
-func (s *Store) repAccess(ctx context.Context, q db.Querier, p *web.Principal, memberID int64) (primary, ok bool, err error) {
+func (s *Store) repAccess(ctx context.Context, q db.Querier, p *actor.Actor, memberID int64) (primary, ok bool, err error) {
 	if p == nil {
 		return false, false, nil
 	}
 	if auth.Can(p, PermManage) {
 		return true, true, nil
 	}
-	return s.represents(ctx, q, p.UserID, memberID)
+	return s.represents(ctx, q, p.ID, memberID)
 }
 
 // Managed returns member id, in any standing, to one of its
 // representatives or the secretariat, with whether p may act as its
 // primary representative. Anyone else gets NotFound, so that ids reveal
 // nothing.
-func (s *Store) Managed(ctx context.Context, p *web.Principal, id int64) (*ManagedMember, bool, error) {
+func (s *Store) Managed(ctx context.Context, p *actor.Actor, id int64) (*ManagedMember, bool, error) {
 	primary, ok, err := s.repAccess(ctx, s.DB, p, id)
 	if err != nil {
 		return nil, false, err
@@ -207,7 +208,7 @@ func (s *Store) representatives(ctx context.Context, q db.Querier, memberID int6
 // representatives or the secretariat (anyone else: NotFound). The search
 // text and sort key follow the names. A withdrawn member's profile is
 // changed only by the secretariat (Conflict). Audited.
-func (s *Store) UpdateProfile(ctx context.Context, by *web.Principal, id int64, p *Profile) error {
+func (s *Store) UpdateProfile(ctx context.Context, by *actor.Actor, id int64, p *Profile) error {
 	if err := p.validate(); err != nil {
 		return err
 	}
@@ -247,7 +248,7 @@ func (s *Store) UpdateProfile(ctx context.Context, by *web.Principal, id int64, 
 		if err := memberChanged(ctx, tx, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "member.profile_update",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.profile_update",
 			Object: memberObject(id), Details: map[string]any{"fields": changed}})
 	})
 }
@@ -256,7 +257,7 @@ func (s *Store) UpdateProfile(ctx context.Context, by *web.Principal, id int64, 
 // serialises every change to its representatives, and returns it with
 // whether by may act as its primary representative. Someone who neither
 // represents it nor manages members gets NotFound.
-func (s *Store) lockForRepresentative(ctx context.Context, tx *db.Tx, by *web.Principal, id int64) (*ManagedMember, bool, error) {
+func (s *Store) lockForRepresentative(ctx context.Context, tx *db.Tx, by *actor.Actor, id int64) (*ManagedMember, bool, error) {
 	primary, ok, err := s.repAccess(ctx, tx, by, id)
 	if err != nil {
 		return nil, false, err
@@ -284,13 +285,13 @@ func (s *Store) lockForRepresentative(ctx context.Context, tx *db.Tx, by *web.Pr
 // that expires after InvitationLife; only its hash is stored. An
 // individual member's account is its only representative: only the
 // secretariat invites for one. Audited.
-func (s *Store) Invite(ctx context.Context, by *web.Principal, memberID int64, email, lang string) error {
+func (s *Store) Invite(ctx context.Context, by *actor.Actor, memberID int64, email, lang string) error {
 	_, err := s.invite(ctx, by, memberID, email, lang)
 	return err
 }
 
 // invite is Invite, returning the token (for tests: it is never stored).
-func (s *Store) invite(ctx context.Context, by *web.Principal, memberID int64, email, lang string) (string, error) {
+func (s *Store) invite(ctx context.Context, by *actor.Actor, memberID int64, email, lang string) (string, error) {
 	email = auth.NormalizeEmail(email)
 	var fe errs.Fields
 	if a, err := netmail.ParseAddress(email); err != nil || a.Address != email || !strings.Contains(email, ".") {
@@ -334,7 +335,7 @@ func (s *Store) invite(ctx context.Context, by *web.Principal, memberID int64, e
 		var id int64
 		if err := tx.QueryRow(ctx, `-- members.invite
 			INSERT INTO member_invitations (token_hash, member_id, email, invited_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, hash, memberID, email, by.UserID, now, now.Add(InvitationLife)).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, hash, memberID, email, by.ID, now, now.Add(InvitationLife)).Scan(&id); err != nil {
 			return err
 		}
 		lang = langOf(lang)
@@ -344,7 +345,7 @@ func (s *Store) invite(ctx context.Context, by *web.Principal, memberID int64, e
 			Text: p.T("mail.membership.invitation.body", by.Name, m.Name.For(lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "member.representative_invite",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.representative_invite",
 			Object: memberObject(memberID), Details: map[string]any{"email": email, "invitation_id": id}})
 	})
 	if err != nil {
@@ -405,7 +406,7 @@ func (s *Store) InvitationByToken(ctx context.Context, token string) (*Invitatio
 // accept with their own account. Accepting for a member one already
 // represents spends the token and changes nothing. Audited. It returns the
 // member's id.
-func (s *Store) Accept(ctx context.Context, by *web.Principal, token string) (int64, error) {
+func (s *Store) Accept(ctx context.Context, by *actor.Actor, token string) (int64, error) {
 	var memberID int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
@@ -414,7 +415,7 @@ func (s *Store) Accept(ctx context.Context, by *web.Principal, token string) (in
 		err := tx.QueryRow(ctx, `-- members.Accept
 			UPDATE member_invitations SET accepted_at = ?, accepted_by = ?
 			WHERE token_hash = ? AND accepted_at IS NULL AND expires_at > ?
-			RETURNING id, member_id, email`, now, by.UserID, hashInvitationToken(token), now).Scan(&invID, &memberID, &email)
+			RETURNING id, member_id, email`, now, by.ID, hashInvitationToken(token), now).Scan(&invID, &memberID, &email)
 		if db.IsNotFound(err) {
 			return errs.New(errs.Invalid, "members.invitation_invalid")
 		}
@@ -428,7 +429,7 @@ func (s *Store) Accept(ctx context.Context, by *web.Principal, token string) (in
 		if m.Standing == Withdrawn {
 			return errs.New(errs.Conflict, "members.reps.withdrawn")
 		}
-		_, already, err := s.represents(ctx, tx, by.UserID, memberID)
+		_, already, err := s.represents(ctx, tx, by.ID, memberID)
 		if err != nil || already {
 			return err
 		}
@@ -439,11 +440,11 @@ func (s *Store) Accept(ctx context.Context, by *web.Principal, token string) (in
 		}
 		primary := primaries == 0
 		if _, err := tx.Exec(ctx, "INSERT INTO member_representatives (member_id, user_id, is_primary, created_at) VALUES (?, ?, ?, ?)",
-			memberID, by.UserID, primary, now); err != nil {
+			memberID, by.ID, primary, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "member.representative_add",
-			Object: memberObject(memberID), Details: map[string]any{"user_id": by.UserID, "invitation_id": invID,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.representative_add",
+			Object: memberObject(memberID), Details: map[string]any{"user_id": by.ID, "invitation_id": invID,
 				"invited_email": email, "primary": primary}})
 	})
 	if err != nil {
@@ -457,7 +458,7 @@ func (s *Store) Accept(ctx context.Context, by *web.Principal, token string) (in
 // (another representative: Forbidden; anyone else: NotFound). The primary
 // representative is not removed (Conflict): hand the role over first.
 // Audited.
-func (s *Store) RemoveRepresentative(ctx context.Context, by *web.Principal, memberID, userID int64) error {
+func (s *Store) RemoveRepresentative(ctx context.Context, by *actor.Actor, memberID, userID int64) error {
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		_, primary, err := s.lockForRepresentative(ctx, tx, by, memberID)
 		if err != nil {
@@ -479,7 +480,7 @@ func (s *Store) RemoveRepresentative(ctx context.Context, by *web.Principal, mem
 		if _, err := tx.Exec(ctx, "DELETE FROM member_representatives WHERE member_id = ? AND user_id = ?", memberID, userID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "member.representative_remove",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.representative_remove",
 			Object: memberObject(memberID), Details: map[string]any{"user_id": userID}})
 	})
 	if err != nil {
@@ -495,7 +496,7 @@ func (s *Store) RemoveRepresentative(ctx context.Context, by *web.Principal, mem
 // hand-overs at once run one after the other and the second, no longer by
 // the primary, is refused: there is exactly one primary afterwards. The
 // new primary is mailed in their language. Audited.
-func (s *Store) HandOver(ctx context.Context, by *web.Principal, memberID, toUserID int64) error {
+func (s *Store) HandOver(ctx context.Context, by *actor.Actor, memberID, toUserID int64) error {
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		m, primary, err := s.lockForRepresentative(ctx, tx, by, memberID)
 		if err != nil {
@@ -555,7 +556,7 @@ func (s *Store) HandOver(ctx context.Context, by *web.Principal, memberID, toUse
 		if from != 0 {
 			previous = from
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "member.primary_handover",
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "member.primary_handover",
 			Object: memberObject(memberID), Details: map[string]any{"from": previous, "to": toUserID}})
 	})
 	if err != nil {
@@ -695,7 +696,7 @@ func (h *Handlers) repListPage(c *web.Ctx, status int, f *web.Form, id int64) er
 		}
 	}
 	return c.RenderForm(status, "members/representatives", f, repListData{M: m, Representatives: reps, Invitations: invs,
-		Primary: primary, Staff: staff, Me: c.User.UserID, Notice: notice,
+		Primary: primary, Staff: staff, Me: c.User.ID, Notice: notice,
 		CanInvite: staff || (m.Kind != Individual && m.Standing != Withdrawn)})
 }
 
@@ -790,7 +791,7 @@ func (h *Handlers) invitationView(c *web.Ctx, status int, f *web.Form, token str
 	default:
 		d.Invitation = inv
 		if c.User != nil {
-			if _, d.Already, err = h.Store.Represents(c.Context(), c.User.UserID, inv.MemberID); err != nil {
+			if _, d.Already, err = h.Store.Represents(c.Context(), c.User.ID, inv.MemberID); err != nil {
 				return err
 			}
 		}

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
 	"github.com/wuzhen/wuzhen/internal/errs"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 var invitationLink = regexp.MustCompile(`/members/invitations/accept\?token=([A-Za-z0-9_-]+)`)
@@ -48,10 +48,10 @@ func TestRepresentatives(t *testing.T) {
 
 		t.Run("who represents", func(t *testing.T) {
 			for _, tc := range []struct {
-				p                *web.Principal
+				p                *actor.Actor
 				primary, present bool
 			}{{prim, true, true}, {rep, false, true}, {outsider, false, false}} {
-				primary, ok, err := e.s.Represents(ctx, tc.p.UserID, m.ID)
+				primary, ok, err := e.s.Represents(ctx, tc.p.ID, m.ID)
 				if err != nil || primary != tc.primary || ok != tc.present {
 					t.Errorf("%s: primary %v, ok %v, %v", tc.p.Email, primary, ok, err)
 				}
@@ -62,7 +62,7 @@ func TestRepresentatives(t *testing.T) {
 			if _, primary, err := e.s.Managed(ctx, e.sec, m.ID); err != nil || !primary {
 				t.Errorf("the secretariat: %v %v", primary, err)
 			}
-			list, err := e.s.Represented(ctx, rep.UserID)
+			list, err := e.s.Represented(ctx, rep.ID)
 			if err != nil || len(list) != 1 || list[0].ID != m.ID {
 				t.Errorf("represented %v %v", list, err)
 			}
@@ -162,13 +162,13 @@ func TestRepresentatives(t *testing.T) {
 			if err != nil || id != m.ID {
 				t.Fatalf("accept: %d %v", id, err)
 			}
-			if primary, ok, _ := e.s.Represents(ctx, newcomer.UserID, m.ID); !ok || primary {
+			if primary, ok, _ := e.s.Represents(ctx, newcomer.ID, m.ID); !ok || primary {
 				t.Errorf("after accepting: primary %v, ok %v", primary, ok)
 			}
 			if _, err := e.s.Accept(ctx, outsider, token); errs.CodeOf(err) != errs.Invalid {
 				t.Errorf("a spent invitation accepted again: %v", err)
 			}
-			if _, ok, _ := e.s.Represents(ctx, outsider.UserID, m.ID); ok {
+			if _, ok, _ := e.s.Represents(ctx, outsider.ID, m.ID); ok {
 				t.Error("the outsider became a representative")
 			}
 			if _, err := e.s.InvitationByToken(ctx, token); errs.CodeOf(err) != errs.Invalid {
@@ -205,53 +205,53 @@ func TestRepresentatives(t *testing.T) {
 		})
 
 		t.Run("only the primary removes and hands over", func(t *testing.T) {
-			if err := e.s.HandOver(ctx, rep, m.ID, rep.UserID); errs.CodeOf(err) != errs.Forbidden {
+			if err := e.s.HandOver(ctx, rep, m.ID, rep.ID); errs.CodeOf(err) != errs.Forbidden {
 				t.Errorf("a non-primary handed over: %v", err)
 			}
-			if err := e.s.RemoveRepresentative(ctx, rep, m.ID, newcomer.UserID); errs.CodeOf(err) != errs.Forbidden {
+			if err := e.s.RemoveRepresentative(ctx, rep, m.ID, newcomer.ID); errs.CodeOf(err) != errs.Forbidden {
 				t.Errorf("a non-primary removed: %v", err)
 			}
-			if err := e.s.HandOver(ctx, outsider, m.ID, outsider.UserID); errs.CodeOf(err) != errs.NotFound {
+			if err := e.s.HandOver(ctx, outsider, m.ID, outsider.ID); errs.CodeOf(err) != errs.NotFound {
 				t.Errorf("an outsider handed over: %v", err)
 			}
-			if err := e.s.RemoveRepresentative(ctx, outsider, m.ID, rep.UserID); errs.CodeOf(err) != errs.NotFound {
+			if err := e.s.RemoveRepresentative(ctx, outsider, m.ID, rep.ID); errs.CodeOf(err) != errs.NotFound {
 				t.Errorf("an outsider removed: %v", err)
 			}
-			if err := e.s.HandOver(ctx, prim, m.ID, outsider.UserID); errs.CodeOf(err) != errs.NotFound {
+			if err := e.s.HandOver(ctx, prim, m.ID, outsider.ID); errs.CodeOf(err) != errs.NotFound {
 				t.Errorf("handed over to a non-representative: %v", err)
 			}
-			if err := e.s.RemoveRepresentative(ctx, prim, m.ID, prim.UserID); errs.CodeOf(err) != errs.Conflict {
+			if err := e.s.RemoveRepresentative(ctx, prim, m.ID, prim.ID); errs.CodeOf(err) != errs.Conflict {
 				t.Errorf("the primary removed itself: %v", err)
 			}
-			if got := e.primaries(m.ID); len(got) != 1 || got[0] != prim.UserID {
+			if got := e.primaries(m.ID); len(got) != 1 || got[0] != prim.ID {
 				t.Errorf("primaries %v", got)
 			}
 		})
 
 		t.Run("hand over", func(t *testing.T) {
-			if err := e.s.HandOver(ctx, prim, m.ID, newcomer.UserID); err != nil {
+			if err := e.s.HandOver(ctx, prim, m.ID, newcomer.ID); err != nil {
 				t.Fatal(err)
 			}
-			if got := e.primaries(m.ID); len(got) != 1 || got[0] != newcomer.UserID {
+			if got := e.primaries(m.ID); len(got) != 1 || got[0] != newcomer.ID {
 				t.Errorf("primaries %v", got)
 			}
 			ms := e.mails("new@example.org")
 			if len(ms) == 0 || ms[0].Subject != "您已成為主要代表" {
 				t.Errorf("hand-over mail %+v", ms)
 			}
-			if err := e.s.HandOver(ctx, prim, m.ID, prim.UserID); errs.CodeOf(err) != errs.Forbidden {
+			if err := e.s.HandOver(ctx, prim, m.ID, prim.ID); errs.CodeOf(err) != errs.Forbidden {
 				t.Errorf("the former primary took it back: %v", err)
 			}
-			if err := e.s.RemoveRepresentative(ctx, newcomer, m.ID, rep.UserID); err != nil {
+			if err := e.s.RemoveRepresentative(ctx, newcomer, m.ID, rep.ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, ok, _ := e.s.Represents(ctx, rep.UserID, m.ID); ok {
+			if _, ok, _ := e.s.Represents(ctx, rep.ID, m.ID); ok {
 				t.Error("still a representative after removal")
 			}
-			if err := e.s.HandOver(ctx, e.sec, m.ID, prim.UserID); err != nil {
+			if err := e.s.HandOver(ctx, e.sec, m.ID, prim.ID); err != nil {
 				t.Errorf("the secretariat hands over: %v", err)
 			}
-			if got := e.primaries(m.ID); len(got) != 1 || got[0] != prim.UserID {
+			if got := e.primaries(m.ID); len(got) != 1 || got[0] != prim.ID {
 				t.Errorf("primaries %v", got)
 			}
 			for _, action := range []string{"member.primary_handover", "member.representative_remove"} {
@@ -260,7 +260,7 @@ func TestRepresentatives(t *testing.T) {
 				}
 			}
 			// The database refuses a second primary whatever the code does.
-			_, err := d.Exec(ctx, "UPDATE member_representatives SET is_primary = true WHERE member_id = ? AND user_id = ?", m.ID, newcomer.UserID)
+			_, err := d.Exec(ctx, "UPDATE member_representatives SET is_primary = true WHERE member_id = ? AND user_id = ?", m.ID, newcomer.ID)
 			if !db.IsUnique(err) {
 				t.Errorf("a second primary was stored: %v", err)
 			}
@@ -284,13 +284,13 @@ func TestRepresentatives(t *testing.T) {
 			if _, err := e.s.Accept(ctx, boss, tok); err != nil {
 				t.Fatal(err)
 			}
-			if got := e.primaries(imported.ID); len(got) != 1 || got[0] != boss.UserID {
+			if got := e.primaries(imported.ID); len(got) != 1 || got[0] != boss.ID {
 				t.Errorf("the first representative of a member is not its primary: %v", got)
 			}
 		})
 
 		t.Run("a withdrawn member is left to the secretariat", func(t *testing.T) {
-			if _, err := e.s.ChangeStanding(ctx, ActorOf(e.sec), m.ID, ActWithdraw, "Closed.", ""); err != nil {
+			if _, err := e.s.ChangeStanding(ctx, e.sec, m.ID, ActWithdraw, "Closed.", ""); err != nil {
 				t.Fatal(err)
 			}
 			if err := e.s.UpdateProfile(ctx, prim, m.ID, &Profile{Name: Names{En: "Renamed"}}); errs.CodeOf(err) != errs.Conflict {
@@ -323,9 +323,9 @@ func TestConcurrentHandOver(t *testing.T) {
 			results := make([]error, 4)
 			start := make(chan struct{})
 			for i, h := range []struct {
-				by *web.Principal
+				by *actor.Actor
 				to int64
-			}{{a, b.UserID}, {a, c.UserID}, {e.sec, b.UserID}, {e.sec, c.UserID}} {
+			}{{a, b.ID}, {a, c.ID}, {e.sec, b.ID}, {e.sec, c.ID}} {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -442,18 +442,18 @@ func TestRepresentativePages(t *testing.T) {
 			t.Errorf("accepted twice: %d", res.StatusCode)
 		}
 
-		handOver := fmt.Sprintf("%s/representatives/%d/primary", base, newcomer.UserID)
+		handOver := fmt.Sprintf("%s/representatives/%d/primary", base, newcomer.ID)
 		if res, body = s.do("rep", "POST", handOver, url.Values{}); res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Only the primary representative can do this.") {
 			t.Errorf("a non-primary's hand-over: %d", res.StatusCode)
 		}
 		if res, _ = s.do("prim", "POST", handOver, url.Values{}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("hand-over: %d", res.StatusCode)
 		}
-		remove := fmt.Sprintf("%s/representatives/%d/remove", base, newcomer.UserID)
+		remove := fmt.Sprintf("%s/representatives/%d/remove", base, newcomer.ID)
 		if res, body = s.do("new", "POST", remove, url.Values{}); res.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be removed") {
 			t.Errorf("the primary removed itself: %d", res.StatusCode)
 		}
-		remove = fmt.Sprintf("%s/representatives/%d/remove", base, rep.UserID)
+		remove = fmt.Sprintf("%s/representatives/%d/remove", base, rep.ID)
 		if res, _ = s.do("new", "POST", remove, url.Values{}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("remove: %d", res.StatusCode)
 		}

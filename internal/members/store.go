@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -13,7 +14,6 @@ import (
 	"github.com/wuzhen/wuzhen/internal/geo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 // Store keeps applications and members.
@@ -21,15 +21,6 @@ type Store struct {
 	DB      *db.DB
 	BaseURL string // for links in mail
 }
-
-// Actor is who acts on the store: an account's id and email.
-type Actor struct {
-	ID    int64
-	Email string
-}
-
-// ActorOf returns the actor of a signed-in principal.
-func ActorOf(p *web.Principal) Actor { return Actor{ID: p.UserID, Email: p.Email} }
 
 const applicationColumns = `id, applicant_id, kind, name_en, name_zh_hans, name_zh_hant, acronym, stakeholder_group,
 	country, website, description, contact_name, contact_email, motivation, charter_agreed, status, reason,
@@ -48,7 +39,7 @@ func scanApplication(row db.Scanner) (*Application, error) {
 // submit, every required field is checked and the application goes to the
 // secretariat; without, it stays a draft (or keeps waiting for the
 // information asked for). Invalid errors carry the fields at fault.
-func (s *Store) Save(ctx context.Context, by Actor, a *Application, submit bool) error {
+func (s *Store) Save(ctx context.Context, by *actor.Actor, a *Application, submit bool) error {
 	if err := a.validate(submit); err != nil {
 		return err
 	}
@@ -121,12 +112,12 @@ func (s *Store) application(ctx context.Context, q db.Querier, id int64, lock st
 
 // Application returns application id to its applicant or to a reviewer;
 // anyone else gets NotFound, so that ids reveal nothing.
-func (s *Store) Application(ctx context.Context, viewer *web.Principal, id int64) (*Application, error) {
+func (s *Store) Application(ctx context.Context, viewer *actor.Actor, id int64) (*Application, error) {
 	a, err := s.application(ctx, s.DB, id, "")
 	if err != nil {
 		return nil, err
 	}
-	if viewer == nil || (a.ApplicantID != viewer.UserID && !auth.Can(viewer, PermReview)) {
+	if viewer == nil || (a.ApplicantID != viewer.ID && !auth.Can(viewer, PermReview)) {
 		return nil, errs.New(errs.NotFound, "error.not_found")
 	}
 	return a, nil
@@ -251,7 +242,7 @@ type Comment struct {
 }
 
 // AddComment adds a reviewer's comment to an application.
-func (s *Store) AddComment(ctx context.Context, by *web.Principal, appID int64, body string) error {
+func (s *Store) AddComment(ctx context.Context, by *actor.Actor, appID int64, body string) error {
 	body = strings.TrimSpace(body)
 	if body == "" {
 		var fe errs.Fields
@@ -264,10 +255,10 @@ func (s *Store) AddComment(ctx context.Context, by *web.Principal, appID int64, 
 		}
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO membership_comments (application_id, author_id, author_name, body, created_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, appID, by.UserID, by.Name, body, tx.Now()).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, appID, by.ID, by.Name, body, tx.Now()).Scan(&id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.UserID, Actor: by.Email, Action: "membership.comment", Object: appObject(appID)})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "membership.comment", Object: appObject(appID)})
 	})
 }
 
@@ -296,7 +287,7 @@ const (
 // question, and sends the application back to the applicant. The applicant
 // is mailed in their language, and the decision audited. Deciding anything
 // but a submitted application is a Conflict.
-func (s *Store) Decide(ctx context.Context, by Actor, id int64, d Decision, reason string) (*Application, error) {
+func (s *Store) Decide(ctx context.Context, by *actor.Actor, id int64, d Decision, reason string) (*Application, error) {
 	reason = strings.TrimSpace(reason)
 	var fe errs.Fields
 	switch d {
@@ -413,7 +404,7 @@ func (s *Store) mailDecision(ctx context.Context, tx *db.Tx, a *Application) err
 // secretariat's imports of an existing membership and for demo content.
 // JoinedOn defaults to today and TermEndsOn to a Term later; the standing
 // defaults to active. Invalid fields are an Invalid error.
-func (s *Store) Add(ctx context.Context, by Actor, m *Member) error {
+func (s *Store) Add(ctx context.Context, by *actor.Actor, m *Member) error {
 	var fe errs.Fields
 	if m.Kind != Organization && m.Kind != Individual {
 		fe.Add("kind", "members.kind_invalid")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
@@ -15,7 +16,6 @@ import (
 	"github.com/wuzhen/wuzhen/internal/mail"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
-	"github.com/wuzhen/wuzhen/internal/web"
 )
 
 var sets = []db.Migrations{jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, Migrations}
@@ -25,8 +25,8 @@ type fixture struct {
 	d         *db.DB
 	s         *Store
 	users     *auth.Store
-	applicant Actor
-	reviewer  *web.Principal
+	applicant *actor.Actor
+	reviewer  *actor.Actor
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -42,7 +42,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{t: t, d: d, s: &Store{DB: d, BaseURL: "https://wic.example"}, users: users,
-		applicant: Actor{ID: u.ID, Email: u.Email}, reviewer: r.Principal()}
+		applicant: &actor.Actor{ID: u.ID, Email: u.Email}, reviewer: r.Principal()}
 }
 
 func valid() *Application {
@@ -111,18 +111,18 @@ func TestApplications(t *testing.T) {
 			if _, err := s.Application(ctx, nil, a.ID); errs.CodeOf(err) != errs.NotFound {
 				t.Errorf("nobody: %v", err)
 			}
-			me := &web.Principal{UserID: f.applicant.ID}
+			me := &actor.Actor{ID: f.applicant.ID}
 			if _, err := s.Application(ctx, me, a.ID); err != nil {
 				t.Errorf("the applicant: %v", err)
 			}
-			if err := s.Save(ctx, Actor{ID: other.ID}, &Application{ID: a.ID, Kind: Organization}, false); errs.CodeOf(err) != errs.NotFound {
+			if err := s.Save(ctx, &actor.Actor{ID: other.ID}, &Application{ID: a.ID, Kind: Organization}, false); errs.CodeOf(err) != errs.NotFound {
 				t.Errorf("another person saved it: %v", err)
 			}
 		})
 		t.Run("duplicates across scripts, domains and emails", func(t *testing.T) {
 			dup := &Application{Kind: Organization, Name: Names{Hant: "內羅畢互聯網交換信托"}, Group: Business, Country: "KE",
 				ContactEmail: "x@example.org", Motivation: "m", CharterAgreed: true}
-			if err := s.Save(ctx, Actor{ID: f.applicant.ID}, dup, true); err != nil {
+			if err := s.Save(ctx, &actor.Actor{ID: f.applicant.ID}, dup, true); err != nil {
 				t.Fatal(err)
 			}
 			site := &Application{Kind: Organization, Name: Names{En: "Other Name"}, Group: Business, Country: "KE",
@@ -152,10 +152,10 @@ func TestApplications(t *testing.T) {
 			}
 		})
 		t.Run("request information, resubmit, approve", func(t *testing.T) {
-			if _, err := s.Decide(ctx, ActorOf(f.reviewer), a.ID, RequestInfo, ""); !fields(err)["reason"] {
+			if _, err := s.Decide(ctx, f.reviewer, a.ID, RequestInfo, ""); !fields(err)["reason"] {
 				t.Errorf("request without a question: %v", err)
 			}
-			got, err := s.Decide(ctx, ActorOf(f.reviewer), a.ID, RequestInfo, "Which networks peer at the exchange?")
+			got, err := s.Decide(ctx, f.reviewer, a.ID, RequestInfo, "Which networks peer at the exchange?")
 			if err != nil || got.Status != InfoRequested {
 				t.Fatalf("request info: %v", err)
 			}
@@ -164,14 +164,14 @@ func TestApplications(t *testing.T) {
 				!strings.Contains(msgs[0].Text, "Which networks peer") || !strings.Contains(msgs[0].Text, fmt.Sprintf("/members/applications/%d", a.ID)) {
 				t.Errorf("mail %+v", msgs[0])
 			}
-			if _, err := s.Decide(ctx, ActorOf(f.reviewer), a.ID, Approve, ""); errs.CodeOf(err) != errs.Conflict {
+			if _, err := s.Decide(ctx, f.reviewer, a.ID, Approve, ""); errs.CodeOf(err) != errs.Conflict {
 				t.Errorf("approved while waiting for information: %v", err)
 			}
 			a.Motivation += " Twelve networks peer with us."
 			if err := s.Save(ctx, f.applicant, a, true); err != nil || a.Status != Submitted {
 				t.Fatalf("resubmit: %v %s", err, a.Status)
 			}
-			got, err = s.Decide(ctx, ActorOf(f.reviewer), a.ID, Approve, "")
+			got, err = s.Decide(ctx, f.reviewer, a.ID, Approve, "")
 			if err != nil || got.Status != Approved || got.MemberID == 0 {
 				t.Fatalf("approve: %+v %v", got, err)
 			}
@@ -194,10 +194,10 @@ func TestApplications(t *testing.T) {
 		})
 		t.Run("reject needs a reason", func(t *testing.T) {
 			list, _, _, _ := s.Queue(ctx, QueueFilter{}, 10, 0)
-			if _, err := s.Decide(ctx, ActorOf(f.reviewer), list[0].ID, Reject, " "); !fields(err)["reason"] {
+			if _, err := s.Decide(ctx, f.reviewer, list[0].ID, Reject, " "); !fields(err)["reason"] {
 				t.Errorf("reject without reason: %v", err)
 			}
-			if got, err := s.Decide(ctx, ActorOf(f.reviewer), list[0].ID, Reject, "Duplicate of an approved member."); err != nil || got.Status != Rejected {
+			if got, err := s.Decide(ctx, f.reviewer, list[0].ID, Reject, "Duplicate of an approved member."); err != nil || got.Status != Rejected {
 				t.Errorf("reject: %v", err)
 			}
 		})
@@ -232,7 +232,7 @@ func TestDirectoryAndStats(t *testing.T) {
 	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := &Store{DB: d}
-		by := Actor{Email: "test"}
+		by := &actor.Actor{Email: "test"}
 		for _, m := range []*Member{
 			{Kind: Organization, Name: Names{Hans: "数字丝路研究院"}, Acronym: "DSRI", Group: Academia, Country: "CN", JoinedOn: "2021-03-01"},
 			{Kind: Organization, Name: Names{Hant: "雲端協作聯盟"}, Group: Business, Country: "HK", JoinedOn: "2023-05-01"},

@@ -219,7 +219,7 @@ func (s *Server) negotiate(c *Ctx) {
 			http.SetCookie(c.W, &http.Cookie{Name: LangCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 				HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 			if c.User != nil && c.User.Locale != l {
-				if err := s.cfg.Identity.SetLocale(r.Context(), c.User.UserID, l); err != nil {
+				if err := s.cfg.Identity.SetLocale(r.Context(), c.User.ID, l); err != nil {
 					s.cfg.Logger.ErrorContext(r.Context(), "store locale", "err", err)
 				}
 				c.User.Locale = l

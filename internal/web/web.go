@@ -16,31 +16,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 )
 
-// Principal is the signed-in person a request acts for.
-type Principal struct {
-	UserID int64
-	Email  string
-	Name   string
-	Roles  []string
-	Locale string // preferred interface language, "" when unset
-}
-
-// HasRole reports whether p holds role.
-func (p *Principal) HasRole(role string) bool {
-	if p == nil {
-		return false
-	}
-	for _, r := range p.Roles {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
+// Principal is the signed-in person a request acts for: the platform's one
+// actor type, so that handlers hand it to stores as it is.
+type Principal = actor.Actor
 
 // Identity resolves who a request acts for. Implemented by package auth.
 type Identity interface {
