@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 	"sync/atomic"
@@ -33,20 +34,42 @@ var files embed.FS
 // Catalog maps language → key → message.
 type Catalog map[string]map[string]string
 
-var catalog = mustLoad()
+var catalog = mustLoad(files)
 
-func mustLoad() Catalog {
+// mustLoad reads locales/LANG.json and every locales/AREA.LANG.json (an
+// area's own messages, for example documents.zh-Hans.json) into one map
+// per language. A key defined twice, or a file for no language, panics at
+// start-up, so that two areas cannot silently shadow each other.
+func mustLoad(fsys fs.FS) Catalog {
 	c := Catalog{}
 	for _, l := range Langs {
-		b, err := files.ReadFile(path.Join("locales", l+".json"))
+		c[l] = map[string]string{}
+	}
+	entries, err := fs.ReadDir(fsys, "locales")
+	if err != nil {
+		panic(fmt.Sprintf("i18n: %v", err))
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".json")
+		lang := name[strings.LastIndex(name, ".")+1:]
+		into, ok := c[lang]
+		if !ok {
+			panic(fmt.Sprintf("i18n: %s names no interface language", e.Name()))
+		}
+		b, err := fs.ReadFile(fsys, path.Join("locales", e.Name()))
 		if err != nil {
 			panic(fmt.Sprintf("i18n: %v", err))
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: %s.json: %v", l, err))
+			panic(fmt.Sprintf("i18n: %s: %v", e.Name(), err))
 		}
-		c[l] = m
+		for k, v := range m {
+			if _, dup := into[k]; dup {
+				panic(fmt.Sprintf("i18n: %s defines %q again", e.Name(), k))
+			}
+			into[k] = v
+		}
 	}
 	return c
 }

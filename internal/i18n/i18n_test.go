@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestMatch(t *testing.T) {
@@ -171,4 +172,27 @@ func verbs(s string) string {
 	}
 	sort.Strings(vs)
 	return strings.Join(vs, "")
+}
+
+// TestAreaFiles: an area's own catalogue file adds to its language, and a
+// key defined in two files fails at load instead of one shadowing the other.
+func TestAreaFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"locales/en.json":           {Data: []byte(`{"a":"A"}`)},
+		"locales/zh-Hans.json":      {Data: []byte(`{"a":"甲"}`)},
+		"locales/zh-Hant.json":      {Data: []byte(`{"a":"甲"}`)},
+		"locales/docs.en.json":      {Data: []byte(`{"docs.b":"B"}`)},
+		"locales/docs.zh-Hans.json": {Data: []byte(`{"docs.b":"乙"}`)},
+	}
+	c := mustLoad(fsys)
+	if c[En]["docs.b"] != "B" || c[ZhHans]["docs.b"] != "乙" || c[En]["a"] != "A" {
+		t.Fatalf("merged catalogue: %v", c)
+	}
+	fsys["locales/more.en.json"] = &fstest.MapFile{Data: []byte(`{"a":"again"}`)}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a key defined twice loaded without complaint")
+		}
+	}()
+	mustLoad(fsys)
 }
