@@ -718,10 +718,17 @@ func (h *Handlers) renderCallForm(c *web.Ctx, status int, f *web.Form, call *Cal
 }
 
 func (h *Handlers) newCallForm(c *web.Ctx) error {
-	now := h.Store.DB.Now()
+	// The call opens at the start of the current hour in its default
+	// zone: a date at a fixed hour would not be open yet for a secretariat
+	// working before that hour there.
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return err
+	}
+	now := h.Store.DB.Now().In(shanghai)
 	f := &web.Form{Values: url.Values{"kind": {string(KindCase)}, "timezone": {"Asia/Shanghai"}, "blind": {"yes"},
 		"reviews_per_submission": {"3"}, "max_coauthors": {"5"}, "min_countries": {"2"}, "fields": Fields,
-		"languages": {i18n.En, i18n.ZhHans}, "opens_at": {now.Format("2006-01-02") + "T09:00"},
+		"languages": {i18n.En, i18n.ZhHans}, "opens_at": {now.Truncate(time.Hour).Format("2006-01-02T15:04")},
 		"closes_at":       {now.AddDate(0, 2, 0).Format("2006-01-02") + "T18:00"},
 		"criteria.0.code": {"impact"}, "criteria.0.name_en": {"Impact"}, "criteria.0.name_zh": {"成效"}, "criteria.0.weight": {"3"}, "criteria.0.max": {"10"},
 		"criteria.1.code": {"innovation"}, "criteria.1.name_en": {"Innovation"}, "criteria.1.name_zh": {"创新"}, "criteria.1.weight": {"2"}, "criteria.1.max": {"10"},
