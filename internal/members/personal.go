@@ -19,7 +19,7 @@ func (Personal) Area() string { return "members" }
 
 // personalExport is what the members capability holds about a person.
 type personalExport struct {
-	Applications []*Application  `json:"applications"`
+	Applications []*Application   `json:"applications"`
 	Represents   []personalMember `json:"represents"`
 }
 
