@@ -158,7 +158,7 @@ func (s *Store) Export(ctx context.Context, u *actor.Actor) (map[string]any, err
 
 // Delete deletes the account of u after checking its password: every
 // capability erases what it holds (Erase), the account's sessions,
-// tokens, roles and devices go, its mail is deleted and other mail and
+// tokens, roles and devices go, its mail is emptied and other mail and
 // the audit log no longer name it, and the account row stays emptied (an
 // address that can receive nothing, no name, no password) for the rows
 // that point at it. The last administrator cannot delete their account
@@ -214,7 +214,11 @@ func (s *Store) erase(ctx context.Context, tx *db.Tx, acc *User) error {
 		{"-- auth.erase devices\nDELETE FROM login_devices WHERE user_id = ?", []any{id}},
 		{"-- auth.erase failures\nDELETE FROM login_failures WHERE email = ?", []any{acc.Email}},
 		{"-- auth.erase limits\nDELETE FROM rate_events WHERE key = ?", []any{acc.Email}},
-		{"-- auth.erase mail\nDELETE FROM mail_messages WHERE to_addr = ?", []any{acc.Email}},
+		// The person's mail is emptied rather than deleted, so that its
+		// job finds it; one still queued is not sent.
+		{`-- auth.erase mail
+			UPDATE mail_messages SET to_addr = ?, subject = '', body_text = '', body_html = '',
+			status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END WHERE to_addr = ?`, []any{Deleted(id), acc.Email}},
 		{"-- auth.erase audit actor\nUPDATE audit_log SET actor = ? WHERE actor_id = ? OR actor = ?", []any{Deleted(id), id, acc.Email}},
 		{`-- auth.erase account
 			UPDATE users SET email = ?, name = '', other_names = '', password_hash = '', locale = '', timezone = '',
