@@ -93,6 +93,9 @@ func (p Personal) Erase(ctx context.Context, tx *db.Tx, u *actor.Actor) error {
 			UPDATE membership_applications SET contact_name = '', contact_email = '' WHERE applicant_id = ? OR contact_email = ?`,
 			[]any{u.ID, u.Email}},
 		{"-- members.Erase comments\nUPDATE membership_comments SET author_name = '' WHERE author_id = ?", []any{u.ID}},
+		{`-- members.Erase comments naming the applicant
+			UPDATE membership_comments SET body = REPLACE(REPLACE(body, ?, '-'), ?, '-')
+			WHERE application_id IN (SELECT id FROM membership_applications WHERE applicant_id = ?)`, []any{u.Email, u.Name, u.ID}},
 		{`-- members.Erase individual members
 			UPDATE members SET name_en = '', name_zh_hans = '', name_zh_hant = '', description_en = '', description_zh_hans = '',
 			description_zh_hant = '', search = '', sort_name = '', contact_email = ''
