@@ -43,10 +43,11 @@ func (h *Handlers) apiTokens(c *web.Ctx) error {
 	return c.JSON(http.StatusOK, TokenList{Tokens: list})
 }
 
-// TokenRequest is the body of POST /api/v1/me/tokens.
+// TokenRequest is the body of POST /api/v1/me/tokens. The expiry is an
+// RFC 3339 time or a date (the end of that day, UTC); "" for the default.
 type TokenRequest struct {
-	Label   string     `json:"label"`
-	Expires *time.Time `json:"expires_at"`
+	Label   string `json:"label"`
+	Expires string `json:"expires_at"`
 }
 
 // NewTokenAnswer is the answer of POST /api/v1/me/tokens: the token,
@@ -61,7 +62,17 @@ func (h *Handlers) apiNewToken(c *web.Ctx) error {
 	if err := c.DecodeJSON(&req); err != nil {
 		return err
 	}
-	t, token, err := h.Store.NewToken(c.Context(), c.User, req.Label, req.Expires)
+	var expires *time.Time
+	if req.Expires != "" {
+		if e, err := time.Parse(time.RFC3339, req.Expires); err == nil {
+			expires = &e
+		} else if e, ok := dateEnd(req.Expires); ok {
+			expires = e
+		} else {
+			return fieldErr("expires_at", "account.token_expiry_invalid")
+		}
+	}
+	t, token, err := h.Store.NewToken(c.Context(), c.User, req.Label, expires)
 	if err != nil {
 		return err
 	}
