@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -98,7 +99,7 @@ func (h *Handlers) saveProfile(c *web.Ctx) error {
 	}
 	if p.Locale != "" {
 		http.SetCookie(c.W, &http.Cookie{Name: web.LangCookie, Value: p.Locale, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode})
+			HttpOnly: true, Secure: strings.HasPrefix(c.BaseURL(), "https:"), SameSite: http.SameSiteLaxMode})
 	}
 	return c.Redirect("/account?saved=profile")
 }
