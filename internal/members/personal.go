@@ -60,7 +60,7 @@ func (p Personal) Summary(ctx context.Context, u *actor.Actor, lang string) ([]a
 	for _, m := range reps {
 		out = append(out, auth.Item{Kind: auth.ItemOrganisation, Title: zh.ForLang(lang, m.Name.For(lang)),
 			Status: "members.standing." + string(m.Standing), Path: fmt.Sprintf("/members/manage/%d", m.ID),
-			AdminPath: fmt.Sprintf("/members/%d", m.ID)})
+			AdminPath: fmt.Sprintf("/admin/members/%d", m.ID)})
 	}
 	apps, err := p.Store.Mine(ctx, u.ID)
 	if err != nil {
