@@ -242,11 +242,16 @@ func TestDeleteAccountLeavesNoPersonalData(t *testing.T) {
 		}
 
 		// What is kept stays, anonymised: the registration (for the
-		// figures) and the submitted case.
+		// figures; cancelled, since the event is ahead, its seat given
+		// back) and the submitted case.
 		var status, country string
 		if err := a.db.QueryRow(ctx, "SELECT status, country FROM event_registrations WHERE id = ?", reg.ID).Scan(&status, &country); err != nil ||
-			country != "PL" {
+			country != "PL" || status != string(events.Withdrawn) {
 			t.Errorf("the registration: %q %q %v", status, country, err)
+		}
+		var taken int
+		if err := a.db.QueryRow(ctx, "SELECT confirmed FROM event_categories WHERE id = ?", reg.CategoryID).Scan(&taken); err != nil || taken != 0 {
+			t.Errorf("the category still counts %d confirmed (%v)", taken, err)
 		}
 		var subs2 int
 		a.db.QueryRow(ctx, "SELECT count(*) FROM call_submissions WHERE id = ?", sub.ID).Scan(&subs2)
