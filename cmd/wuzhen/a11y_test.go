@@ -471,6 +471,33 @@ func TestAccessibility(t *testing.T) {
 		})
 	})
 
+	t.Run("accounts", func(t *testing.T) {
+		signIn(t, auth.RoleAdmin)
+		defer signOut(t)
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{"/account", "/account/email", "/account/password", "/account/tokens", "/account/sessions",
+				"/account/delete", "/admin/people", "/admin/people?role=staff", "/admin/people/1"} {
+				t.Run(path, func(t *testing.T) {
+					open(t, path, lang)
+					check(t, vp)
+					if vp.name == "phone" && lang == "zh-Hant" && (path == "/account" || path == "/admin/people") {
+						screenshot(t, "account"+strings.ReplaceAll(path, "/", "-")+"-zh-Hant-phone")
+					}
+				})
+			}
+			// The menu under the person's name, open.
+			t.Run("menu", func(t *testing.T) {
+				open(t, "/", lang)
+				do(t, "open the menu", chromedp.Click(chromedp.CSS(".account-menu summary")),
+					chromedp.WaitVisible(chromedp.CSS(`.account-menu a[href="/account"]`)))
+				check(t, vp)
+				if vp.name == "phone" && lang == "en" {
+					screenshot(t, "account-menu-phone")
+				}
+			})
+		})
+	})
+
 	t.Run("skip link", func(t *testing.T) {
 		do(t, "desktop viewport", chromedp.EmulateViewport(1280, 900))
 		open(t, "/", "en")

@@ -93,6 +93,10 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		return nil, err
 	}
 	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
+	// What each capability holds about a person: for their data download,
+	// their account page and the deletion of their account.
+	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
+		calls.Personal{Store: a.calls}}
 	return a, nil
 }
 
@@ -123,6 +127,7 @@ func (a *app) handler() (*web.Server, error) {
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
+		{Path: "/admin/people", Key: "account.people.title", Perm: auth.PermManageUsers},
 	}}).Routes()...)
 	if a.keyMade {
 		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",

@@ -371,6 +371,14 @@ func (pe *proofEvent) path(rt web.Route, member int64) string {
 	p = strings.ReplaceAll(p, "{slug}", slug)
 	id := func(n int64) { p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(n, 10)) }
 	switch {
+	// An account the administrators act on (disable, roles, reset): the
+	// case author, whom no one in the matrix signs in as; a token or a
+	// session of one's own that does not exist, so that no one revokes
+	// the token or ends the session the matrix signs in with.
+	case strings.HasPrefix(p, "/admin/people/{id}") || strings.HasPrefix(p, "/api/v1/accounts/{id}"):
+		id(pe.call.author.ID)
+	case strings.HasPrefix(p, "/account/tokens/{id}") || strings.HasPrefix(p, "/api/v1/me/tokens/{id}"):
+		id(999999)
 	case strings.Contains(p, "/invitations/{id}"):
 		id(pe.invitation)
 	case strings.Contains(p, "registrations/{id}") || strings.HasPrefix(p, "/admin/visas/{id}"):

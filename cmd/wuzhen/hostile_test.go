@@ -717,6 +717,75 @@ func hostileForms() map[string]*hostileForm {
 		"POST /members/manage/{id}/representatives/{user}/primary": {none: "no fields: the member and the account are in the path"},
 		"POST /members/applications/{id}/logo":                     {none: "a file, checked by its content (members.FuzzLogo, FuzzUpload)"},
 
+		// Accounts: a person's own account and the administrators' pages
+		// of people (internal/auth).
+		"POST /account/profile": {
+			who: "fresh", fresh: true, target: fixed("/account/profile"),
+			base: map[string]string{"name": "Fresh Name %n", "other_names": "", "locale": "", "timezone": ""},
+			fields: []hostileField{{name: "name"}, {name: "other_names"}, {name: "locale", norm: exact, choice: true},
+				{name: "timezone", code: true}},
+			accepted: redirectTo(`^/account\?saved=profile$`),
+			stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+				u, err := h.a.users.Person(h.ctx, h.people["fresh"].p.ID)
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				v, ok := map[string]string{"name": u.Name, "other_names": u.OtherNames, "locale": u.Locale, "timezone": u.TimeZone}[field]
+				return v, ok
+			},
+		},
+		"POST /account/email": {
+			who: "fresh", fresh: true, target: fixed("/account/email"), echo: true,
+			base:   map[string]string{"email": "moved-%n@example.org", "password": "not the password"},
+			fields: []hostileField{{name: "email"}, {name: "password"}},
+		},
+		"POST /account/email/confirm": {
+			who: "anonymous", target: fixed("/account/email/confirm"), echo: true,
+			base:   map[string]string{"token": "not-a-token-%n"},
+			fields: []hostileField{{name: "token", code: true}},
+		},
+		"POST /account/password": {
+			who: "fresh", fresh: true, target: fixed("/account/password"), echo: true,
+			base:   map[string]string{"password": "not the password", "new_password": "a long enough password"},
+			fields: []hostileField{{name: "password"}, {name: "new_password"}},
+		},
+		"POST /account/delete": {
+			who: "fresh", fresh: true, target: fixed("/account/delete"), echo: true,
+			base:   map[string]string{"confirm": "yes", "password": "not the password"},
+			fields: []hostileField{{name: "confirm", choice: true}, {name: "password"}},
+		},
+		"POST /account/tokens":               tokenForm(false),
+		"POST /api/v1/me/tokens":             tokenForm(true),
+		"POST /account/tokens/{id}/revoke":   {none: "no fields: the token is in the path"},
+		"POST /account/sessions/end":         {none: "no fields: ends the person's other sessions"},
+		"POST /account/sessions/{id}/end":    {none: "no fields: the session is in the path"},
+		"DELETE /api/v1/me/tokens/{id}":      {none: "no fields: the token is in the path"},
+		"DELETE /api/v1/me":                  {none: "one field, the password, checked against its hash and never kept (TestDeleteAccountLeavesNoPersonalData)"},
+		"POST /admin/people/{id}/disable":    {none: "no fields: the account is in the path"},
+		"POST /admin/people/{id}/enable":     {none: "no fields: the account is in the path"},
+		"POST /admin/people/{id}/reset":      {none: "no fields: the account is in the path"},
+		"POST /api/v1/accounts/{id}/disable": {none: "no fields: the account is in the path"},
+		"POST /admin/people/{id}/roles": {
+			who: "admin", fresh: true, base: map[string]string{"role": "checkin", "grant": "true"},
+			target:   func(h *hostileEnv) string { return fmt.Sprintf("/admin/people/%d/roles", h.people["fresh"].p.ID) },
+			fields:   []hostileField{{name: "role", norm: exact, choice: true}, {name: "grant", norm: exact, choice: true}},
+			accepted: redirectTo(`^/admin/people/\d+\?done=role$`),
+			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false },
+		},
+		"POST /api/v1/accounts/{id}/roles": {
+			who: "admin", fresh: true, api: true, base: map[string]string{"role": "checkin", "grant": "json:true"},
+			target:   func(h *hostileEnv) string { return fmt.Sprintf("/api/v1/accounts/%d/roles", h.people["fresh"].p.ID) },
+			fields:   []hostileField{{name: "role", norm: exact, code: true}},
+			accepted: answered(http.StatusOK),
+			stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, _ string) (string, bool) {
+				u, err := h.a.users.Person(h.ctx, h.people["fresh"].p.ID)
+				if err != nil || len(u.Roles) != 1 {
+					h.t.Fatalf("roles %+v, %v", u, err)
+				}
+				return u.Roles[0], true
+			},
+		},
+
 		"POST /members/apply": {
 			who: "applicant", target: fixed("/members/apply"), base: appBase, fields: applicationFields(false),
 			accepted: redirectTo(`^/members/applications/\d+$`), stored: appStored,
@@ -2266,6 +2335,10 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 	as(h.people["admin"])
 	pages("/admin/outbox")
 	pages("/admin/audit")
+	pages("/admin/people")
+	for _, sh := range shown {
+		whole(open(fmt.Sprintf("/admin/people/%d", sh.account.p.ID)), sh)
+	}
 	msgs, _, err := mail.List(h.ctx, h.a.db, 100000, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -2290,6 +2363,9 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 			t.Errorf("the header does not show the name %s whole", sh.p.Name)
 		}
 		whole(open(fmt.Sprintf("/registrations/%d", sh.registration)), sh)
+		whole(open("/account"), sh)
+		open("/account/sessions")
+		open("/account/tokens")
 		open(fmt.Sprintf("/registrations/%d/visa", sh.registration))
 		open("/events/" + sh.event + "/register")
 	}
@@ -2387,4 +2463,23 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 	if b.pages < 10*len(shown) {
 		t.Errorf("only %d pages for %d payloads", b.pages, len(shown))
 	}
+}
+
+// tokenForm is the form (or API body) that makes a personal API token.
+func tokenForm(api bool) *hostileForm {
+	f := &hostileForm{who: "fresh", fresh: true, target: func(*hostileEnv) string { return "/account/tokens" },
+		base:     map[string]string{"label": "Script %n", "expires_at": time.Now().AddDate(0, 1, 0).Format(time.DateOnly)},
+		fields:   []hostileField{{name: "label"}, {name: "expires_at", code: true}},
+		accepted: answered(http.StatusCreated),
+		stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+			list, err := h.a.users.Tokens(h.ctx, h.people["fresh"].p.ID)
+			if err != nil || len(list) == 0 {
+				h.t.Fatalf("tokens %v, %v", list, err)
+			}
+			return list[0].Label, field == "label"
+		}}
+	if api {
+		f.api, f.target = true, func(*hostileEnv) string { return "/api/v1/me/tokens" }
+	}
+	return f
 }

@@ -9,29 +9,16 @@ import (
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
-// Handlers serve the account pages and /api/v1/me.
+// Handlers serve sign-up, sign-in and reset (this file), a person's own
+// account (account_pages.go), the administrators' pages of people
+// (people_pages.go) and the API (api.go); routes.go lists them.
 type Handlers struct {
 	Store *Store
 }
 
-// Routes is the account part of the route table.
-func (h *Handlers) Routes() []web.Route {
-	return []web.Route{
-		{Method: "GET", Path: "/signup", Access: web.Public, Handle: h.signupForm},
-		{Method: "POST", Path: "/signup", Access: web.Public, Handle: h.signup},
-		{Method: "GET", Path: "/verify", Access: web.Public, Handle: h.verifyForm},
-		{Method: "POST", Path: "/verify", Access: web.Public, Handle: h.verify},
-		{Method: "GET", Path: "/login", Access: web.Public, Handle: h.loginForm},
-		{Method: "POST", Path: "/login", Access: web.Public, Handle: h.login},
-		{Method: "GET", Path: "/logout", Access: web.Public, Handle: h.logoutForm},
-		{Method: "POST", Path: "/logout", Access: web.Public, Handle: h.logout},
-		{Method: "GET", Path: "/password/reset", Access: web.Public, Handle: h.resetRequestForm},
-		{Method: "POST", Path: "/password/reset", Access: web.Public, Handle: h.resetRequest},
-		{Method: "GET", Path: "/password/reset/confirm", Access: web.Public, Handle: h.resetForm},
-		{Method: "POST", Path: "/password/reset/confirm", Access: web.Public, Handle: h.reset},
-		{Method: "GET", Path: "/api/v1/me", Access: web.SignedIn, Handle: h.me},
-	}
-}
+// DeviceCookie names the browser as a device that signed in before (see
+// the sign-in limits); only /login reads it.
+const DeviceCookie = "wz_device"
 
 func (h *Handlers) signupForm(c *web.Ctx) error {
 	return c.Render(http.StatusOK, "auth/signup", nil)
@@ -73,12 +60,21 @@ func (h *Handlers) login(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, expires, _, err := h.Store.Login(c.Context(), f.Get("email"), f.Get("password"), c.ClientAddr(), c.SessionToken)
+	device := ""
+	if ck, err := c.R.Cookie(DeviceCookie); err == nil {
+		device = ck.Value
+	}
+	r, err := h.Store.SignIn(c.Context(), Attempt{Email: f.Get("email"), Password: f.Get("password"), Addr: c.ClientAddr(),
+		Agent: c.R.UserAgent(), Device: device, Old: c.SessionToken})
 	if err != nil {
 		f.Values.Del("password")
 		return c.RenderForm(c.Fail(f, err), "auth/login", f, nil)
 	}
-	c.SetSession(token, expires)
+	c.SetSession(r.Token, r.Expires)
+	if r.Device != "" {
+		http.SetCookie(c.W, &http.Cookie{Name: DeviceCookie, Value: r.Device, Path: "/login", MaxAge: int(DeviceLife.Seconds()),
+			HttpOnly: true, Secure: strings.HasPrefix(c.BaseURL(), "https:"), SameSite: http.SameSiteStrictMode})
+	}
 	return c.Redirect(web.LocalPath(f.Get("next")))
 }
 
@@ -130,24 +126,4 @@ func (h *Handlers) reset(c *web.Ctx) error {
 		return c.RenderForm(c.Fail(f, err), "auth/reset", f, map[string]any{"Token": f.Get("token")})
 	}
 	return c.Render(http.StatusOK, "auth/reset_done", nil)
-}
-
-// Me is the answer of GET /api/v1/me.
-type Me struct {
-	Email  string   `json:"email"`
-	Name   string   `json:"name"`
-	Roles  []string `json:"roles"`
-	Locale string   `json:"locale"`
-}
-
-func (h *Handlers) me(c *web.Ctx) error {
-	roles := c.User.Roles
-	if roles == nil {
-		roles = []string{}
-	}
-	locale := c.User.Locale
-	if locale == "" {
-		locale = c.Lang
-	}
-	return c.JSON(http.StatusOK, Me{Email: c.User.Email, Name: c.User.Name, Roles: roles, Locale: locale})
 }

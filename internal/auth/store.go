@@ -40,31 +40,31 @@ const (
 	ResetLife   = time.Hour
 )
 
-// Login limits: failed attempts allowed in LimitWindow per account and per
-// client address before further attempts are refused.
-const (
-	LimitWindow     = 15 * time.Minute
-	LimitPerAccount = 5
-	LimitPerAddr    = 30
-)
-
 // Store is the account store.
 type Store struct {
 	DB      *db.DB
 	Log     *slog.Logger
 	Params  Params
 	BaseURL string // for links in mail
+	// Personal are the capabilities' parts of a person's data, for the
+	// download, the account page and deletion (see PersonalData).
+	Personal []PersonalData
 }
 
 // User is an account.
 type User struct {
-	ID       int64
-	Email    string
-	Name     string
-	Locale   string
-	Verified bool
-	Roles    []string
-	Created  time.Time
+	ID         int64
+	Email      string
+	Name       string
+	OtherNames string // the name in other scripts, as the person writes it
+	Locale     string
+	TimeZone   string // IANA name, "" for the organisation's
+	Verified   bool
+	Roles      []string
+	Created    time.Time
+	LastLogin  *time.Time
+	Disabled   *time.Time
+	Deleted    *time.Time
 }
 
 // Principal returns the web identity of u.
@@ -245,91 +245,6 @@ func (s *Store) useToken(ctx context.Context, tx *db.Tx, token, purpose string) 
 	return id, err
 }
 
-// Login checks email and password and opens a new session, replacing the
-// session the browser had (old, may be ""). It refuses with TooMany after
-// too many failures for the account or the address, with Unauthorized for a
-// wrong address or password, and with Forbidden before verification.
-func (s *Store) Login(ctx context.Context, email, password, addr, old string) (token string, expires time.Time, u *User, err error) {
-	email = NormalizeEmail(email)
-	now := s.DB.Now()
-	// Reserve the attempt before checking the password: the count and the
-	// insert happen in one write transaction, serialised per account and
-	// address (advisory locks on PostgreSQL, the single writer on SQLite),
-	// so that parallel guesses cannot exceed the limits. A successful
-	// sign-in removes the account's reservations.
-	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if err := tx.Lock(ctx, "login:"+email); err != nil {
-			return err
-		}
-		if err := tx.Lock(ctx, "login-addr:"+addr); err != nil {
-			return err
-		}
-		var perAccount, perAddr int
-		if err := tx.QueryRow(ctx, `-- auth.Login limits
-			SELECT (SELECT count(*) FROM login_failures WHERE email = ? AND at > ?),
-			       (SELECT count(*) FROM login_failures WHERE addr = ? AND at > ?)`,
-			email, now.Add(-LimitWindow), addr, now.Add(-LimitWindow)).Scan(&perAccount, &perAddr); err != nil {
-			return err
-		}
-		if perAccount >= LimitPerAccount || perAddr >= LimitPerAddr {
-			return errs.New(errs.TooMany, "auth.too_many")
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO login_failures (email, addr, at) VALUES (?, ?, ?)", email, addr, now)
-		return err
-	})
-	if err != nil {
-		return "", time.Time{}, nil, fmt.Errorf("auth: login: %w", err)
-	}
-	var hash string
-	var verified *time.Time
-	u, err = s.user(ctx, s.DB, "email = ?", email)
-	if err == nil {
-		err = s.DB.QueryRow(ctx, "SELECT password_hash, verified_at FROM users WHERE id = ?", u.ID).Scan(&hash, &verified)
-	}
-	if err != nil && errs.CodeOf(err) != errs.NotFound {
-		return "", time.Time{}, nil, err
-	}
-	// An account without a password (made by an operator) cannot sign in
-	// until a reset; the dummy check keeps the timing the same.
-	hasPassword := hash != ""
-	if !hasPassword {
-		hash = dummyHash
-	}
-	ok, _ := CheckPassword(hash, password)
-	if u == nil || !ok || !hasPassword {
-		return "", time.Time{}, nil, errs.New(errs.Unauthorized, "auth.login_failed")
-	}
-	if verified == nil {
-		return "", time.Time{}, nil, errs.New(errs.Forbidden, "auth.unverified")
-	}
-	token, hashed := newToken()
-	expires = now.Add(SessionLife)
-	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if old != "" {
-			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(old)); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE email = ?", email); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", u.ID, tx.Now()); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-			hashed, u.ID, tx.Now(), expires)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, Actor: u.Email, Action: "user.login", Object: object(u.ID),
-			Details: map[string]any{"addr": addr}})
-	})
-	if err != nil {
-		return "", time.Time{}, nil, fmt.Errorf("auth: login: %w", err)
-	}
-	return token, expires, u, nil
-}
-
 // Logout ends the session of token.
 func (s *Store) Logout(ctx context.Context, token string) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -378,7 +293,8 @@ func (s *Store) RequestReset(ctx context.Context, email, addr string) error {
 }
 
 // Reset sets a new password with a reset token, verifies the address (the
-// token came by mail) and ends every session of the account.
+// token came by mail) and ends every session and revokes every API token
+// of the account.
 func (s *Store) Reset(ctx context.Context, token, password string) error {
 	var fe errs.Fields
 	ValidatePassword(&fe, "password", password)
@@ -395,7 +311,7 @@ func (s *Store) Reset(ctx context.Context, token, password string) error {
 			hash, tx.Now(), id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+		if err := revokeAll(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM auth_tokens WHERE user_id = ? AND purpose = 'reset'", id); err != nil {
@@ -501,12 +417,15 @@ func (s *Store) CreateToken(ctx context.Context, email, label string) (string, e
 	return token, nil
 }
 
+// userColumns are the columns user and the list of accounts read.
+const userColumns = "id, email, name, locale, verified_at, created_at, other_names, timezone, last_login_at, disabled_at, deleted_at"
+
 // user loads one account by a condition on users (with its roles).
 func (s *Store) user(ctx context.Context, q db.Querier, where string, args ...any) (*User, error) {
 	u := &User{}
 	var verified *time.Time
-	err := q.QueryRow(ctx, "SELECT id, email, name, locale, verified_at, created_at FROM users WHERE "+where, args...).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Locale, &verified, &u.Created)
+	err := q.QueryRow(ctx, "-- auth.user\nSELECT "+userColumns+" FROM users WHERE "+where, args...).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Locale, &verified, &u.Created, &u.OtherNames, &u.TimeZone, &u.LastLogin, &u.Disabled, &u.Deleted)
 	if db.IsNotFound(err) {
 		return nil, errs.New(errs.NotFound, "auth.no_account")
 	}
@@ -544,7 +463,9 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 // Session implements web.Identity: the account of a live session.
 func (s *Store) Session(ctx context.Context, token string) (*web.Principal, error) {
 	var id int64
-	err := s.DB.QueryRow(ctx, "SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
+	err := s.DB.QueryRow(ctx, `-- auth.Session
+		SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL AND u.deleted_at IS NULL`,
 		hashToken(token), s.DB.Now()).Scan(&id)
 	if db.IsNotFound(err) {
 		return nil, nil
@@ -559,15 +480,27 @@ func (s *Store) Session(ctx context.Context, token string) (*web.Principal, erro
 	return u.Principal(), nil
 }
 
-// Bearer implements web.Identity: the account of a personal API token.
+// Bearer implements web.Identity: the account of a personal API token
+// that has not expired, of an account that is neither disabled nor
+// deleted. It notes when the token was used, to the minute.
 func (s *Store) Bearer(ctx context.Context, token string) (*web.Principal, error) {
-	var id int64
-	err := s.DB.QueryRow(ctx, "SELECT user_id FROM api_tokens WHERE token_hash = ?", hashToken(token)).Scan(&id)
+	var id, tokenID int64
+	var used *time.Time
+	now := s.DB.Now()
+	err := s.DB.QueryRow(ctx, `-- auth.Bearer
+		SELECT t.user_id, t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL AND u.deleted_at IS NULL`,
+		hashToken(token), now).Scan(&id, &tokenID, &used)
 	if db.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: bearer: %w", err)
+	}
+	if used == nil || now.Sub(*used) >= time.Minute {
+		if _, err := s.DB.Exec(ctx, "-- auth.Bearer used\nUPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, tokenID); err != nil {
+			return nil, fmt.Errorf("auth: bearer: %w", err)
+		}
 	}
 	u, err := s.user(ctx, s.DB, "id = ?", id)
 	if err != nil {
