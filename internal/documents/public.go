@@ -78,7 +78,9 @@ type contentsEntry struct {
 }
 
 // LangName names a language in the reader's language.
-func (d pageData) LangName(tag string) string { return i18n.For(d.ReaderLang).T("documents.lang." + tag) }
+func (d pageData) LangName(tag string) string {
+	return i18n.For(d.ReaderLang).T("documents.lang." + tag)
+}
 
 // Ref names paragraph id as the reader sees it: "¶3", or a heading's
 // text.
