@@ -68,6 +68,7 @@ type pageData struct {
 	Latest       bool               // the published version, not an earlier one
 	Permalink    string             // the address to cite, without a fragment
 	Org          string             // the organisation's name, for the plain HTML download
+	Plain        bool               // the plain HTML download, without the site's style
 }
 
 // contentsEntry is a heading in the table of contents.
@@ -85,7 +86,16 @@ func (d pageData) LangName(tag string) string {
 // Ref names paragraph id as the reader sees it: "¶3", or a heading's
 // text.
 func (d pageData) Ref(id int) string {
-	for _, p := range d.Paragraphs {
+	ps := make([]Paragraph, len(d.Paragraphs))
+	for i, p := range d.Paragraphs {
+		ps[i] = p.Paragraph
+	}
+	return refOf(ps, id)
+}
+
+// refOf names paragraph id of ps: "¶3", or a heading's text.
+func refOf(ps []Paragraph, id int) string {
+	for _, p := range ps {
 		if p.ID != id {
 			continue
 		}
@@ -175,7 +185,7 @@ func (h *Handlers) plainHTML(c *web.Ctx, d pageData) error {
 		return fmt.Errorf("documents: no plain template")
 	}
 	var buf bytes.Buffer
-	d.Org = h.org(c.Context(), c.Lang)
+	d.Org, d.Plain = h.org(c.Context(), c.Lang), true
 	if err := set.ExecuteTemplate(&buf, "plain", d); err != nil {
 		return fmt.Errorf("documents: plain HTML: %w", err)
 	}

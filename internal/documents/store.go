@@ -591,6 +591,9 @@ type TranslationState struct {
 	SourceNumber int
 	Changed      []int
 	Added        []int
+	// Refs name the changed and added paragraphs as the latest source
+	// version numbers them ("¶3", or a heading's text).
+	Refs []string
 }
 
 // OutOfDate reports whether the translation misses changes of the source.
@@ -625,6 +628,9 @@ func (s *Store) Translations(ctx context.Context, d *Document) ([]TranslationSta
 				case Added:
 					st.Added = append(st.Added, c.ID)
 				}
+			}
+			for _, id := range st.Behind() {
+				st.Refs = append(st.Refs, refOf(src.Paragraphs, id))
 			}
 		}
 		out = append(out, st)
