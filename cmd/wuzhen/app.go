@@ -15,6 +15,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/demo"
+	"github.com/wuzhen/wuzhen/internal/documents"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/jobs"
 	"github.com/wuzhen/wuzhen/internal/mail"
@@ -30,11 +31,12 @@ var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations, events.Migrations,
 	calls.Migrations,
+	documents.Migrations,
 }
 
 // pages lists every package's templates.
 var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates, events.Templates,
-	calls.Templates}
+	calls.Templates, documents.Templates}
 
 // app is every concrete part, wired.
 type app struct {
@@ -46,6 +48,7 @@ type app struct {
 	members *members.Store
 	events  *events.Store
 	calls   *calls.Store
+	docs    *documents.Store
 	sender  *mail.Sender
 	web     *web.Server
 	keyMade bool // open made the secret key file; serve says so
@@ -97,6 +100,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	// their account page and the deletion of their account.
 	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
 		calls.Personal{Store: a.calls}}
+	a.docs = &documents.Store{DB: d}
 	return a, nil
 }
 
@@ -116,18 +120,20 @@ func (a *app) handler() (*web.Server, error) {
 		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
-	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"documents", "training"}}).Routes()...)
+	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
 	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
+	srv.Handle((&documents.Handlers{Store: a.docs, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
 		{Path: "/admin/people", Key: "account.people.title", Perm: auth.PermManageUsers},
+		{Path: "/admin/documents", Key: "documents.admin.title", Perm: documents.PermManage},
 	}}).Routes()...)
 	if a.keyMade {
 		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
@@ -193,7 +199,7 @@ func (a *app) close() {
 
 // demoDeps are the stores the demo loader fills.
 func (a *app) demoDeps() demo.Deps {
-	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls}
+	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls, Documents: a.docs}
 }
 
 // actsForMember reports whether an account represents an active member:

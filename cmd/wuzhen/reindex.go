@@ -48,6 +48,7 @@ func (a *app) reindex(ctx context.Context) ([]string, error) {
 		{"members", a.members.Reindex},
 		{"events (with their sessions and speakers)", a.events.Reindex},
 		{"cases", a.calls.Reindex},
+		{"documents", a.docs.Reindex},
 	}
 	var counts []string
 	err := a.db.Tx(ctx, func(tx *db.Tx) error {

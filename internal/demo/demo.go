@@ -14,6 +14,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/documents"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -33,6 +34,8 @@ type Deps struct {
 	Members *members.Store
 	Events  *events.Store
 	Calls   *calls.Store
+	// Documents may be nil: no demo documents then.
+	Documents *documents.Store
 }
 
 // Load fills an empty database with demo content and returns the demo
@@ -75,6 +78,9 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	}
 	if err := loadCalls(ctx, d); err != nil {
 		return nil, false, fmt.Errorf("demo: calls: %w", err)
+	}
+	if err := loadDocuments(ctx, d); err != nil {
+		return nil, false, fmt.Errorf("demo: documents: %w", err)
 	}
 	return creds, true, nil
 }
