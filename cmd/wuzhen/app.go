@@ -96,7 +96,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		return nil, err
 	}
 	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
-	a.docs = &documents.Store{DB: d}
+	a.docs = &documents.Store{DB: d, Members: a.members}
 	return a, nil
 }
 
@@ -129,6 +129,7 @@ func (a *app) handler() (*web.Server, error) {
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
 		{Path: "/admin/documents", Key: "documents.admin.title", Perm: documents.PermManage},
+		{Path: "/admin/consultations", Key: "consultation.admin.title", Perm: documents.PermManage},
 	}}).Routes()...)
 	if a.keyMade {
 		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
