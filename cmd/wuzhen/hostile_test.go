@@ -651,7 +651,7 @@ func hostileForms() map[string]*hostileForm {
 			"description_zh_hant": m.Description.Hant}[field]
 		return v, ok
 	}
-	return map[string]*hostileForm{
+	forms := map[string]*hostileForm{
 		"POST /signup": {
 			who: "anonymous", target: fixed("/signup"),
 			base: map[string]string{"name": "Hostile Person %n", "email": "hostile-%n@example.org", "password": "a long enough password"},
@@ -1084,6 +1084,11 @@ func hostileForms() map[string]*hostileForm {
 			},
 		},
 	}
+	// Consultation, endorsements and votes (consultation_hostile_test.go).
+	for pattern, f := range consultationHostileForms() {
+		forms[pattern] = f
+	}
+	return forms
 }
 
 // eventForm is the event form (update: of the proof event) or the API's

@@ -196,13 +196,17 @@ type EndorseInput struct {
 }
 
 // Endorse records the endorsement (or the refusal) of version in.Version
-// of document slug by the active member account by represents. Forbidden
+// of document slug by the active member account by represents. NotFound
+// without the document (before anything else); Forbidden
 // for anyone who does not represent an active member; Invalid at
 // "version" (none, or not asked to endorse), "decision", "statement",
 // "member"; Conflict when the member has already spoken on the version,
 // even when two of its representatives act at the same instant (the
 // unique constraint decides). Audited; the public page shows it at once.
 func (s *Store) Endorse(ctx context.Context, by *actor.Actor, slug string, in EndorseInput) (*Endorsement, error) {
+	if _, err := s.Document(ctx, slug); err != nil {
+		return nil, err
+	}
 	m, err := s.actingMember(ctx, by, in.Member)
 	if err != nil {
 		return nil, err

@@ -244,6 +244,9 @@ func (s *Store) Votes(ctx context.Context) ([]*Vote, error) {
 // naming the window outside it. Audited without the choice, so that the
 // audit log tells nothing of the count.
 func (s *Store) Cast(ctx context.Context, by *actor.Actor, id int64, option string, member int64) error {
+	if _, err := s.Vote(ctx, id); err != nil {
+		return err
+	}
 	m, err := s.actingMember(ctx, by, member)
 	if err != nil {
 		return err
