@@ -195,7 +195,7 @@ func (a *app) close() {
 
 // demoDeps are the stores the demo loader fills.
 func (a *app) demoDeps() demo.Deps {
-	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls}
+	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls, Documents: a.docs}
 }
 
 // actsForMember reports whether an account represents an active member:

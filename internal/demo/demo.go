@@ -14,6 +14,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/documents"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -33,6 +34,9 @@ type Deps struct {
 	Members *members.Store
 	Events  *events.Store
 	Calls   *calls.Store
+	// Documents takes the consultation, endorsement and vote demo
+	// (consultation.go); nil loads none.
+	Documents *documents.Store
 }
 
 // Load fills an empty database with demo content and returns the demo
@@ -76,6 +80,12 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	if err := loadCalls(ctx, d); err != nil {
 		return nil, false, fmt.Errorf("demo: calls: %w", err)
 	}
+	// After the documents demo: consultation, endorsements and a vote.
+	reps, err := loadConsultation(ctx, d)
+	if err != nil {
+		return nil, false, fmt.Errorf("demo: consultation: %w", err)
+	}
+	creds = append(creds, reps...)
 	return creds, true, nil
 }
 
