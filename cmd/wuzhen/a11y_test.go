@@ -458,6 +458,39 @@ func TestAccessibility(t *testing.T) {
 		})
 	})
 
+	// Outcome documents: the archive, a document read in each language
+	// (an out-of-date translation in Chinese), a comparison, and the
+	// secretariat's pages.
+	t.Run("outcome documents", func(t *testing.T) {
+		doc := "/documents/world-internet-outlook-2019"
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{"/documents", doc, doc + "/compare", "/documents/wuzhen-initiative-2015"} {
+				t.Run(path, func(t *testing.T) {
+					open(t, path, lang)
+					check(t, vp)
+					if path == doc && vp.name == "phone" {
+						screenshot(t, "document-"+lang+"-phone")
+					}
+				})
+			}
+		})
+		signIn(t, auth.RoleSecretariat)
+		defer signOut(t)
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{"/admin/documents", "/admin/documents/new", "/admin/documents/action-initiative-2020",
+				"/admin/documents/action-initiative-2020?lang=zh-Hans", "/admin/documents/action-initiative-2020/versions/4",
+				"/admin/documents/action-initiative-2020/edit", "/admin/documents/action-initiative-2020/compare?from=2&to=4"} {
+				t.Run(path, func(t *testing.T) {
+					open(t, path, lang)
+					check(t, vp)
+					if vp.name == "desktop" && lang == "en" && strings.Contains(path, "compare") {
+						screenshot(t, "admin-document-compare")
+					}
+				})
+			}
+		})
+	})
+
 	// Consultation, endorsements and votes: the demo's closed and open
 	// consultations, its open vote, a closed one, as the public, a
 	// representative and the secretariat see them.

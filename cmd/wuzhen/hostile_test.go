@@ -1084,6 +1084,10 @@ func hostileForms() map[string]*hostileForm {
 			},
 		},
 	}
+	// Outcome documents: outcome_docs_hostile_test.go.
+	for pattern, f := range documentsHostileForms() {
+		forms[pattern] = f
+	}
 	// Consultation, endorsements and votes (consultation_hostile_test.go).
 	for pattern, f := range consultationHostileForms() {
 		forms[pattern] = f
@@ -1849,6 +1853,7 @@ type hostileShown struct {
 	registration         int64  // the account's registration for it, with a visa letter asked for
 	person, session      int64  // a speaker named with it, in a session about it
 	submission           int64  // a case about it
+	document             string // the slug of an outcome document about it, published in two versions
 }
 
 // post sends a form and fails the test unless accepted says yes.
@@ -1968,6 +1973,20 @@ func (h *hostileEnv) show(i int, p hostilePayload) *hostileShown {
 		"field": "infrastructure", "countries": "KE", "partner.0.name": p.Value, "partner.0.country": "KE", "author_country": "KE",
 		"author_organization": p.Value, "action": "submit"}, redirectTo(`^/submissions/\d+`))
 	sh.submission = lastID(location(r))
+	// An outcome document about it: its title, summary, text and version
+	// names, published twice (the second version changed around it).
+	sh.document = fmt.Sprintf("shown-doc-%d", i)
+	versionName := title // at most 120 characters
+	if utf8.RuneCountInString(versionName) > 120 {
+		versionName = "Final"
+	}
+	h.post("secretariat", "/admin/documents/new", map[string]string{"slug": sh.document, "kind": "report", "year": "2030",
+		"source_lang": "en", "title_en": title, "title_zh_hant": title, "summary_en": p.Value}, redirectTo(`^/admin/documents/`+sh.document+`$`))
+	for _, body := range []string{"# " + title + "\n\n" + p.Value, "# " + title + "\n\nRevised: " + p.Value + " (end)"} {
+		r = h.post("secretariat", "/admin/documents/"+sh.document+"/versions", map[string]string{"lang": "en", "body": body, "name": versionName},
+			redirectTo(`/versions/\d+$`))
+		h.post("secretariat", location(r)+"/publish", map[string]string{}, redirectTo(`/versions/\d+$`))
+	}
 	return sh
 }
 
@@ -2302,6 +2321,23 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 	open("/submissions")
 	for _, sh := range shown {
 		whole(open(fmt.Sprintf("/submissions/%d", sh.submission)), sh)
+	}
+	// Outcome documents: the archive, each document's page, its plain
+	// HTML and its comparison, as the public and as the secretariat.
+	as(h.people["anonymous"])
+	open("/documents")
+	for _, sh := range shown {
+		whole(open("/documents/"+sh.document), sh)
+		whole(open("/documents/"+sh.document+".html"), sh)
+		open("/documents/" + sh.document + "/compare")
+	}
+	as(h.people["secretariat"])
+	open("/admin/documents")
+	for _, sh := range shown {
+		open("/admin/documents/" + sh.document)
+		whole(open("/admin/documents/"+sh.document+"/versions/1"), sh)
+		open("/admin/documents/" + sh.document + "/edit")
+		open("/admin/documents/" + sh.document + "/compare?from=1&to=2")
 	}
 
 	// Every form sent back with the payloads in it: one value made of

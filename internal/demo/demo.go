@@ -34,8 +34,8 @@ type Deps struct {
 	Members *members.Store
 	Events  *events.Store
 	Calls   *calls.Store
-	// Documents takes the consultation, endorsement and vote demo
-	// (consultation.go); nil loads none.
+	// Documents may be nil: no demo documents then (nor consultations,
+	// endorsements and votes, consultation.go).
 	Documents *documents.Store
 }
 
@@ -79,6 +79,9 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	}
 	if err := loadCalls(ctx, d); err != nil {
 		return nil, false, fmt.Errorf("demo: calls: %w", err)
+	}
+	if err := loadDocuments(ctx, d); err != nil {
+		return nil, false, fmt.Errorf("demo: documents: %w", err)
 	}
 	// After the documents demo: consultation, endorsements and a vote.
 	reps, err := loadConsultation(ctx, d)

@@ -1,7 +1,6 @@
 package documents
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,9 +24,21 @@ type Change struct {
 	NumberAfter  int    `json:"number_after,omitempty"`
 }
 
-// Marks are the words of a changed paragraph with the deletions and
-// insertions marked, for the side-by-side view.
-func (c Change) Marks() []Piece { return markWords(c.Before, c.After) }
+// Marks are the words of a changed paragraph, as the reader reads it
+// (without markup), with the deletions and insertions marked, for the
+// side-by-side view.
+func (c Change) Marks() []Piece { return markWords(c.BeforePlain(), c.AfterPlain()) }
+
+// BeforePlain and AfterPlain are the texts without markup.
+func (c Change) BeforePlain() string { return plainOf(c.Before) }
+func (c Change) AfterPlain() string  { return plainOf(c.After) }
+
+func plainOf(src string) string {
+	if src == "" {
+		return ""
+	}
+	return parseBlock(src).Plain()
+}
 
 // Diff compares two versions' paragraphs by their stable ids, in the order
 // of the later version; a removed paragraph comes after the paragraph it
@@ -146,24 +157,32 @@ func compact(ps []Piece) []Piece {
 	return out
 }
 
-// tokens cuts s for marking: a word with the spaces after it, each
-// Chinese character, each other character; joined they give s again.
+// tokens cuts s for marking: a word (letters and digits), a run of
+// spaces, each Chinese character, each other character; joined they give
+// s again.
 func tokens(s string) []string {
 	var out []string
+	word := func(r rune) bool { return unicode.IsLetter(r) && !unicode.Is(unicode.Han, r) || unicode.IsDigit(r) }
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
 		end := size
-		if unicode.IsLetter(r) && !unicode.Is(unicode.Han, r) || unicode.IsDigit(r) {
+		switch {
+		case word(r):
 			for end < len(s) {
 				r2, n := utf8.DecodeRuneInString(s[end:])
-				if !(unicode.IsLetter(r2) && !unicode.Is(unicode.Han, r2) || unicode.IsDigit(r2)) {
+				if !word(r2) {
 					break
 				}
 				end += n
 			}
-		}
-		for end < len(s) && strings.ContainsRune(" \t", rune(s[end])) {
-			end++
+		case unicode.IsSpace(r):
+			for end < len(s) {
+				r2, n := utf8.DecodeRuneInString(s[end:])
+				if !unicode.IsSpace(r2) {
+					break
+				}
+				end += n
+			}
 		}
 		out = append(out, s[:end])
 		s = s[end:]

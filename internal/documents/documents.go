@@ -35,7 +35,7 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/plain/*.html
 var templates embed.FS
 
 // Migrations create the documents tables.

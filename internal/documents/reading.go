@@ -250,3 +250,11 @@ func (s *Store) removed(ctx context.Context, d *Document, src *Version) ([]Remov
 	}
 	return out, nil
 }
+
+// TextLang is the language (and script) the text is shown in.
+func (r *Reading) TextLang() string {
+	if isChinese(r.Text.Lang) && isChinese(r.ReaderLang) {
+		return r.ReaderLang
+	}
+	return r.Text.Lang
+}

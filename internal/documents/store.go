@@ -584,3 +584,61 @@ func (s *Store) Compare(ctx context.Context, slug, lang string, from, to int, pu
 	c.Changes = Diff(c.From.Paragraphs, c.To.Paragraphs)
 	return c, nil
 }
+
+// TranslationState is where one language's translation stands against
+// the latest source version.
+type TranslationState struct {
+	Lang   string
+	Latest *Version // the latest translation into Lang, nil when none
+	// SourceNumber is the latest source version's number; Changed and
+	// Added list the paragraphs changed and added since the source
+	// version Latest translates.
+	SourceNumber int
+	Changed      []int
+	Added        []int
+	// Refs name the changed and added paragraphs as the latest source
+	// version numbers them ("¶3", or a heading's text).
+	Refs []string
+}
+
+// OutOfDate reports whether the translation misses changes of the source.
+func (t TranslationState) OutOfDate() bool { return len(t.Changed)+len(t.Added) > 0 }
+
+// Behind lists the paragraphs changed and added since, in that order.
+func (t TranslationState) Behind() []int { return append(append([]int(nil), t.Changed...), t.Added...) }
+
+// Translations says, for each language but the source language, where its
+// translation stands against the latest source version (drafts
+// included), for the secretariat.
+func (s *Store) Translations(ctx context.Context, d *Document) ([]TranslationState, error) {
+	src, err := s.latest(ctx, s.DB, d.ID, d.SourceLang, false)
+	if err != nil || src == nil {
+		return nil, err
+	}
+	var out []TranslationState
+	for _, lang := range otherLangs(d.SourceLang) {
+		st := TranslationState{Lang: lang, SourceNumber: src.Number}
+		if st.Latest, err = s.latest(ctx, s.DB, d.ID, lang, false); err != nil {
+			return nil, err
+		}
+		if st.Latest != nil && st.Latest.SourceID != src.ID {
+			old, err := s.version(ctx, s.DB, "v.id = ?", st.Latest.SourceID)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range Diff(old.Paragraphs, src.Paragraphs) {
+				switch c.Change {
+				case Changed:
+					st.Changed = append(st.Changed, c.ID)
+				case Added:
+					st.Added = append(st.Added, c.ID)
+				}
+			}
+			for _, id := range st.Behind() {
+				st.Refs = append(st.Refs, refOf(src.Paragraphs, id))
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}

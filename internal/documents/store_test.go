@@ -180,3 +180,55 @@ func TestVersionsAndTranslations(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentSaves saves versions of one document at the same instant
+// from several goroutines, on both databases: every save is a version of
+// its own, numbered without gaps or repeats, and the paragraph ids stay
+// unique.
+func TestConcurrentSaves(t *testing.T) {
+	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := &Store{DB: d}
+		if err := s.CreateDocument(ctx, sec, &Document{Slug: "race", Kind: KindStatement, Year: 2030, Title: Text{En: "Race"}}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		errc := make(chan error, n)
+		start := make(chan struct{})
+		for i := range n {
+			go func() {
+				<-start
+				_, err := s.SaveVersion(ctx, sec, "race", VersionInput{Body: fmt.Sprintf("Paragraph one.\n\nWriter %d adds this paragraph.", i)})
+				errc <- err
+			}()
+		}
+		close(start)
+		for range n {
+			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+		}
+		doc, err := s.Document(ctx, "race")
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := s.Versions(ctx, doc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var numbers []int
+		for _, v := range vs {
+			numbers = append(numbers, v.Number)
+		}
+		if fmt.Sprint(numbers) != "[8 7 6 5 4 3 2 1]" {
+			t.Errorf("version numbers %v", numbers)
+		}
+		_, last, err := s.Version(ctx, "race", 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last.Paragraphs[0].ID != 1 || last.Paragraphs[1].ID < 2 {
+			t.Errorf("paragraphs of the last save: %+v", last.Paragraphs)
+		}
+	})
+}

@@ -1,0 +1,34 @@
+package documents
+
+import (
+	"html/template"
+	"sync"
+
+	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/web"
+	"github.com/wuzhen/wuzhen/internal/zh"
+)
+
+// plainTemplates are the plain HTML download's templates, one set per
+// language, parsed at first use; a broken template panics then (a build
+// defect the tests meet).
+var plainTemplates struct {
+	once sync.Once
+	sets map[string]*template.Template
+}
+
+func (h *Handlers) plain(c *web.Ctx) *template.Template {
+	plainTemplates.once.Do(func() {
+		plainTemplates.sets = map[string]*template.Template{}
+		for _, lang := range i18n.Langs {
+			p := i18n.For(lang)
+			fm := template.FuncMap{"t": p.T, "n": p.N, "zh": func(s string) string { return zh.ForLang(lang, s) }}
+			plainTemplates.sets[lang] = template.Must(template.New("plain").Funcs(fm).ParseFS(templates, "templates/_markup.html", "templates/plain/*.html"))
+		}
+	})
+	return plainTemplates.sets[c.Lang]
+}
+
+// plainCSP is the plain download's Content-Security-Policy: it has no
+// script, no style and no form; nothing else may load.
+const plainCSP = "default-src 'none'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
