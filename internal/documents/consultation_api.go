@@ -335,12 +335,14 @@ func (h *Handlers) apiVote(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := voteJSON(v, c.Now())
-	if v.Closed(c.Now()) {
-		r, err := h.Store.Results(c.Context(), id, c.Can(PermManage))
-		if err != nil {
-			return err
-		}
+	a := voteJSON(v, h.Store.DB.Now())
+	// The store alone decides whether the vote has closed.
+	r, err := h.Store.Results(c.Context(), id, c.Can(PermManage))
+	switch {
+	case errs.CodeOf(err) == errs.Conflict:
+	case err != nil:
+		return err
+	default:
 		a.Results = &resultsAnswer{Counts: r.Counts, Cast: r.Cast, Turnout: r.Turnout, QuorumMet: r.QuorumMet}
 		for _, b := range r.Ballots {
 			a.Results.Ballots = append(a.Results.Ballots, ballotAnswer{Member: b.MemberID, Name: b.Member, Option: b.Choice})

@@ -348,7 +348,7 @@ func (h *Handlers) votePageData(c *web.Ctx, withResults bool) (*votePage, error)
 		return nil, err
 	}
 	zone := readerZone(c, v.Timezone)
-	now := c.Now()
+	now := h.Store.DB.Now()
 	pg := &votePage{Vote: v, State: v.State(now), Opens: FormatTime(v.OpensAt, zone), Closes: FormatTime(v.ClosesAt, zone),
 		Zone: zonesFor(zone, c.R.URL.Path, nil), Own: map[int64]*Ballot{}, Staff: c.Can(PermManage), Lang: c.Lang}
 	if v.DocumentSlug != "" {
@@ -368,8 +368,9 @@ func (h *Handlers) votePageData(c *web.Ctx, withResults bool) (*votePage, error)
 			pg.Own[m.ID] = b
 		}
 	}
-	if withResults && v.Closed(now) {
-		if pg.Results, err = h.Store.Results(c.Context(), v.ID, pg.Staff); err != nil {
+	if withResults {
+		// The store alone decides whether the vote has closed.
+		if pg.Results, err = h.Store.Results(c.Context(), v.ID, pg.Staff); err != nil && errs.CodeOf(err) != errs.Conflict {
 			return nil, err
 		}
 	}
