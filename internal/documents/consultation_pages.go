@@ -446,21 +446,21 @@ func (h *Handlers) adminConsultations(c *web.Ctx) error {
 }
 
 type moderationPage struct {
-	Doc        *Document
-	Versions   []*Version
-	C          *Consultation
-	Threads    []*Comment
-	Counts     map[int]int
-	Opens      string
-	Closes     string
-	State      string
-	Zones      []string
-	Credits    []Credit
-	Asked      map[int]bool
-	Endorsed   map[int]int
-	Lang       string
-	Consults   []*Consultation
-	HiddenNote string
+	Doc      *Document
+	Versions []*Version
+	C        *Consultation
+	Threads  []*Comment
+	Counts   map[int]int
+	Opens    string
+	Closes   string
+	State    string
+	Zones    []string
+	Credits  []Credit
+	Asked    map[int]bool
+	Endorsed map[int]int
+	Lang     string
+	Consults []*Consultation
+	Saved    int // the version just saved with the accepted amendments
 }
 
 func (h *Handlers) renderModeration(c *web.Ctx, status int, f *web.Form) error {
@@ -478,6 +478,7 @@ func (h *Handlers) renderModeration(c *web.Ctx, status int, f *web.Form) error {
 		return err
 	}
 	pg := moderationPage{Doc: d, Versions: versions, Zones: Zones, Asked: map[int]bool{}, Endorsed: map[int]int{}, Lang: c.Lang, Consults: consults}
+	pg.Saved, _ = strconv.Atoi(c.R.URL.Query().Get("saved"))
 	for _, v := range versions {
 		at, err := h.Store.EndorsementAsked(c.Context(), v.ID)
 		if err != nil {

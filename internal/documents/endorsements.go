@@ -313,3 +313,30 @@ func (s *Store) EndorsementsOf(ctx context.Context, versionID int64) (Endorsemen
 	})
 	return out, nil
 }
+
+// TallyItem is one line of a tally: a stakeholder group's or continent's
+// code and its count.
+type TallyItem struct {
+	Code string
+	N    int
+}
+
+func tallyOf(m map[string]int) []TallyItem {
+	out := make([]TallyItem, 0, len(m))
+	for k, n := range m {
+		out = append(out, TallyItem{k, n})
+	}
+	slices.SortFunc(out, func(a, b TallyItem) int {
+		if a.N != b.N {
+			return b.N - a.N
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	return out
+}
+
+// Groups is the tally by stakeholder group, the largest first.
+func (e Endorsements) Groups() []TallyItem { return tallyOf(e.ByStakeholderGroup) }
+
+// Continents is the tally by continent, the largest first.
+func (e Endorsements) Continents() []TallyItem { return tallyOf(e.ByContinent) }
