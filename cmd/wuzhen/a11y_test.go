@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/actor"
+	"github.com/wuzhen/wuzhen/internal/documents"
 	"github.com/wuzhen/wuzhen/internal/events"
 
 	"github.com/chromedp/chromedp"
@@ -484,6 +485,58 @@ func TestAccessibility(t *testing.T) {
 					check(t, vp)
 					if vp.name == "desktop" && lang == "en" && strings.Contains(path, "compare") {
 						screenshot(t, "admin-document-compare")
+					}
+				})
+			}
+		})
+	})
+
+	// Consultation, endorsements and votes: the demo's closed and open
+	// consultations, its open vote, a closed one, as the public, a
+	// representative and the secretariat see them.
+	t.Run("consultation", func(t *testing.T) {
+		year := time.Now().UTC().Year()
+		concept, resolution := fmt.Sprintf("/documents/concept-data-flows-%d", year-1), fmt.Sprintf("/documents/annual-meeting-resolution-%d", year)
+		sec, err := a.users.ByEmail(context.Background(), email[auth.RoleSecretariat])
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		closed, err := a.docs.CreateVote(context.Background(), sec.Principal(), documents.VoteInput{Title: i18n.Text{En: "A closed vote", Hans: "已结束的表决"},
+			OpensAt: now.Add(-48 * time.Hour), ClosesAt: now.Add(-time.Hour), Timezone: "Europe/Paris", Quorum: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results := fmt.Sprintf("/votes/%d/results", closed.ID)
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{concept + "/consultation", resolution + "/consultation", "/votes/1", "/votes/1/results", results} {
+				t.Run(path, func(t *testing.T) { open(t, path, lang); check(t, vp) })
+			}
+		})
+		signInAs(t, email["representative"], password["representative"])
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{resolution + "/consultation", resolution + "/consultation/comment?version=1&paragraph=3",
+				concept + "/endorse", "/votes/1"} {
+				t.Run(path, func(t *testing.T) {
+					open(t, path, lang)
+					check(t, vp)
+					if vp.name == "phone" && lang == "zh-Hant" {
+						screenshot(t, "consultation"+strings.ReplaceAll(strings.SplitN(path, "?", 2)[0], "/", "-")+"-zh-Hant-phone")
+					}
+				})
+			}
+		})
+		signOut(t)
+		signIn(t, auth.RoleSecretariat)
+		defer signOut(t)
+		eachPage(t, func(t *testing.T, vp viewport, lang string) {
+			for _, path := range []string{"/admin/consultations", "/admin" + concept + "/consultation", "/admin" + resolution + "/consultation",
+				"/admin/votes", results} {
+				t.Run(path, func(t *testing.T) {
+					open(t, path, lang)
+					check(t, vp)
+					if vp.name == "desktop" && lang == "en" && strings.HasPrefix(path, "/admin/documents/concept") {
+						screenshot(t, "consultation-moderation")
 					}
 				})
 			}

@@ -100,7 +100,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	// their account page and the deletion of their account.
 	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
 		calls.Personal{Store: a.calls}}
-	a.docs = &documents.Store{DB: d}
+	a.docs = &documents.Store{DB: d, Members: a.members}
 	return a, nil
 }
 
@@ -134,6 +134,7 @@ func (a *app) handler() (*web.Server, error) {
 		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
 		{Path: "/admin/people", Key: "account.people.title", Perm: auth.PermManageUsers},
 		{Path: "/admin/documents", Key: "documents.admin.title", Perm: documents.PermManage},
+		{Path: "/admin/consultations", Key: "consultation.admin.title", Perm: documents.PermManage},
 	}}).Routes()...)
 	if a.keyMade {
 		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",

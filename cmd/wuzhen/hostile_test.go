@@ -1157,6 +1157,10 @@ func hostileForms() map[string]*hostileForm {
 	for pattern, f := range documentsHostileForms() {
 		forms[pattern] = f
 	}
+	// Consultation, endorsements and votes (consultation_hostile_test.go).
+	for pattern, f := range consultationHostileForms() {
+		forms[pattern] = f
+	}
 	return forms
 }
 

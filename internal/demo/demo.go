@@ -34,7 +34,8 @@ type Deps struct {
 	Members *members.Store
 	Events  *events.Store
 	Calls   *calls.Store
-	// Documents may be nil: no demo documents then.
+	// Documents may be nil: no demo documents then (nor consultations,
+	// endorsements and votes, consultation.go).
 	Documents *documents.Store
 }
 
@@ -82,6 +83,12 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	if err := loadDocuments(ctx, d); err != nil {
 		return nil, false, fmt.Errorf("demo: documents: %w", err)
 	}
+	// After the documents demo: consultation, endorsements and a vote.
+	reps, err := loadConsultation(ctx, d)
+	if err != nil {
+		return nil, false, fmt.Errorf("demo: consultation: %w", err)
+	}
+	creds = append(creds, reps...)
 	return creds, true, nil
 }
 

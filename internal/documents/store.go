@@ -14,12 +14,17 @@ import (
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 )
 
 // Store keeps documents, their versions and paragraphs.
 type Store struct {
 	DB *db.DB
+	// Members answers which member organisations an account represents
+	// (endorsements, votes, the comment form's defaults) and who to ask
+	// to endorse; nil in tests that need none of it.
+	Members *members.Store
 }
 
 func documentObject(id int64) string { return fmt.Sprintf("document:%d", id) }
