@@ -91,7 +91,7 @@ func (s *Store) Stats(ctx context.Context, eventID int64) (*Stats, error) {
 			}
 			if r.country != "" {
 				countries[r.country] += r.n
-				if g, ok := geo.Lookup(r.country); ok && g.Income != geo.High && g.Income != "" {
+				if g, ok := geo.Lookup(r.country); ok && g.Developing() {
 					developing += r.n
 				}
 			}
