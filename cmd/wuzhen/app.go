@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -49,6 +50,9 @@ type app struct {
 	sender  *mail.Sender
 	web     *web.Server
 	keyMade bool // open made the secret key file; serve says so
+	// setupCode opens /setup from elsewhere than this machine while the
+	// install is empty; serve logs it.
+	setupCode string
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
@@ -93,6 +97,13 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		return nil, err
 	}
 	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
+	// The organisation's country names and developing-country rule, for
+	// every page, export and command of this process (serve keeps them
+	// fresh with site.Store.Watch).
+	if err := a.site.Refresh(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -112,7 +123,8 @@ func (a *app) handler() (*web.Server, error) {
 		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
-	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"documents", "training"}}).Routes()...)
+	a.setupCode = site.SetupCode()
+	srv.Handle((&site.Handlers{Store: a.site, Users: a.users, SetupCode: a.setupCode, Placeholders: []string{"documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
 	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
@@ -123,6 +135,7 @@ func (a *app) handler() (*web.Server, error) {
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
+		{Path: "/admin/settings", Key: "install.settings.title", Perm: auth.PermSettings},
 	}}).Routes()...)
 	if a.keyMade {
 		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
@@ -136,6 +149,11 @@ func (a *app) handler() (*web.Server, error) {
 func (a *app) worker() *jobs.Worker {
 	return jobs.NewWorker(a.db, a.log, map[string]jobs.Handler{
 		mail.JobKind: a.sender.Handle,
+		// A change of country names rebuilds the search documents that hold them.
+		site.ReindexJob: func(ctx context.Context, _ json.RawMessage) error {
+			_, err := a.reindex(ctx)
+			return err
+		},
 	})
 }
 

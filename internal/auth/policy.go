@@ -27,6 +27,8 @@ const (
 	PermEventsCheckIn = "events.checkin" // check people in at the venue
 
 	PermCallsManage = "calls.manage" // run calls: set up, screen, reviewers, assign, rank, decide, publish results
+
+	PermSettings = "site.settings" // the organisation's settings (web and API)
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -46,6 +48,8 @@ var grants = map[string][]string{
 	PermEventsCheckIn: {RoleAdmin, RoleSecretariat, RoleCheckIn},
 
 	PermCallsManage: {RoleAdmin, RoleSecretariat},
+
+	PermSettings: {RoleAdmin},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is
