@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"path/filepath"
+
+	"github.com/chromedp/chromedp"
+
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +17,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/geo"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/site"
 	"github.com/wuzhen/wuzhen/internal/testenv"
 )
@@ -358,5 +363,119 @@ func TestCountryNamesEverywhere(t *testing.T) {
 		if _, err := a.reindex(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// settingsHostileForm is what TestHostileInput knows of the settings
+// form (api: PUT /api/v1/settings, field names as its JSON).
+func settingsHostileForm(api bool) *hostileForm {
+	f := &hostileForm{who: "admin", api: api, target: func(*hostileEnv) string { return "/admin/settings" },
+		base:     map[string]string{"name.en": "Hostile Forum %n", "time_zone": "UTC", "default_language": "en"},
+		accepted: redirectTo(`^/admin/settings\?saved=1$`),
+		fields: []hostileField{
+			{name: "name.en"}, {name: "name.zh-Hans", variant: true}, {name: "name.zh-Hant", variant: true},
+			{name: "tagline.en"}, {name: "description.en"}, {name: "charter.en"}, {name: "privacy.zh-Hant", variant: true},
+			{name: "short_name"}, {name: "postal_address"}, {name: "contact_email", norm: lower},
+			{name: "site_url", code: true}, {name: "mail_from_name"}, {name: "mail_from_address", norm: lower},
+			{name: "signatory_name"}, {name: "signatory_title"}, {name: "time_zone", code: true},
+		},
+	}
+	if api {
+		f.method, f.accepted = http.MethodPut, answered(http.StatusOK)
+		f.target = func(*hostileEnv) string { return "/api/v1/settings" }
+	}
+	f.stored = func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+		st, err := h.a.site.Settings(h.ctx)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		v, ok := map[string]string{"name.en": st.Name.En, "name.zh-Hans": st.Name.Hans, "name.zh-Hant": st.Name.Hant,
+			"tagline.en": st.Tagline.En, "description.en": st.Description.En, "charter.en": st.Charter.En,
+			"privacy.zh-Hant": st.Privacy.Hant, "short_name": st.ShortName, "postal_address": st.PostalAddress,
+			"contact_email": st.ContactEmail, "site_url": st.SiteURL, "mail_from_name": st.MailFromName,
+			"mail_from_address": st.MailFromAddress, "signatory_name": st.SignatoryName,
+			"signatory_title": st.SignatoryTitle, "time_zone": st.TimeZone}[field]
+		return v, ok
+	}
+	return f
+}
+
+// a11yInstall is TestAccessibility's walk of this issue's pages: /setup
+// (on an empty install of its own, and with its errors), the charter,
+// privacy and About pages, the 404 and 403 pages, and /admin/settings.
+func a11yInstall(t *testing.T, a *testApp, ctx context.Context,
+	open func(t *testing.T, path, lang string), check func(t *testing.T, vp viewport),
+	eachPage func(t *testing.T, fn func(t *testing.T, vp viewport, lang string)),
+	signIn func(t *testing.T, role string), signOut func(t *testing.T), screenshot func(t *testing.T, name string),
+	do func(t *testing.T, step string, actions ...chromedp.Action[chromedp.Void]), email map[string]string) {
+	fresh := startApp(t, "sqlite:"+filepath.Join(t.TempDir(), "fresh.db"))
+	// openAt loads u and checks the status it came with.
+	openAt := func(t *testing.T, u string, status int64) {
+		t.Helper()
+		res, err := chromedp.Run(ctx, chromedp.NavigateResponse(u))
+		if err != nil || res.Status != status {
+			t.Fatalf("open %s: %v %v", u, res, err)
+		}
+		do(t, "wait for "+u, chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	}
+	st, err := a.site.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Charter, st.Privacy = i18n.Text{En: "We work together.", Hans: "我们共同工作。"}, i18n.Text{En: "We keep little.", Hant: "我們保存很少。"}
+	st.PostalAddress, st.ContactEmail = "1 Forum Road\nWuzhen", "info@example.org"
+	st.SocialLinks = []site.SocialLink{{Label: "Weibo", URL: "https://weibo.example.org/forum"}}
+	admin, err := a.users.ByEmail(context.Background(), email[auth.RoleAdmin])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.site.SaveSettings(context.Background(), admin.Principal(), *st); err != nil {
+		t.Fatal(err)
+	}
+	eachPage(t, func(t *testing.T, vp viewport, lang string) {
+		t.Run("/setup", func(t *testing.T) {
+			openAt(t, fresh.ts.URL+"/setup?lang="+lang, 200)
+			check(t, vp)
+			do(t, "submit the empty setup form",
+				chromedp.Click(chromedp.CSS("main button[type=submit]")),
+				chromedp.WaitVisible(chromedp.CSS("#e-name\\.en")),
+			)
+			check(t, vp)
+			if vp.name == "phone" && lang == "zh-Hans" {
+				screenshot(t, "setup-errors-zh-Hans-phone")
+			}
+		})
+		for _, path := range []string{"/charter", "/privacy", "/about"} {
+			t.Run(path, func(t *testing.T) {
+				open(t, path, lang)
+				check(t, vp)
+			})
+		}
+		t.Run("404", func(t *testing.T) {
+			openAt(t, a.ts.URL+"/no/such/page?lang="+lang, 404)
+			check(t, vp)
+			if vp.name == "phone" && lang == "zh-Hant" {
+				screenshot(t, "404-zh-Hant-phone")
+			}
+		})
+	})
+	signIn(t, auth.RoleSecretariat)
+	eachPage(t, func(t *testing.T, vp viewport, lang string) {
+		t.Run("403", func(t *testing.T) {
+			openAt(t, a.ts.URL+"/admin/settings?lang="+lang, 403)
+			check(t, vp)
+		})
+	})
+	signOut(t)
+	signIn(t, auth.RoleAdmin)
+	defer signOut(t)
+	eachPage(t, func(t *testing.T, vp viewport, lang string) {
+		t.Run("/admin/settings", func(t *testing.T) {
+			open(t, "/admin/settings", lang)
+			check(t, vp)
+			if vp.name == "phone" && lang == "en" {
+				screenshot(t, "settings-en-phone")
+			}
+		})
 	})
 }

@@ -92,6 +92,13 @@ func validate(fe *errs.Fields, email, name, password string) {
 	ValidatePassword(fe, "password", password)
 }
 
+// ValidateAccount adds an error at each field (email, name, password) of a
+// new account that Create would refuse, but for an address already taken:
+// for a form that asks for an account with other things.
+func ValidateAccount(fe *errs.Fields, email, name, password string) {
+	validate(fe, NormalizeEmail(email), strings.TrimSpace(name), password)
+}
+
 // ValidatePassword adds an error at field when pw is too short or too long.
 func ValidatePassword(fe *errs.Fields, field, pw string) {
 	switch n := utf8.RuneCountInString(pw); {

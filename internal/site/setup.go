@@ -72,6 +72,14 @@ func (s *Store) RunSetup(ctx context.Context, users *auth.Store, in Setup) (*aut
 	if st.SiteURL == "" {
 		fe.Add("site_url", "install.bad_url")
 	}
+	var account errs.Fields
+	auth.ValidateAccount(&account, in.AdminEmail, in.AdminName, in.Password)
+	for _, f := range account {
+		if f.Name != "password" {
+			f.Name = "admin_" + f.Name
+		}
+		fe = append(fe, f)
+	}
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
