@@ -114,6 +114,7 @@ func (a *app) handler() (*web.Server, error) {
 		return nil, err
 	}
 	a.sender = mail.NewSender(mc, a.db, a.log)
+	a.sender.From = a.site.MailFrom // the organisation's settings name the sender
 	tpl, err := web.ParseTemplates(pages...)
 	if err != nil {
 		return nil, err
@@ -124,10 +125,11 @@ func (a *app) handler() (*web.Server, error) {
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
 	a.setupCode = site.SetupCode()
-	srv.Handle((&site.Handlers{Store: a.site, Users: a.users, SetupCode: a.setupCode, Placeholders: []string{"documents", "training"}}).Routes()...)
+	srv.Handle((&site.Handlers{Store: a.site, Users: a.users, SetupCode: a.setupCode,
+		UploadedLogo: members.UploadedLogo, Placeholders: []string{"documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
-	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
+	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Signatory: a.site.Signatory}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{

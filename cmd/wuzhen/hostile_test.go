@@ -1095,9 +1095,11 @@ func hostileForms() map[string]*hostileForm {
 		},
 
 		// First-run setup and the organisation's settings (install_test.go).
-		"POST /setup":          {none: "first-run setup: 404 once the install has accounts, as here; its fields are the settings' (POST /admin/settings) and an account's (POST /signup), which get the corpus, and TestFirstRunSetup sends it refused values"},
-		"POST /admin/settings": settingsHostileForm(false),
-		"PUT /api/v1/settings": settingsHostileForm(true),
+		"POST /setup":                      {none: "first-run setup: 404 once the install has accounts, as here; its fields are the settings' (POST /admin/settings) and an account's (POST /signup), which get the corpus, and TestFirstRunSetup sends it refused values"},
+		"POST /admin/settings":             settingsHostileForm(false),
+		"PUT /api/v1/settings":             settingsHostileForm(true),
+		"POST /admin/settings/logo":        {none: "a file, checked by its content as members' logos are (members.FuzzLogo, FuzzUpload)"},
+		"POST /admin/settings/logo/remove": {none: "no fields: it removes the logo"},
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"image/png"
 	"path/filepath"
 
 	"github.com/chromedp/chromedp"
@@ -270,6 +271,27 @@ func TestSettings(t *testing.T) {
 		if code := admin.call("GET", "/api/v1/settings", "", &st); code != 200 || len(st.Developing.IncomeGroups) != 2 || !st.Developing.LDC || st.CountryNames["HK"]["zh-Hans"] != "中国香港" {
 			t.Errorf("after the web form: %+v", st)
 		}
+
+		// The logo: checked by its content, shown on the home page, removable.
+		pub.get("/logo.png").expect(t, http.StatusNotFound)
+		web.upload("/admin/settings/logo", "logo", []byte("GIF89a not an image we take")).expect(t, http.StatusUnprocessableEntity, `id="e-logo"`)
+		a.staff(t, "logo-sec@example.org", auth.RoleSecretariat).upload("/admin/settings/logo", "logo", testPNG(t, 600, 300)).expect(t, http.StatusForbidden)
+		web.upload("/admin/settings/logo", "logo", testPNG(t, 600, 300)).expect(t, http.StatusSeeOther)
+		var logo struct {
+			LogoURL string `json:"logo_url"`
+		}
+		admin.call("GET", "/api/v1/settings", "", &logo)
+		if !strings.HasPrefix(logo.LogoURL, "/logo.png?v=") {
+			t.Fatalf("logo_url %q", logo.LogoURL)
+		}
+		img := pub.get(logo.LogoURL)
+		img.expect(t, http.StatusOK)
+		if cfg, err := png.DecodeConfig(strings.NewReader(img.body)); err != nil || cfg.Width != 512 || cfg.Height != 256 {
+			t.Errorf("stored logo: %+v %v, want 512 × 256 PNG", cfg, err)
+		}
+		pub.get("/").expect(t, http.StatusOK, `src="`+logo.LogoURL+`"`)
+		web.post("/admin/settings/logo/remove", url.Values{}).expect(t, http.StatusSeeOther)
+		pub.get("/logo.png").expect(t, http.StatusNotFound)
 	})
 }
 
@@ -478,4 +500,67 @@ func a11yInstall(t *testing.T, a *testApp, ctx context.Context,
 			}
 		})
 	})
+}
+
+// TestBrowserFirstRun follows the first start of an empty install in a
+// real browser: the home page points to the setup page, the form makes
+// the organisation and its administrator, the administrator lands on the
+// settings page signed in, and the header names the organisation in each
+// of the three languages.
+func TestBrowserFirstRun(t *testing.T) {
+	bctx := testenv.Browser(t)
+	a := startApp(t, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
+	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
+	defer cancel()
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			shot(t, ctx, "first-run-failed")
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	do("the home page points to setup",
+		chromedp.Navigate(a.ts.URL+"/?lang=en"),
+		chromedp.Click(chromedp.CSS(`main a[href="/setup"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-name\.en`)),
+	)
+	fields := map[string]string{
+		`#f-name\.en`: "Global Internet Forum", `#f-name\.zh-Hans`: "全球互联网论坛", `#f-name\.zh-Hant`: "全球網際網路論壇",
+		"#f-short_name": "GIF", "#f-contact_email": "info@forum.example.org",
+		"#f-admin_name": "Ada Admin", "#f-admin_email": "ada@forum.example.org", "#f-password": "first-admin-password",
+	}
+	for sel, v := range fields {
+		do("type "+sel, chromedp.SendKeys(chromedp.CSS(sel), v))
+	}
+	do("set the time zone", chromedp.SetValue(chromedp.CSS("#f-time_zone"), "Asia/Shanghai"))
+	shot(t, ctx, "first-run-setup")
+	do("set up",
+		chromedp.Click(chromedp.CSS("main button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/settings"]`)),
+	)
+	if who := text(".account .who"); who != "Ada Admin" {
+		t.Errorf("signed in as %q after setup", who)
+	}
+	shot(t, ctx, "first-run-settings")
+	for lang, want := range map[string]string{"en": "Global Internet Forum", "zh-Hans": "全球互联网论坛", "zh-Hant": "全球網際網路論壇"} {
+		do("home in "+lang, chromedp.Navigate(a.ts.URL+"/?lang="+lang), chromedp.WaitVisible(chromedp.CSS(`html[lang="`+lang+`"] .brand`)))
+		if got := text(".brand"); got != want {
+			t.Errorf("header in %s: %q, want %q", lang, got, want)
+		}
+		if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('a[href="/setup"]').length`)); err != nil || n != 0 {
+			t.Errorf("the home page in %s still points to setup (%d, %v)", lang, n, err)
+		}
+	}
+	do("setup is gone", chromedp.Navigate(a.ts.URL+"/setup?lang=zh-Hant"), chromedp.WaitVisible(chromedp.CSS("#error-title")))
+	if h := text("#error-title"); !strings.Contains(h, "此頁面不存在") && !strings.Contains(h, "該頁面不存在") {
+		t.Errorf("/setup after setup: %q", h)
+	}
 }

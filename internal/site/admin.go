@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,6 +24,7 @@ type settingsData struct {
 	Groups  []GroupOption
 	Saved   bool
 	Welcome bool
+	LogoURL string
 }
 
 // GroupOption is an income group's box in the developing-country rule.
@@ -47,6 +49,7 @@ func (h *Handlers) settingsForm(c *web.Ctx) error {
 	f := &web.Form{Values: settingsValues(st)}
 	d := h.settingsPage(f)
 	d.Saved, d.Welcome = c.R.URL.Query().Get("saved") == "1", c.R.URL.Query().Get("welcome") == "1"
+	d.LogoURL = st.LogoURL
 	return c.RenderForm(http.StatusOK, "site/settings", f, d)
 }
 
@@ -204,4 +207,56 @@ func (h *Handlers) apiSaveSettings(c *web.Ctx) error {
 		return fmt.Errorf("site: settings saved, reading back: %w", err)
 	}
 	return c.JSON(http.StatusOK, saved)
+}
+
+// logo serves the organisation's logo to everyone, cached by its hash.
+func (h *Handlers) logo(c *web.Ctx) error {
+	png, hash, at, err := h.Store.Logo(c.Context())
+	if err != nil {
+		return err
+	}
+	hd := c.W.Header()
+	hd.Del("Vary")
+	hd.Del("Content-Language")
+	hd.Set("ETag", `"`+hash+`"`)
+	hd.Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(c.W, c.R, "logo.png", at, bytes.NewReader(png))
+	return nil
+}
+
+// uploadLogo receives the organisation's logo (multipart, field "logo"),
+// checked by its content as members' logos are (Handlers.UploadedLogo); a
+// refused file comes back at the settings page's logo field.
+func (h *Handlers) uploadLogo(c *web.Ctx) error {
+	if h.UploadedLogo == nil {
+		return web.NotFound()
+	}
+	png, err := h.UploadedLogo(c.R)
+	if err == nil {
+		err = h.Store.SaveLogo(c.Context(), c.User, png)
+	}
+	if err != nil {
+		if e, ok := errs.As(err); !ok || e.Code != errs.Invalid {
+			return err
+		}
+		st, serr := h.Store.Settings(c.Context())
+		if serr != nil {
+			return serr
+		}
+		f := &web.Form{Values: settingsValues(st)}
+		status := c.Fail(f, err)
+		f.Message = ""
+		d := h.settingsPage(f)
+		d.LogoURL = st.LogoURL
+		return c.RenderForm(status, "site/settings", f, d)
+	}
+	return c.Redirect("/admin/settings?saved=1#logo")
+}
+
+// removeLogo removes the organisation's logo.
+func (h *Handlers) removeLogo(c *web.Ctx) error {
+	if err := h.Store.SaveLogo(c.Context(), c.User, nil); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/settings?saved=1#logo")
 }

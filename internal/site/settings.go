@@ -2,6 +2,8 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/mail"
@@ -47,6 +49,9 @@ type Settings struct {
 	CountryNames geo.Overrides `json:"country_names"`
 	Developing   geo.Rule      `json:"developing"`
 
+	// LogoURL is the address of the logo, "" when there is none (read
+	// only: the logo is sent to /admin/settings/logo).
+	LogoURL string `json:"logo_url"`
 	// Updated is when the settings last changed (read only; zero before
 	// they were ever saved).
 	Updated time.Time `json:"updated_at"`
@@ -201,13 +206,16 @@ func (s *Store) Settings(ctx context.Context) (*Settings, error) {
 
 func (s *Store) settings(ctx context.Context, q db.Querier) (*Settings, error) {
 	st := DefaultSettings()
-	var links, names, developing string
+	var links, names, developing, logo string
 	err := q.QueryRow(ctx, `-- site.Settings
 		SELECT short_name, default_lang, time_zone, contact_email, postal_address, site_url, social_links,
-			mail_from_name, mail_from_address, signatory_name, signatory_title, country_names, developing, updated_at
+			mail_from_name, mail_from_address, signatory_name, signatory_title, country_names, developing, logo_hash, updated_at
 		FROM site_settings WHERE id = 1`).Scan(&st.ShortName, &st.DefaultLang, &st.TimeZone, &st.ContactEmail,
 		&st.PostalAddress, &st.SiteURL, &links, &st.MailFromName, &st.MailFromAddress, &st.SignatoryName,
-		&st.SignatoryTitle, &names, &developing, &st.Updated)
+		&st.SignatoryTitle, &names, &developing, &logo, &st.Updated)
+	if logo != "" {
+		st.LogoURL = "/logo.png?v=" + logo[:16]
+	}
 	if err != nil && !db.IsNotFound(err) {
 		return nil, fmt.Errorf("site: settings: %w", err)
 	}
@@ -365,7 +373,7 @@ func changedFields(a, b *Settings) []string {
 	json.Unmarshal(jb, &mb)
 	var out []string
 	for k, v := range mb {
-		if k != "updated_at" && string(ma[k]) != string(v) {
+		if k != "updated_at" && k != "logo_url" && string(ma[k]) != string(v) {
 			out = append(out, k)
 		}
 	}
@@ -438,4 +446,77 @@ func (s *Store) Watch(ctx context.Context, log func(error)) {
 			log(err)
 		}
 	}
+}
+
+// Signatory returns who signs printed letters and their title, "" when
+// the settings name nobody (or cannot be read: a letter still prints).
+func (s *Store) Signatory(ctx context.Context) (name, title string) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return "", ""
+	}
+	return st.SignatoryName, st.SignatoryTitle
+}
+
+// MailFrom returns the sender of the organisation's mail from its
+// settings, "" for either part that they leave to the server's --mail-from.
+func (s *Store) MailFrom(ctx context.Context) (name, address string) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return "", ""
+	}
+	return st.MailFromName, st.MailFromAddress
+}
+
+// Logo returns the organisation's logo (PNG), its content hash and when it
+// changed; NotFound when there is none.
+func (s *Store) Logo(ctx context.Context) ([]byte, string, time.Time, error) {
+	var png []byte
+	var hash string
+	var at time.Time
+	err := s.DB.QueryRow(ctx, "-- site.Logo\nSELECT logo, logo_hash, updated_at FROM site_settings WHERE id = 1 AND logo_hash <> ''").
+		Scan(&png, &hash, &at)
+	if db.IsNotFound(err) {
+		return nil, "", time.Time{}, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, "", time.Time{}, fmt.Errorf("site: logo: %w", err)
+	}
+	return png, hash, at, nil
+}
+
+// SaveLogo makes png (checked by the caller: members.CheckLogo) the
+// organisation's logo, or removes it when png is nil, as a (who holds
+// auth.PermSettings). Audited; drops the cached public pages.
+func (s *Store) SaveLogo(ctx context.Context, a *actor.Actor, png []byte) error {
+	hash := ""
+	if png != nil {
+		sum := sha256.Sum256(png)
+		hash = hex.EncodeToString(sum[:])
+	}
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		st, err := s.settings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if st.Updated.IsZero() { // no settings row yet: the defaults, kept
+			if err := s.writeSettings(ctx, tx, st, false); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `-- site.SaveLogo
+			UPDATE site_settings SET logo = ?, logo_hash = ?, updated_at = ?, version = version + 1 WHERE id = 1`,
+			png, hash, tx.Now()); err != nil {
+			return fmt.Errorf("site: save logo: %w", err)
+		}
+		if err := pagecache.Bump(ctx, tx); err != nil {
+			return err
+		}
+		action := "site.logo_saved"
+		if png == nil {
+			action = "site.logo_removed"
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.ID, Actor: a.Email, Action: action, Object: "site:settings",
+			Details: map[string]any{"sha256": hash}})
+	})
 }

@@ -150,6 +150,10 @@ type Handlers struct {
 	// SetupCode lets /setup be opened from elsewhere than this machine
 	// while setup is pending (SetupCode()); "" allows this machine only.
 	SetupCode string
+	// UploadedLogo reads and checks an uploaded logo (multipart field
+	// "logo") and returns it as PNG: members.UploadedLogo, handed over by
+	// main; nil takes no logo.
+	UploadedLogo func(r *http.Request) ([]byte, error)
 	// Placeholders are the sections whose capability has not landed: each
 	// gets a landing page saying what will be there.
 	Placeholders []string
@@ -171,6 +175,9 @@ func (h *Handlers) Routes() []web.Route {
 
 		{Method: "GET", Path: "/admin/settings", Access: web.Perm(auth.PermSettings), Handle: h.settingsForm},
 		{Method: "POST", Path: "/admin/settings", Access: web.Perm(auth.PermSettings), Handle: h.saveSettings, MaxBody: 1 << 20},
+		{Method: "POST", Path: "/admin/settings/logo", Access: web.Perm(auth.PermSettings), Handle: h.uploadLogo, MaxBody: 3 << 20},
+		{Method: "POST", Path: "/admin/settings/logo/remove", Access: web.Perm(auth.PermSettings), Handle: h.removeLogo},
+		{Method: "GET", Path: "/logo.png", Access: web.Public, Handle: h.logo},
 		{Method: "GET", Path: "/api/v1/settings", Access: web.Perm(auth.PermSettings), Handle: h.apiSettings},
 		{Method: "PUT", Path: "/api/v1/settings", Access: web.Perm(auth.PermSettings), Handle: h.apiSaveSettings, MaxBody: 1 << 20},
 	}
@@ -186,6 +193,8 @@ type homeData struct {
 	// Setup: the install is empty and the reader is on this machine, so
 	// the page points to /setup.
 	Setup bool
+	// LogoURL is the organisation's logo, "" when none.
+	LogoURL string
 }
 
 func (h *Handlers) home(c *web.Ctx) error {
@@ -193,7 +202,11 @@ func (h *Handlers) home(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := homeData{Profile: p, Sections: Sections}
+	st, err := h.Store.Settings(c.Context())
+	if err != nil {
+		return err
+	}
+	d := homeData{Profile: p, Sections: Sections, LogoURL: st.LogoURL}
 	if c.Local() {
 		if d.Setup, err = h.Store.SetupPending(c.Context()); err != nil {
 			return err

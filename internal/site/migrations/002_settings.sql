@@ -15,6 +15,8 @@ CREATE TABLE site_settings (
     signatory_title TEXT NOT NULL DEFAULT '',
     country_names TEXT NOT NULL DEFAULT '{}',
     developing TEXT NOT NULL DEFAULT '',
+    logo {{blob}},
+    logo_hash TEXT NOT NULL DEFAULT '',
     setup_at {{time}},
     updated_at {{time}} NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
