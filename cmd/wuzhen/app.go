@@ -121,7 +121,7 @@ func (a *app) handler() (*web.Server, error) {
 	}
 	srv := web.New(web.Config{
 		Logger: a.log, Identity: a.users, Policy: auth.Can, BaseURL: a.cfg.BaseURL,
-		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
+		Brand: a.site.Brand, DefaultLang: a.site.DefaultLang, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
 	a.setupCode = site.SetupCode()
@@ -129,7 +129,7 @@ func (a *app) handler() (*web.Server, error) {
 		UploadedLogo: members.UploadedLogo, Placeholders: []string{"documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
-	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Signatory: a.site.Signatory}).Routes()...)
+	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Signatory: a.site.Signatory, Zone: a.site.DefaultZone}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
@@ -164,6 +164,19 @@ func (a *app) worker() *jobs.Worker {
 // and then every period, until ctx ends.
 func (a *app) maintain(ctx context.Context, period time.Duration) {
 	for {
+		a.maintainOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(period):
+		}
+	}
+}
+
+// maintainOnce is one pass of maintain; serve runs one before it prints
+// its last lines, so that what the pass logs comes before them.
+func (a *app) maintainOnce(ctx context.Context) {
+	{
 		if n, err := a.users.Sweep(ctx); err != nil {
 			a.log.Error("sweep accounts", "err", err)
 		} else if n > 0 {
@@ -191,11 +204,6 @@ func (a *app) maintain(ctx context.Context, period time.Duration) {
 			a.log.Error("tidy the search index", "err", err)
 		} else if steps > 0 {
 			a.log.Info("tidied the search index", "steps", steps)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(period):
 		}
 	}
 }

@@ -53,7 +53,9 @@ func serve(args []string) error {
 		}
 		if demoLoaded {
 			// The demo's mail goes to made-up addresses: keep it in the
-			// outbox, unsent and unlogged, and say so in one line.
+			// outbox, unsent and unlogged, and say so in one line; with
+			// the reminders that the first maintenance makes for it.
+			a.maintainOnce(ctx)
 			n, err := mail.KeepQueued(ctx, a.db)
 			if err != nil {
 				return err

@@ -237,7 +237,13 @@ func TestSettings(t *testing.T) {
 			t.Error("the developing rule is not in force")
 		}
 		pub := a.browser(t)
-		pub.get("/about").expect(t, http.StatusOK, "We meet.", "info@forum.example.org", "1 Forum Road<br>Wuzhen", "https://weibo.example.org/gif", `href="/privacy"`)
+		// The default language is for readers who state none the site speaks.
+		pub.get("/about").expect(t, http.StatusOK, `<html lang="zh-Hans">`)
+		pub.get("/about", "Accept-Language", "fr-FR, de;q=0.5").expect(t, http.StatusOK, `<html lang="zh-Hans">`)
+		pub.get("/about", "Accept-Language", "en-GB").expect(t, http.StatusOK, `<html lang="en">`)
+		// New events are offered the default time zone.
+		a.staff(t, "events-sec@example.org", auth.RoleSecretariat).get("/admin/events").expect(t, http.StatusOK, `name="timezone" list="zones" value="Asia/Taipei"`)
+		pub.get("/about", "Accept-Language", "en").expect(t, http.StatusOK, "We meet.", "info@forum.example.org", "1 Forum Road<br>Wuzhen", "https://weibo.example.org/gif", `href="/privacy"`)
 		pub.get("/privacy").expect(t, http.StatusOK, "<p>We keep little.</p>", "<p>Ask us.</p>")
 		pub.get("/charter").expect(t, http.StatusNotFound)
 		entries, _, _ := audit.List(context.Background(), a.db, 50, 0)
@@ -254,6 +260,7 @@ func TestSettings(t *testing.T) {
 
 		// The web form: what the API saved, and back again.
 		web := a.staff(t, "web-admin@example.org", auth.RoleAdmin)
+		web.lang = "en"
 		form := web.get("/admin/settings")
 		form.expect(t, http.StatusOK, "TW | Taiwan, China | 中国台湾 | 中國臺灣", "Weibo | https://weibo.example.org/gif", `value="CN"`)
 		a.staff(t, "web-sec@example.org", auth.RoleSecretariat).get("/admin/settings").expect(t, http.StatusForbidden)

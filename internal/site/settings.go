@@ -345,7 +345,7 @@ func (s *Store) writeSettings(ctx context.Context, tx *db.Tx, st *Settings, setu
 		if _, err := tx.Exec(ctx, `-- site.SaveSettings profile
 			INSERT INTO site_profile (lang, name, tagline, about, charter, privacy, demo, updated_at) VALUES (?, ?, ?, ?, ?, ?, false, ?)
 			ON CONFLICT (lang) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, about = excluded.about,
-				charter = excluded.charter, privacy = excluded.privacy, demo = false, updated_at = excluded.updated_at`,
+				charter = excluded.charter, privacy = excluded.privacy, updated_at = excluded.updated_at`,
 			lang, get(st.Name), get(st.Tagline), get(st.Description), get(st.Charter), get(st.Privacy), now); err != nil {
 			return fmt.Errorf("site: save settings: %w", err)
 		}
@@ -400,7 +400,31 @@ func (s *Store) apply(st *Settings, at time.Time) error {
 	s.mu.Lock()
 	s.applied = at
 	s.mu.Unlock()
+	s.defaults.Store(&defaults{lang: st.DefaultLang, zone: st.TimeZone})
 	return nil
+}
+
+// defaults are the settings read on every request, kept in memory by
+// apply.
+type defaults struct{ lang, zone string }
+
+// DefaultLang returns the organisation's default language, for readers
+// who state none the site speaks; English before any settings. Cheap: for
+// web.Config.DefaultLang.
+func (s *Store) DefaultLang() string {
+	if d := s.defaults.Load(); d != nil {
+		return d.lang
+	}
+	return i18n.En
+}
+
+// DefaultZone returns the organisation's default time zone, "" before any
+// settings: the time zone new events are offered.
+func (s *Store) DefaultZone(context.Context) string {
+	if d := s.defaults.Load(); d != nil {
+		return d.zone
+	}
+	return ""
 }
 
 // RefreshEvery is how often Watch looks for a change made on another

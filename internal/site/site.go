@@ -56,6 +56,7 @@ type Store struct {
 	applied time.Time // updated_at of the settings last applied to geo
 
 	setupDone atomic.Bool
+	defaults  atomic.Pointer[defaults]
 }
 
 // cacheFor bounds how stale another instance's change can be seen here.

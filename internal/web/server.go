@@ -280,7 +280,11 @@ func (s *Server) negotiate(c *Ctx) {
 		c.Lang = i18n.Match(c.User.Locale)
 	}
 	if c.Lang == "" {
-		c.Lang = i18n.Negotiate(r.Header.Get("Accept-Language"))
+		def := i18n.En
+		if s.cfg.DefaultLang != nil {
+			def = s.cfg.DefaultLang()
+		}
+		c.Lang = i18n.NegotiateOr(r.Header.Get("Accept-Language"), def)
 	}
 	c.P = i18n.For(c.Lang)
 	c.W.Header().Set("Content-Language", c.Lang)

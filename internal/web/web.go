@@ -103,6 +103,11 @@ type Config struct {
 	BaseURL string
 	// Brand returns the organisation's name in a language, for the layout.
 	Brand func(ctx context.Context, lang string) string
+	// DefaultLang returns the language of readers who state none that the
+	// site speaks (no ?lang=, cookie, account choice or usable
+	// Accept-Language); nil or "" is English. Called on such requests:
+	// keep it cheap.
+	DefaultLang func() string
 	// Ready reports whether the server can serve (the database answers).
 	Ready func(ctx context.Context) error
 	// Templates renders pages.
