@@ -98,18 +98,18 @@ func serve(args []string) error {
 	} else if pending {
 		a.log.Info(site.SetupLog(cfg.BaseURL, a.setupCode))
 	}
-	// The last lines: what to open, and with which accounts.
-	fmt.Printf("Wuzhen is running at http://%s/ (database: %s). Press Ctrl+C to stop.\n", ln.Addr(), a.db.Dialect())
+	// The last lines: with which accounts, and what to open (the very
+	// last line, which scripts and tests read).
 	switch {
 	case demoLoaded:
 		fmt.Println("Demo accounts (shown once, keep them):")
 		for _, c := range creds {
 			fmt.Printf("  %-12s %-36s password: %s\n", c.Role, c.Email, c.Password)
 		}
-		fmt.Printf("Open http://%s/ and sign in with one of them.\n", ln.Addr())
 	case cfg.Demo:
 		fmt.Println("Demo content not loaded: the database already has accounts.")
 	}
+	fmt.Printf("Wuzhen is running at http://%s/ (database: %s). Press Ctrl+C to stop.\n", ln.Addr(), a.db.Dialect())
 
 	select {
 	case err = <-serveErr:
