@@ -168,10 +168,14 @@ func TestFirstRunSetup(t *testing.T) {
 	})
 }
 
-// TestSetupNotOfferedWithAccounts: an install whose first account came
-// from the command line has no setup page.
+// TestSetupNotOfferedWithAccounts: a stranger who signs up on a new
+// install does not take the setup page from the operator; an install whose
+// first administrator came from the command line has no setup page.
 func TestSetupNotOfferedWithAccounts(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *testApp) {
+		a.browser(t).post("/signup", url.Values{"name": {"Early Bird"}, "email": {"early@example.org"}, "password": {"a long enough password"}}).
+			expect(t, http.StatusOK)
+		a.browser(t).get("/setup").expect(t, http.StatusOK)
 		if _, err := a.users.Create(context.Background(), "op@example.org", "Operator", "", auth.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}

@@ -571,6 +571,15 @@ func (s *Store) ByEmail(ctx context.Context, email string) (*User, error) {
 // Count returns how many accounts exist.
 func (s *Store) Count(ctx context.Context) (int, error) { return Count(ctx, s.DB) }
 
+// Admins returns how many accounts hold the admin role, read through q
+// (a transaction or the database): none means the install still needs its
+// first administrator.
+func Admins(ctx context.Context, q db.Querier) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, "-- auth.Admins\nSELECT count(*) FROM user_roles WHERE role = ?", RoleAdmin).Scan(&n)
+	return n, err
+}
+
 // Count returns how many accounts exist, read through q (a transaction or
 // the database).
 func Count(ctx context.Context, q db.Querier) (int, error) {

@@ -15,14 +15,16 @@ import (
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
-// First-run setup: on an install with no account and no settings, /setup
+// First-run setup: on an install with no administrator and no settings, /setup
 // makes the first administrator and the organisation's settings in one
 // transaction. It is served only to this machine (web.Ctx.Local) or to
 // whoever brings the one-time code that the server logs at start; every
 // other request, and every request once setup is done, gets 404.
 
-// SetupPending reports whether the install is still empty: no account and
-// no settings. Once false it stays false in this process.
+// SetupPending reports whether the install still needs setting up: no
+// administrator and no settings. (Accounts that people made by signing up
+// do not count: a stranger's sign-up must not take the setup page from the
+// operator.) Once false it stays false in this process.
 func (s *Store) SetupPending(ctx context.Context) (bool, error) {
 	if s.setupDone.Load() {
 		return false, nil
@@ -35,7 +37,7 @@ func (s *Store) SetupPending(ctx context.Context) (bool, error) {
 }
 
 func setupPending(ctx context.Context, q db.Querier) (bool, error) {
-	n, err := auth.Count(ctx, q)
+	n, err := auth.Admins(ctx, q)
 	if err != nil {
 		return false, fmt.Errorf("site: setup pending: %w", err)
 	}
@@ -60,7 +62,7 @@ func errSetupGone() error { return errs.New(errs.NotFound, "error.not_found") }
 // administrator. The caller has checked that the request may set up
 // (Handlers.allowed). Fields that cannot be stored are an Invalid error at
 // the form's fields (admin_name, admin_email, password, name.en, …); an
-// install that is no longer empty (another request finished first) is
+// install that no longer needs it (another request finished first) is
 // NotFound, as /setup is then.
 func (s *Store) RunSetup(ctx context.Context, users *auth.Store, in Setup) (*auth.User, error) {
 	st := in.Settings
