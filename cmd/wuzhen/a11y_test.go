@@ -612,6 +612,12 @@ func TestAccessibility(t *testing.T) {
 		)
 		screenshot(t, "focus-in-main-en")
 	})
+
+	// First-run setup (on an install of its own, empty), the settings, the
+	// charter and privacy pages, and the error pages (install_test.go).
+	t.Run("install", func(t *testing.T) {
+		a11yInstall(t, a, ctx, open, check, eachPage, signIn, signOut, screenshot, do, email)
+	})
 }
 
 // documentsFixture is what eventDocuments made for the accessibility test.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -52,6 +53,9 @@ type app struct {
 	sender  *mail.Sender
 	web     *web.Server
 	keyMade bool // open made the secret key file; serve says so
+	// setupCode opens /setup from elsewhere than this machine while the
+	// install is empty; serve logs it.
+	setupCode string
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
@@ -101,6 +105,13 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
 		calls.Personal{Store: a.calls}}
 	a.docs = &documents.Store{DB: d, Members: a.members}
+	// The organisation's country names and developing-country rule, for
+	// every page, export and command of this process (serve keeps them
+	// fresh with site.Store.Watch).
+	if err := a.site.Refresh(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -111,19 +122,23 @@ func (a *app) handler() (*web.Server, error) {
 		return nil, err
 	}
 	a.sender = mail.NewSender(mc, a.db, a.log)
+	a.sender.From = a.site.MailFrom // the organisation's settings name the sender
 	tpl, err := web.ParseTemplates(pages...)
 	if err != nil {
 		return nil, err
 	}
 	srv := web.New(web.Config{
 		Logger: a.log, Identity: a.users, Policy: auth.Can, BaseURL: a.cfg.BaseURL,
-		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
+		Brand: a.site.Brand, DefaultLang: a.site.DefaultLang, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
 	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"training"}}).Routes()...)
+	a.setupCode = site.SetupCode()
+	srv.Handle((&site.Handlers{Store: a.site, Users: a.users, SetupCode: a.setupCode,
+		UploadedLogo: members.UploadedLogo, Placeholders: []string{"documents", "training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
-	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
+	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Signatory: a.site.Signatory, Zone: a.site.DefaultZone}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&documents.Handlers{Store: a.docs, Org: a.site.Brand}).Routes()...)
@@ -135,6 +150,7 @@ func (a *app) handler() (*web.Server, error) {
 		{Path: "/admin/people", Key: "account.people.title", Perm: auth.PermManageUsers},
 		{Path: "/admin/documents", Key: "documents.admin.title", Perm: documents.PermManage},
 		{Path: "/admin/consultations", Key: "consultation.admin.title", Perm: documents.PermManage},
+		{Path: "/admin/settings", Key: "install.settings.title", Perm: auth.PermSettings},
 	}}).Routes()...)
 	if a.keyMade {
 		a.log.Info("made a new secret key file; back it up apart from the database, and give every instance the same key (WUZHEN_SECRET_KEY)",
@@ -148,6 +164,11 @@ func (a *app) handler() (*web.Server, error) {
 func (a *app) worker() *jobs.Worker {
 	return jobs.NewWorker(a.db, a.log, map[string]jobs.Handler{
 		mail.JobKind: a.sender.Handle,
+		// A change of country names rebuilds the search documents that hold them.
+		site.ReindexJob: func(ctx context.Context, _ json.RawMessage) error {
+			_, err := a.reindex(ctx)
+			return err
+		},
 	})
 }
 
@@ -156,6 +177,19 @@ func (a *app) worker() *jobs.Worker {
 // and then every period, until ctx ends.
 func (a *app) maintain(ctx context.Context, period time.Duration) {
 	for {
+		a.maintainOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(period):
+		}
+	}
+}
+
+// maintainOnce is one pass of maintain; serve runs one before it prints
+// its last lines, so that what the pass logs comes before them.
+func (a *app) maintainOnce(ctx context.Context) {
+	{
 		if n, err := a.users.Sweep(ctx); err != nil {
 			a.log.Error("sweep accounts", "err", err)
 		} else if n > 0 {
@@ -183,11 +217,6 @@ func (a *app) maintain(ctx context.Context, period time.Duration) {
 			a.log.Error("tidy the search index", "err", err)
 		} else if steps > 0 {
 			a.log.Info("tidied the search index", "steps", steps)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(period):
 		}
 	}
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/wuzhen/wuzhen/internal/demo"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/mail"
+	"github.com/wuzhen/wuzhen/internal/site"
 )
 
 func serve(args []string) error {
@@ -43,18 +45,22 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	var creds []demo.Credential
+	demoLoaded := false
 	if cfg.Demo {
-		creds, loaded, err := demo.Load(ctx, a.demoDeps())
-		if err != nil {
+		if creds, demoLoaded, err = demo.Load(ctx, a.demoDeps()); err != nil {
 			return err
 		}
-		if loaded {
-			fmt.Println("Demo content loaded. Demo accounts (shown once, keep them):")
-			for _, c := range creds {
-				fmt.Printf("  %-12s %-36s password: %s\n", c.Role, c.Email, c.Password)
+		if demoLoaded {
+			// The demo's mail goes to made-up addresses: keep it in the
+			// outbox, unsent and unlogged, and say so in one line; with
+			// the reminders that the first maintenance makes for it.
+			a.maintainOnce(ctx)
+			n, err := mail.KeepQueued(ctx, a.db)
+			if err != nil {
+				return err
 			}
-		} else {
-			fmt.Println("Demo content not loaded: the database already has accounts.")
+			a.log.Info("demo: mail made by the demo is kept in the outbox, not sent or logged", "messages", n, "outbox", "/admin/outbox")
 		}
 	}
 
@@ -80,8 +86,30 @@ func serve(args []string) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 
-	fmt.Printf("Wuzhen is running at http://%s/ (database: %s). Press Ctrl+C to stop.\n", ln.Addr(), a.db.Dialect())
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.site.Watch(workCtx, func(err error) { a.log.Error("refresh the organisation's settings", "err", err) })
+	}()
+
 	a.log.Info("listening", "addr", ln.Addr().String(), "db", string(a.db.Dialect()), "data", cfg.Data)
+	if pending, err := a.site.SetupPending(ctx); err != nil {
+		a.log.Error("first run", "err", err)
+	} else if pending {
+		a.log.Info(site.SetupLog(cfg.BaseURL, a.setupCode))
+	}
+	// The last lines: with which accounts, and what to open (the very
+	// last line, which scripts and tests read).
+	switch {
+	case demoLoaded:
+		fmt.Println("Demo accounts (shown once, keep them):")
+		for _, c := range creds {
+			fmt.Printf("  %-12s %-36s password: %s\n", c.Role, c.Email, c.Password)
+		}
+	case cfg.Demo:
+		fmt.Println("Demo content not loaded: the database already has accounts.")
+	}
+	fmt.Printf("Wuzhen is running at http://%s/ (database: %s). Press Ctrl+C to stop.\n", ln.Addr(), a.db.Dialect())
 
 	select {
 	case err = <-serveErr:

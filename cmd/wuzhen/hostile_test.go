@@ -520,6 +520,16 @@ type hostileForm struct {
 	short bool
 	// none says why the route takes no field a person types.
 	none string
+	// method is the route's method when it is not POST (PUT).
+	method string
+}
+
+// verb is the method the form is sent with.
+func (f *hostileForm) verb() string {
+	if f.method != "" {
+		return f.method
+	}
+	return http.MethodPost
 }
 
 var (
@@ -1152,6 +1162,13 @@ func hostileForms() map[string]*hostileForm {
 				return "(no invitation)", true
 			},
 		},
+
+		// First-run setup and the organisation's settings (install_test.go).
+		"POST /setup":                      {none: "first-run setup: 404 once the install has accounts, as here; its fields are the settings' (POST /admin/settings) and an account's (POST /signup), which get the corpus, and TestFirstRunSetup sends it refused values"},
+		"POST /admin/settings":             settingsHostileForm(false),
+		"PUT /api/v1/settings":             settingsHostileForm(true),
+		"POST /admin/settings/logo":        {none: "a file, checked by its content as members' logos are (members.FuzzLogo, FuzzUpload)"},
+		"POST /admin/settings/logo/remove": {none: "no fields: it removes the logo"},
 	}
 	// Outcome documents: outcome_docs_hostile_test.go.
 	for pattern, f := range documentsHostileForms() {
@@ -1730,7 +1747,7 @@ func (h *hostileEnv) submit(pattern string, f *hostileForm, field hostileField, 
 	path := f.target(h)
 	vals := h.values(f, field, p.Value)
 	body, ct := encode(f, vals)
-	r := h.send(f.who, "POST", path, ct, body)
+	r := h.send(f.who, f.verb(), path, ct, body)
 	tally.requests++
 	what := fmt.Sprintf("%s %s=%s", pattern, field.name, p.Name)
 	if r.status >= 500 {
@@ -1845,7 +1862,7 @@ func TestHostileInput(t *testing.T) {
 						}
 						vals := h.values(f, hostileField{}, "")
 						body, ct := encode(f, vals)
-						if r := h.send(f.who, "POST", f.target(h), ct, body); !f.accepted(r) {
+						if r := h.send(f.who, f.verb(), f.target(h), ct, body); !f.accepted(r) {
 							t.Fatalf("%s refuses its base values: %d %.500s", rt.Pattern(), r.status, r.body)
 						}
 					}

@@ -92,6 +92,13 @@ func validate(fe *errs.Fields, email, name, password string) {
 	ValidatePassword(fe, "password", password)
 }
 
+// ValidateAccount adds an error at each field (email, name, password) of a
+// new account that Create would refuse, but for an address already taken:
+// for a form that asks for an account with other things.
+func ValidateAccount(fe *errs.Fields, email, name, password string) {
+	validate(fe, NormalizeEmail(email), strings.TrimSpace(name), password)
+}
+
 // ValidatePassword adds an error at field when pw is too short or too long.
 func ValidatePassword(fe *errs.Fields, field, pw string) {
 	switch n := utf8.RuneCountInString(pw); {
@@ -325,6 +332,34 @@ func (s *Store) Reset(ctx context.Context, token, password string) error {
 // the demo loader). An empty password leaves the account without one until
 // a reset.
 func (s *Store) Create(ctx context.Context, email, name, password string, roles ...string) (*User, error) {
+	u, hash, err := s.newAccount(email, name, password, roles)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error { return s.insertAccount(ctx, tx, u, hash) })
+	if err != nil {
+		return nil, fmt.Errorf("auth: create: %w", err)
+	}
+	return u, nil
+}
+
+// CreateTx is Create inside the caller's transaction, for a change that
+// makes an account together with other rows (first-run setup makes the
+// first administrator with the organisation). Errors as Create's, the
+// fields named email, name and password.
+func (s *Store) CreateTx(ctx context.Context, tx *db.Tx, email, name, password string, roles ...string) (*User, error) {
+	u, hash, err := s.newAccount(email, name, password, roles)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insertAccount(ctx, tx, u, hash); err != nil {
+		return nil, fmt.Errorf("auth: create: %w", err)
+	}
+	return u, nil
+}
+
+// newAccount checks an account to be made and hashes its password.
+func (s *Store) newAccount(email, name, password string, roles []string) (*User, string, error) {
 	email, name = NormalizeEmail(email), strings.TrimSpace(name)
 	var fe errs.Fields
 	validate(&fe, email, name, password)
@@ -337,37 +372,36 @@ func (s *Store) Create(ctx context.Context, email, name, password string, roles 
 		}
 	}
 	if err := fe.Err(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	hash := ""
 	if password != "" {
 		hash = HashPassword(password, s.Params)
 	}
-	u := &User{Email: email, Name: name, Verified: true, Roles: roles}
-	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		u.Created = tx.Now()
-		err := tx.QueryRow(ctx, `-- auth.Create
-			INSERT INTO users (email, name, password_hash, verified_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			email, name, hash, u.Created, u.Created).Scan(&u.ID)
-		if db.IsUnique(err) {
-			fe.Add("email", "auth.email_taken")
-			return fe.Err()
-		}
-		if err != nil {
+	return &User{Email: email, Name: name, Verified: true, Roles: roles}, hash, nil
+}
+
+// insertAccount writes the account u (from newAccount) in tx.
+func (s *Store) insertAccount(ctx context.Context, tx *db.Tx, u *User, hash string) error {
+	u.Created = tx.Now()
+	err := tx.QueryRow(ctx, `-- auth.Create
+		INSERT INTO users (email, name, password_hash, verified_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		u.Email, u.Name, hash, u.Created, u.Created).Scan(&u.ID)
+	if db.IsUnique(err) {
+		var fe errs.Fields
+		fe.Add("email", "auth.email_taken")
+		return fe.Err()
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range u.Roles {
+		if _, err := tx.Exec(ctx, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", u.ID, r); err != nil {
 			return err
 		}
-		for _, r := range roles {
-			if _, err := tx.Exec(ctx, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", u.ID, r); err != nil {
-				return err
-			}
-		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "user.create", Object: object(u.ID),
-			Details: map[string]any{"email": email, "roles": roles}})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("auth: create: %w", err)
 	}
-	return u, nil
+	return audit.Record(ctx, tx, audit.Entry{Action: "user.create", Object: object(u.ID),
+		Details: map[string]any{"email": u.Email, "roles": u.Roles}})
 }
 
 func without(fe errs.Fields, name string) errs.Fields {
@@ -454,9 +488,22 @@ func (s *Store) ByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // Count returns how many accounts exist.
-func (s *Store) Count(ctx context.Context) (int, error) {
+func (s *Store) Count(ctx context.Context) (int, error) { return Count(ctx, s.DB) }
+
+// Admins returns how many accounts hold the admin role, read through q
+// (a transaction or the database): none means the install still needs its
+// first administrator.
+func Admins(ctx context.Context, q db.Querier) (int, error) {
 	var n int
-	err := s.DB.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
+	err := q.QueryRow(ctx, "-- auth.Admins\nSELECT count(*) FROM user_roles WHERE role = ?", RoleAdmin).Scan(&n)
+	return n, err
+}
+
+// Count returns how many accounts exist, read through q (a transaction or
+// the database).
+func Count(ctx context.Context, q db.Querier) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, "-- auth.Count\nSELECT count(*) FROM users").Scan(&n)
 	return n, err
 }
 

@@ -103,3 +103,26 @@ func (k *Keys) Verify(purpose string, msg, mac []byte) bool {
 	}
 	return hmac.Equal(k.Sign(purpose, msg)[:len(mac)], mac)
 }
+
+// RandomCode returns a random code of n characters from an alphabet
+// without look-alikes (no 0/O, 1/I/L), for a person to copy from a log
+// or a screen: 20 characters carry about 98 bits.
+func RandomCode(n int) string {
+	const alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ" // 31 symbols
+	b := make([]byte, n)
+	for i := range b {
+		var r [1]byte
+		for {
+			rand.Read(r[:])
+			if int(r[0]) < 248 { // 8 × 31: no modulo bias
+				break
+			}
+		}
+		b[i] = alphabet[int(r[0])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// Equal reports whether a and b are equal, in time that does not depend
+// on where they differ.
+func Equal(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }

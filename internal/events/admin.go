@@ -19,7 +19,13 @@ import (
 // and the check-in desk.
 
 func (h *Handlers) adminList(c *web.Ctx) error {
-	f := &web.Form{Values: url.Values{"timezone": {"Asia/Shanghai"}, "kind": {string(Summit)}}}
+	zone := "Asia/Shanghai"
+	if h.Zone != nil {
+		if z := h.Zone(c.Context()); z != "" {
+			zone = z
+		}
+	}
+	f := &web.Form{Values: url.Values{"timezone": {zone}, "kind": {string(Summit)}}}
 	return h.renderAdminList(c, http.StatusOK, f)
 }
 

@@ -132,7 +132,11 @@ func (h *Handlers) visaLetter(c *web.Ctx) error {
 			lang = i18n.Match(u.Locale)
 		}
 	}
-	b, err := renderLetter(v, h.org(c, lang), lang, c.BaseURL()+"/verify/"+v.Code, *v.Decided)
+	var signer Signer
+	if h.Signatory != nil {
+		signer.Name, signer.Title = h.Signatory(c.Context())
+	}
+	b, err := renderLetter(v, h.org(c, lang), lang, c.BaseURL()+"/verify/"+v.Code, *v.Decided, signer)
 	if err != nil {
 		return err
 	}

@@ -416,11 +416,14 @@ func TestLetterPDF(t *testing.T) {
 	e := &Event{Slug: "wic-2026", Title: i18n.Text{En: "World Internet Conference Wuzhen Summit", Hans: "世界互联网大会乌镇峰会",
 		Hant: "世界互聯網大會烏鎮峰會"}, Starts: now.AddDate(0, 1, 7), Ends: now.AddDate(0, 1, 9), TimeZone: "Asia/Shanghai",
 		Venue: "Wuzhen Internet International Convention and Exhibition Center", Country: "CN"}
-	cases := []struct{ lang, name, org, want string }{
-		{i18n.En, "OLGA SMIRNOVA / ОЛЬГА СМИРНОВА", "World Internet Conference", "Letter of invitation"},
-		{i18n.ZhHans, "王小明", "世界互联网大会", "邀请函"},
-		{i18n.ZhHant, "陳美玲", "世界互聯網大會", "邀請函"},
-		{i18n.En, "Nguyễn Thị Minh Khai", "World Internet Conference", "Embassy"},
+	cases := []struct {
+		lang, name, org, want string
+		signer                Signer
+	}{
+		{i18n.En, "OLGA SMIRNOVA / ОЛЬГА СМИРНОВА", "World Internet Conference", "Letter of invitation", Signer{}},
+		{i18n.ZhHans, "王小明", "世界互联网大会", "邀请函", Signer{Name: "李明", Title: "秘书长"}},
+		{i18n.ZhHant, "陳美玲", "世界互聯網大會", "邀請函", Signer{}},
+		{i18n.En, "Nguyễn Thị Minh Khai", "World Internet Conference", "Embassy", Signer{Name: "Li Ming", Title: "Secretary-General"}},
 	}
 	for _, c := range cases {
 		t.Run(c.lang, func(t *testing.T) {
@@ -430,12 +433,12 @@ func TestLetterPDF(t *testing.T) {
 			v := &VisaLetter{Status: VisaApproved, Passport: &p, Code: "7K2M-Q9XD-4HVB", Decided: &now, Event: e,
 				Registration: &Registration{ID: 42, Name: c.name}}
 			url := "https://wic.example/verify/" + v.Code
-			b, err := renderLetter(v, c.org, c.lang, url, now)
+			b, err := renderLetter(v, c.org, c.lang, url, now, c.signer)
 			if err != nil {
 				t.Fatal(err)
 			}
 			text := testenv.PDFText(t, b)
-			for _, want := range []string{c.name, c.org, c.want, "E12345678", v.Code, e.Title.For(c.lang), "R-000042"} {
+			for _, want := range []string{c.name, c.org, c.want, "E12345678", v.Code, e.Title.For(c.lang), "R-000042", c.signer.Name, c.signer.Title} {
 				if !strings.Contains(text, want) {
 					t.Errorf("letter lacks %q:\n%s", want, text)
 				}

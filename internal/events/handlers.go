@@ -21,6 +21,12 @@ type Handlers struct {
 	// Org returns the organisation's name in a language, for letterheads
 	// and badges (site.Store.Brand).
 	Org func(ctx context.Context, lang string) string
+	// Signatory returns who signs printed letters, and their title (the
+	// organisation's settings); nil or "" signs for the secretariat.
+	Signatory func(ctx context.Context) (name, title string)
+	// Zone returns the time zone new events are offered (the
+	// organisation's default); nil or "" offers Asia/Shanghai.
+	Zone func(ctx context.Context) string
 }
 
 // Routes is the events part of the route table.

@@ -26,10 +26,14 @@ func isoDate(s, lang string) string {
 	return longDate(t, lang)
 }
 
+// Signer is who signs printed letters: the organisation's signatory and
+// their title (its settings); an empty Name signs for the secretariat.
+type Signer struct{ Name, Title string }
+
 // renderLetter writes an approved visa letter on the organisation's
 // letterhead, in lang: org is the organisation's name in lang, verifyURL
 // the public page its QR code carries, issued its date of approval.
-func renderLetter(v *VisaLetter, org, lang, verifyURL string, issued time.Time) ([]byte, error) {
+func renderLetter(v *VisaLetter, org, lang, verifyURL string, issued time.Time, signer Signer) ([]byte, error) {
 	p := i18n.For(lang)
 	e, r, pp := v.Event, v.Registration, v.Passport
 	d := pdf.New(p.T("events.letter.title")+" · "+pp.FullName, lang, issued)
@@ -116,7 +120,16 @@ func renderLetter(v *VisaLetter, org, lang, verifyURL string, issued time.Time) 
 		y = 20
 	}
 	y = d.Paragraph(left, y+10, width, p.T("events.letter.closing"), 11, 6, false) + 1
-	d.Text(left, y, p.T("events.letter.signature"), 11, true)
+	if signer.Name != "" {
+		// The organisation's signatory (its settings), then the title.
+		d.Text(left, y, signer.Name, 11, true)
+		if signer.Title != "" {
+			y += 6
+			d.Text(left, y, signer.Title, 11, false)
+		}
+	} else {
+		d.Text(left, y, p.T("events.letter.signature"), 11, true)
+	}
 	y += 6
 	d.Text(left, y, org, 11, false)
 

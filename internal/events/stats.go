@@ -18,7 +18,7 @@ type Stats struct {
 	// Countries counts the countries and regions of confirmed participants.
 	Countries int `json:"countries"`
 	// Developing is the share (0–1) of confirmed participants from
-	// economies the World Bank does not classify as high income.
+	// developing countries under the organisation's rule (geo.Country.Developing).
 	Developing  float64           `json:"developing_share"`
 	ByContinent map[string]int    `json:"by_continent"` // confirmed, by continent code
 	ByCategory  map[string]Counts `json:"by_category"`
@@ -91,7 +91,7 @@ func (s *Store) Stats(ctx context.Context, eventID int64) (*Stats, error) {
 			}
 			if r.country != "" {
 				countries[r.country] += r.n
-				if g, ok := geo.Lookup(r.country); ok && g.Income != geo.High && g.Income != "" {
+				if g, ok := geo.Lookup(r.country); ok && g.Developing() {
 					developing += r.n
 				}
 			}

@@ -7,7 +7,8 @@
 // The data is the embedded countries.csv, written by gen/main.go from
 // golang.org/x/text and the hand-kept economies.csv; SOURCES.md names each
 // source and its date. Everything here is read-only and safe for concurrent
-// use. Names are defaults: the secretariat's overrides live elsewhere.
+// use. Names and the developing-country rule are defaults that the
+// organisation may override for the whole process (overrides.go).
 package geo
 
 //go:generate go run ./gen
@@ -148,24 +149,34 @@ type Country struct {
 	names [3]string // en, zh-Hans, zh-Hant
 }
 
-// Name returns the country's CLDR name in lang: "en", "zh-Hans" or
-// "zh-Hant" (case-insensitive); any other lang gives English. Any caller may
-// use it.
+// Name returns the country's name in lang: "en", "zh-Hans" or "zh-Hant"
+// (case-insensitive); any other lang gives English. The name is the
+// organisation's own where SetOverrides gave one, else CLDR's. Any caller
+// may use it.
 func (c Country) Name(lang string) string {
-	return c.names[langIndex(lang)]
+	i := langIndex(lang)
+	if n := overridden(c.Code, i); n != "" {
+		return n
+	}
+	return c.names[i]
 }
 
+// CLDRName returns the country's CLDR name in lang, whatever the
+// overrides: for the settings page, which shows both.
+func (c Country) CLDRName(lang string) string { return c.names[langIndex(lang)] }
+
 // Developing reports whether c counts as a developing country under the
-// default rule: a World Bank low, lower-middle or upper-middle income
-// economy, or a UN least developed country. Callers that let the
-// secretariat choose other groups apply their own rule to Income and LDC.
+// rule in force (SetRule; DefaultRule until then: a World Bank low,
+// lower-middle or upper-middle income economy, or a UN least developed
+// country). Every statistic and eligibility check asks this.
 func (c Country) Developing() bool {
-	switch c.Income {
-	case Low, LowerMiddle, UpperMiddle:
-		return true
+	if p := rule.Load(); p != nil {
+		return p.Developing(c)
 	}
-	return c.LDC
+	return defaultRule.Developing(c)
 }
+
+var defaultRule = DefaultRule()
 
 type table struct {
 	list   []Country

@@ -112,17 +112,24 @@ func Match(tag string) string {
 
 // Negotiate picks the language for an Accept-Language header: the first
 // entry, by quality, that names a supported language; English otherwise.
-func Negotiate(acceptLanguage string) string {
+func Negotiate(acceptLanguage string) string { return NegotiateOr(acceptLanguage, En) }
+
+// NegotiateOr is Negotiate with fallback (a supported language) for a
+// header that names none, or none supported: the organisation's default
+// language.
+func NegotiateOr(acceptLanguage, fallback string) string {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err != nil {
-		return En
-	}
-	for _, t := range tags {
-		if l := Match(t.String()); l != "" {
-			return l
+	if err == nil {
+		for _, t := range tags {
+			if l := Match(t.String()); l != "" {
+				return l
+			}
 		}
 	}
-	return En
+	if Match(fallback) != fallback {
+		return En
+	}
+	return fallback
 }
 
 // Printer translates for one language.

@@ -25,6 +25,20 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+func TestNegotiateOr(t *testing.T) {
+	for _, tc := range []struct{ header, fallback, want string }{
+		{"", ZhHant, ZhHant},
+		{"fr-FR, de;q=0.5", ZhHans, ZhHans},
+		{"en-GB", ZhHans, En},
+		{"zh-TW", En, ZhHant},
+		{"", "fr", En}, // not a language of the site
+	} {
+		if got := NegotiateOr(tc.header, tc.fallback); got != tc.want {
+			t.Errorf("NegotiateOr(%q, %q) = %q, want %q", tc.header, tc.fallback, got, tc.want)
+		}
+	}
+}
+
 func TestNegotiate(t *testing.T) {
 	for header, want := range map[string]string{
 		"":                             En,

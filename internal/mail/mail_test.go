@@ -549,3 +549,38 @@ func TestParseConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestSMTPSenderFromSettings: the organisation's settings name the sender
+// (From), part by part, over the server's --mail-from.
+func TestSMTPSenderFromSettings(t *testing.T) {
+	dbtest.Each(t, sets, func(t *testing.T, d *db.DB) {
+		srv := startSMTP(t, nil)
+		cfg, err := mail.ParseConfig(srv.url(), "Wuzhen <noreply@wuzhen.example.org>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := mail.NewSender(cfg, d, quietLog())
+		s.From = func(context.Context) (string, string) {
+			return "全球互联网论坛", "secretariat@forum.example.org"
+		}
+		send(t, d, mail.Message{To: "li@example.org", Subject: "Hello", Text: "Hello."})
+		runNext(t, worker(d, s.Handle))
+		s.From = func(context.Context) (string, string) { return "Forum", "" }
+		send(t, d, mail.Message{To: "li@example.org", Subject: "Hello again", Text: "Hello."})
+		runNext(t, worker(d, s.Handle))
+		got := srv.messages()
+		if len(got) != 2 {
+			t.Fatalf("server got %d messages, want 2", len(got))
+		}
+		for i, want := range []struct{ name, addr string }{{"全球互联网论坛", "secretariat@forum.example.org"}, {"Forum", "noreply@wuzhen.example.org"}} {
+			msg, err := netmail.ReadMessage(bytes.NewReader(got[i].data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			from, err := msg.Header.AddressList("From")
+			if err != nil || len(from) != 1 || from[0].Address != want.addr || from[0].Name != want.name {
+				t.Errorf("message %d: From = %v (%v), want %s <%s>", i, from, err, want.name, want.addr)
+			}
+		}
+	})
+}

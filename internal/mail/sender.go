@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
 	"strings"
 	"time"
 
@@ -25,6 +26,27 @@ type Sender struct {
 	log    *slog.Logger
 	srv    *server // nil: no SMTP, messages are kept
 	cfgErr error   // a Config that ParseConfig would have refused
+
+	// From returns the sender's name and address from the organisation's
+	// settings; "" leaves that part to the Config's From. Nil: the Config's.
+	From func(ctx context.Context) (name, address string)
+}
+
+// sender is the From of a message: the server's --mail-from, with the
+// name and address of the organisation's settings (From) where they give
+// them.
+func (s *Sender) sender(ctx context.Context) *netmail.Address {
+	from := *s.srv.from
+	if s.From != nil {
+		name, addr := s.From(ctx)
+		if name != "" {
+			from.Name = name
+		}
+		if a, err := netmail.ParseAddress(addr); addr != "" && err == nil {
+			from.Address = a.Address
+		}
+	}
+	return &from
 }
 
 // NewSender returns the sender for cfg, which should come from ParseConfig;
@@ -110,7 +132,8 @@ func (s *Sender) failed(ctx context.Context, m Stored, sendErr error) error {
 // send delivers m over SMTP.
 func (s *Sender) send(ctx context.Context, m Stored) error {
 	msg := gomail.NewMsg() // UTF-8, quoted-printable
-	msg.FromMailAddress(s.srv.from)
+	from := s.sender(ctx)
+	msg.FromMailAddress(from)
 	if err := msg.To(m.To); err != nil {
 		return fmt.Errorf("recipient %q: %w", m.To, err)
 	}
@@ -118,7 +141,7 @@ func (s *Sender) send(ctx context.Context, m Stored) error {
 	msg.SetDateWithValue(m.CreatedAt)
 	// The same Message-ID on every attempt, so that a message sent twice
 	// (a crash between the send and its record) can be told apart.
-	domain := s.srv.from.Address[strings.LastIndexByte(s.srv.from.Address, '@')+1:]
+	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	msg.SetMessageIDWithValue(fmt.Sprintf("wuzhen.%d.%d@%s", m.ID, m.CreatedAt.UnixNano(), domain))
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {

@@ -151,6 +151,28 @@ func checkLogo(data []byte) (*Logo, error) {
 	return &Logo{PNG: buf.Bytes(), Hash: hex.EncodeToString(sum[:]), Width: b.Dx(), Height: b.Dy()}, nil
 }
 
+// CheckLogo is checkLogo for a logo that is not a member's (the
+// organisation's own, in package site, which may not import members; main
+// hands it over): the stored PNG, or an Invalid error at the field "logo".
+func CheckLogo(data []byte) ([]byte, error) {
+	l, err := checkLogo(data)
+	if err != nil {
+		return nil, err
+	}
+	return l.PNG, nil
+}
+
+// UploadedLogo reads the logo sent in the multipart field "logo" of r and
+// checks it as CheckLogo does; every refusal is an Invalid error at that
+// field.
+func UploadedLogo(r *http.Request) ([]byte, error) {
+	data, err := readUpload(r, "logo", MaxLogoBytes)
+	if err != nil {
+		return nil, err
+	}
+	return CheckLogo(data)
+}
+
 // decodeSafely decodes data, turning a panic of the decoder into an error:
 // the decoders are not supposed to panic, but they read outside input.
 func decodeSafely(codec logoCodec, data []byte) (img image.Image, err error) {

@@ -1,6 +1,8 @@
-// Package site is the organisation's public face: its profile (name,
-// tagline, about text in each language), the home page, the About page and
-// the landing pages of sections whose capabilities are still to come.
+// Package site is the organisation's public face and its settings: its
+// profile (name, tagline, about text, charter, privacy notice in each
+// language), the rest of its settings (settings.go), first-run setup
+// (setup.go), the home page, the About, charter and privacy pages and the
+// landing pages of sections whose capabilities are still to come.
 package site
 
 import (
@@ -10,9 +12,11 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
@@ -46,9 +50,13 @@ type Profile struct {
 type Store struct {
 	DB *db.DB
 
-	mu     sync.Mutex
-	cached map[string]Profile
-	at     time.Time
+	mu      sync.Mutex
+	cached  map[string]Profile
+	at      time.Time
+	applied time.Time // updated_at of the settings last applied to geo
+
+	setupDone atomic.Bool
+	defaults  atomic.Pointer[defaults]
 }
 
 // cacheFor bounds how stale another instance's change can be seen here.
@@ -135,32 +143,31 @@ func (s *Store) Brand(ctx context.Context, lang string) string {
 	return p.Name
 }
 
-// Handlers serve the public pages.
+// Handlers serve the public pages, first-run setup and the settings.
 type Handlers struct {
 	Store *Store
+	// Users makes the first administrator and signs them in.
+	Users *auth.Store
+	// SetupCode lets /setup be opened from elsewhere than this machine
+	// while setup is pending (SetupCode()); "" allows this machine only.
+	SetupCode string
+	// UploadedLogo reads and checks an uploaded logo (multipart field
+	// "logo") and returns it as PNG: members.UploadedLogo, handed over by
+	// main; nil takes no logo.
+	UploadedLogo func(r *http.Request) ([]byte, error)
 	// Placeholders are the sections whose capability has not landed: each
 	// gets a landing page saying what will be there.
 	Placeholders []string
 }
 
-// Sections are the parts of the site named in the navigation, in order.
-var Sections = []string{"members", "events", "cases", "documents", "training"}
-
-// Routes is the public part of the route table.
-func (h *Handlers) Routes() []web.Route {
-	rs := []web.Route{
-		{Method: "GET", Path: "/{$}", Access: web.Public, Handle: h.home, Cache: true},
-		{Method: "GET", Path: "/about", Access: web.Public, Handle: h.about, Cache: true},
-	}
-	for _, s := range h.Placeholders {
-		rs = append(rs, web.Route{Method: "GET", Path: "/" + s, Access: web.Public, Handle: h.section(s), Cache: true})
-	}
-	return rs
-}
-
 type homeData struct {
 	Profile  Profile
 	Sections []string
+	// Setup: the install is empty and the reader is on this machine, so
+	// the page points to /setup.
+	Setup bool
+	// LogoURL is the organisation's logo, "" when none.
+	LogoURL string
 }
 
 func (h *Handlers) home(c *web.Ctx) error {
@@ -168,7 +175,30 @@ func (h *Handlers) home(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "site/home", homeData{Profile: p, Sections: Sections})
+	st, err := h.Store.Settings(c.Context())
+	if err != nil {
+		return err
+	}
+	d := homeData{Profile: p, Sections: Sections, LogoURL: st.LogoURL}
+	if c.Local() {
+		if d.Setup, err = h.Store.SetupPending(c.Context()); err != nil {
+			return err
+		}
+		if d.Setup {
+			c.Private() // others get the page without the pointer
+		}
+	}
+	return c.Render(http.StatusOK, "site/home", d)
+}
+
+// aboutData is the data of the About page.
+type aboutData struct {
+	Profile    Profile
+	Paragraphs []string
+	Settings   *Settings
+	Address    []string
+	Charter    bool
+	Privacy    bool
 }
 
 func (h *Handlers) about(c *web.Ctx) error {
@@ -176,7 +206,48 @@ func (h *Handlers) about(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "site/about", map[string]any{"Profile": p, "Paragraphs": paragraphs(p.About)})
+	st, err := h.Store.Settings(c.Context())
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "site/about", aboutData{Profile: p, Paragraphs: paragraphs(p.About), Settings: st,
+		Address: lines(st.PostalAddress), Charter: st.Charter.For(c.Lang) != "", Privacy: st.Privacy.For(c.Lang) != ""})
+}
+
+// textData is the data of the charter and privacy pages.
+type textData struct {
+	Kind       string
+	Paragraphs []string
+}
+
+// text serves the organisation's charter or privacy notice in the reader's
+// language; 404 while there is none.
+func (h *Handlers) text(kind string) web.HandlerFunc {
+	return func(c *web.Ctx) error {
+		st, err := h.Store.Settings(c.Context())
+		if err != nil {
+			return err
+		}
+		t := st.Charter
+		if kind == "privacy" {
+			t = st.Privacy
+		}
+		ps := paragraphs(t.For(c.Lang))
+		if len(ps) == 0 {
+			return web.NotFound()
+		}
+		return c.Render(http.StatusOK, "site/text", textData{Kind: kind, Paragraphs: ps})
+	}
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // section serves the landing page of a section whose capability has not

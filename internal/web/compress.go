@@ -127,7 +127,7 @@ func (s *Server) servePage(c *Ctx) {
 	}
 	h := rec.header.Clone()
 	h.Del("Set-Cookie")
-	if rec.status != http.StatusOK {
+	if rec.status != http.StatusOK || strings.Contains(h.Get("Cache-Control"), "no-store") {
 		copyHeader(w.Header(), h)
 		w.WriteHeader(rec.status)
 		w.Write(rec.buf.Bytes())

@@ -90,9 +90,46 @@ func New(cfg Config) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, http.StatusForbidden, "error.cross_origin")
 	}))
-	s.handler = s.requestID(s.recoverer(s.headers(compress(cop.Handler(s.mux)))))
+	s.handler = s.requestID(s.recoverer(s.headers(compress(cop.Handler(http.HandlerFunc(s.dispatch))))))
 	return s
 }
+
+// dispatch hands the request to the route that matches it; a path that no
+// route matches (404) or a method that its routes do not take (405, with
+// Allow) gets the site's own error page in the reader's language, or
+// problem details under /api/, instead of ServeMux's plain text.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	// ServeMux's own answer says which of the two it is, and what Allow is.
+	probe := &headerProbe{header: http.Header{}, code: http.StatusOK}
+	h.ServeHTTP(probe, r)
+	status := probe.code
+	if status != http.StatusMethodNotAllowed {
+		status = http.StatusNotFound
+	}
+	if allow := probe.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	c := &Ctx{W: w, R: r, srv: s, route: Route{Method: r.Method, Path: r.URL.Path}}
+	s.identify(c)
+	s.negotiate(c)
+	s.renderStatus(c, status)
+	s.requests.WithLabelValues("unmatched", strconv.Itoa(status)).Inc()
+}
+
+// headerProbe records the status and header of an answer and drops its body.
+type headerProbe struct {
+	header http.Header
+	code   int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) WriteHeader(code int)        { p.code = code }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
 
 // Handle adds routes to the table. It panics on a pattern that ServeMux
 // rejects or that is already taken: both are programming errors.
@@ -138,18 +175,7 @@ func formUpload(c *Ctx) bool {
 
 func (s *Server) serve(c *Ctx) {
 	r := c.R
-	ctx := r.Context()
-	var err error
-	if c.route.IsAPI() {
-		if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-			c.User, err = s.cfg.Identity.Bearer(ctx, strings.TrimSpace(tok))
-		}
-	} else if ck, e := r.Cookie(SessionCookie); e == nil && ck.Value != "" {
-		c.User, err = s.cfg.Identity.Session(ctx, ck.Value)
-		if c.User != nil {
-			c.SessionToken = ck.Value
-		}
-	}
+	err := s.identify(c)
 	s.negotiate(c)
 	if err == nil {
 		err = checkQuery(r.URL)
@@ -186,6 +212,25 @@ func (s *Server) serve(c *Ctx) {
 	if err := c.route.Handle(c); err != nil {
 		s.renderError(c, err)
 	}
+}
+
+// identify sets who the request acts for: the bearer token's account on
+// the API, the session cookie's elsewhere.
+func (s *Server) identify(c *Ctx) error {
+	r := c.R
+	ctx := r.Context()
+	var err error
+	if c.route.IsAPI() {
+		if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+			c.User, err = s.cfg.Identity.Bearer(ctx, strings.TrimSpace(tok))
+		}
+	} else if ck, e := r.Cookie(SessionCookie); e == nil && ck.Value != "" {
+		c.User, err = s.cfg.Identity.Session(ctx, ck.Value)
+		if c.User != nil {
+			c.SessionToken = ck.Value
+		}
+	}
+	return err
 }
 
 // checkQuery refuses a query string with a name or value that is not
@@ -235,7 +280,11 @@ func (s *Server) negotiate(c *Ctx) {
 		c.Lang = i18n.Match(c.User.Locale)
 	}
 	if c.Lang == "" {
-		c.Lang = i18n.Negotiate(r.Header.Get("Accept-Language"))
+		def := i18n.En
+		if s.cfg.DefaultLang != nil {
+			def = s.cfg.DefaultLang()
+		}
+		c.Lang = i18n.NegotiateOr(r.Header.Get("Accept-Language"), def)
 	}
 	c.P = i18n.For(c.Lang)
 	c.W.Header().Set("Content-Language", c.Lang)

@@ -96,22 +96,75 @@ func (s *Server) renderError(c *Ctx, err error) {
 		http.Redirect(c.W, c.R, "/login?next="+url.QueryEscape(c.R.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	if c.Lang == "" {
-		c.Lang = c.P.Lang
-	}
 	msg := c.P.T(key)
 	if len(e.Args) > 0 && key == e.Key {
 		msg = c.P.T(key, e.Args...)
 	}
-	if err := c.Render(status, "web/error", map[string]any{"Status": status, "Message": msg}); err != nil {
-		s.cfg.Logger.ErrorContext(c.Context(), "render error page", "err", err)
-		http.Error(c.W, c.P.T(key), status)
+	s.errorPage(c, status, msg)
+}
+
+// ErrorPage is the data of the site's error page.
+type ErrorPage struct {
+	Status  int
+	Message string
+	// SignIn offers the sign-in page: a 403 to someone not signed in.
+	SignIn bool
+}
+
+// errorPage answers status with the site's own error page in the reader's
+// language, with the way back (home, search); plain text only if the page
+// itself cannot be drawn.
+func (s *Server) errorPage(c *Ctx, status int, msg string) {
+	if c.P == nil {
+		c.P = i18n.For(i18n.En)
 	}
+	if c.Lang == "" {
+		c.Lang = c.P.Lang
+	}
+	if s.cfg.Templates == nil {
+		http.Error(c.W, msg, status)
+		return
+	}
+	data := ErrorPage{Status: status, Message: msg, SignIn: status == http.StatusForbidden && c.User == nil}
+	if err := c.Render(status, "web/error", data); err != nil {
+		s.cfg.Logger.ErrorContext(c.Context(), "render error page", "err", err)
+		http.Error(c.W, msg, status)
+	}
+}
+
+// statusKeys are the catalog keys of statuses that have no errs.Code.
+var statusKeys = map[int]string{
+	http.StatusNotFound:         "error.not_found",
+	http.StatusMethodNotAllowed: "error.method_not_allowed",
+}
+
+// renderStatus answers a request that reached no route: problem details
+// under /api/, the error page elsewhere.
+func (s *Server) renderStatus(c *Ctx, status int) {
+	key := statusKeys[status]
+	if c.route.IsAPI() {
+		writeProblem(c.W, s.problem(c.R, c.P, status, key))
+		return
+	}
+	s.errorPage(c, status, c.P.T(key))
 }
 
 // fail answers outside a route (cross-origin refusal, panic): problem
 // details for the API and for clients that ask for JSON, plain text else.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *i18n.Printer, status int, key string) {
+	page := !strings.HasPrefix(r.URL.Path, "/api/") && !strings.Contains(r.Header.Get("Accept"), "json")
+	if page && s.cfg.Templates != nil && r.Method != http.MethodHead {
+		// A page: the site's own, in the reader's language (as the
+		// request asks it; the session is not read on a failing request).
+		c := &Ctx{W: w, R: r, srv: s, route: Route{Method: r.Method, Path: r.URL.Path}, P: p}
+		if p == nil {
+			s.negotiate(c)
+		} else {
+			c.Lang = p.Lang
+		}
+		s.errorPage(c, status, c.P.T(key))
+		return
+	}
 	if p == nil {
 		p = i18n.For(i18n.Negotiate(r.Header.Get("Accept-Language")))
 	}

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,6 +103,11 @@ type Config struct {
 	BaseURL string
 	// Brand returns the organisation's name in a language, for the layout.
 	Brand func(ctx context.Context, lang string) string
+	// DefaultLang returns the language of readers who state none that the
+	// site speaks (no ?lang=, cookie, account choice or usable
+	// Accept-Language); nil or "" is English. Called on such requests:
+	// keep it cheap.
+	DefaultLang func() string
 	// Ready reports whether the server can serve (the database answers).
 	Ready func(ctx context.Context) error
 	// Templates renders pages.
@@ -176,6 +182,31 @@ func (c *Ctx) ClientAddr() string {
 	}
 	return peer
 }
+
+// Local reports whether the request comes from this machine: the client's
+// address (ClientAddr) is a loopback address. A loopback peer that is not
+// a trusted proxy but sends forwarding headers is a proxy on this machine
+// passing on someone else's request, so it does not count.
+func (c *Ctx) Local() bool {
+	a, err := netip.ParseAddr(c.ClientAddr())
+	if err != nil || !a.Unmap().IsLoopback() {
+		return false
+	}
+	peer := c.R.RemoteAddr
+	if host, _, err := net.SplitHostPort(peer); err == nil {
+		peer = host
+	}
+	if pa, err := netip.ParseAddr(peer); err == nil && slices.ContainsFunc(c.srv.cfg.TrustedProxies, func(p netip.Prefix) bool { return p.Contains(pa.Unmap()) }) {
+		return true
+	}
+	h := c.R.Header
+	return h.Get("X-Forwarded-For") == "" && h.Get("Forwarded") == "" && h.Get("X-Real-IP") == ""
+}
+
+// Private keeps the page being answered out of the page cache (and any
+// shared cache): for a public page that shows this reader something the
+// next one must not see.
+func (c *Ctx) Private() { c.W.Header().Set("Cache-Control", "private, no-store") }
 
 // BaseURL is the public address of the site, without a trailing slash.
 func (c *Ctx) BaseURL() string { return c.srv.base }
