@@ -366,7 +366,7 @@ func TestCallsPages(t *testing.T) {
 		}
 		sec := a.staff(t, "sec@example.org", auth.RoleSecretariat)
 		author := a.person(t, "wanjiru@example.org", "Wanjiru Kamau")
-		author.get("/calls/cases-2025").expect(t, 200, "Practice cases 2025", "(Asia/Shanghai, UTC", `href="/calls/cases-2025/submit"`)
+		author.get("/calls/cases-2025").expect(t, 200, "Practice cases 2025", "Beijing time (UTC+8)", `href="/calls/cases-2025/submit"`)
 
 		r := author.post("/calls/cases-2025/submit", url.Values{"title_en": {"Draft case"}, "action": {"save"}}, "X-Autosave", "1")
 		var saved struct {

@@ -427,7 +427,7 @@ func (h *Handlers) export(c *web.Ctx, format string, send func(*web.Ctx, tabular
 			}
 			row := []string{r.Number(), cat.Code, cat.Name.For(c.Lang), p.T("events.reg." + string(r.Status)), tabular.Text(r.Name),
 				tabular.Text(r.NameLatin), tabular.Text(r.Organization), r.Country, opt.CountryName(r.Country), r.Continent, group,
-				tabular.Text(r.Email), e.LocalTime(&r.Created), e.LocalTime(r.CheckedIn)}
+				tabular.Text(r.Email), e.LocalTime(c.Lang, &r.Created), e.LocalTime(c.Lang, r.CheckedIn)}
 			for _, qu := range questions {
 				row = append(row, tabular.Text(r.Answers[qu.Code]))
 			}

@@ -247,11 +247,11 @@ func (s *Store) CheckInCode(ctx context.Context, by *actor.Actor, eventID int64,
 	if err != nil {
 		return nil, err
 	}
-	at := func(t *time.Time) string {
+	at := func(t *time.Time) any {
 		if t == nil {
 			return ""
 		}
-		return t.In(e.Location()).Format("2006-01-02 15:04 MST")
+		return i18n.At{T: *t, Loc: e.Location()}
 	}
 	switch {
 	case r.BadgeRevoked:

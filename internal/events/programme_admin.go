@@ -170,7 +170,7 @@ func (h *Handlers) renderSessionForm(c *web.Ctx, status int, e *Event, x *Sessio
 		rows[i].N = i + 1
 	}
 	return c.RenderForm(status, "events/admin_session", f, map[string]any{"Event": e, "S": x, "People": people, "Rows": rows,
-		"Rooms": roomList, "Options": programmeOptionsFor(c.Lang), "Zone": e.Zone()})
+		"Rooms": roomList, "Options": programmeOptionsFor(c.Lang), "Zone": e.Zone(c.Lang)})
 }
 
 func (h *Handlers) createSession(c *web.Ctx) error {

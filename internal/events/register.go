@@ -513,7 +513,7 @@ func (s *Store) CheckIn(ctx context.Context, by *actor.Actor, id int64) (*Regist
 		case r.BadgeRevoked:
 			return errs.New(errs.Conflict, "events.badge_revoked")
 		case r.CheckedIn != nil:
-			at := r.CheckedIn.In(r.Event.Location()).Format("2006-01-02 15:04 MST")
+			at := i18n.At{T: *r.CheckedIn, Loc: r.Event.Location()}
 			return errs.Newf(errs.Conflict, "events.already_checked_in", at, r.CheckedInBy)
 		case r.Status != Confirmed:
 			return errs.New(errs.Conflict, "events.not_confirmed")
