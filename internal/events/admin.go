@@ -11,6 +11,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/chart"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/tabular"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
@@ -48,7 +49,9 @@ func inputOf(f *web.Form) eventInput {
 	return eventInput{Slug: f.Get("slug"), Kind: Kind(f.Get("kind")), Parent: f.Get("parent"), Title: textOf(f, "title"),
 		Theme: textOf(f, "theme"), Description: textOf(f, "description"), StartsAt: f.Get("starts_at"), EndsAt: f.Get("ends_at"),
 		TimeZone: f.Get("timezone"), Venue: f.Get("venue"), Country: f.Get("country"), OnlineURL: f.Get("online_url"),
-		Topics: f.Values["topics"], Languages: f.Values["languages"], Interpretation: f.Get("interpretation")}
+		Topics: f.Values["topics"], Languages: f.Values["languages"], Interpretation: f.Get("interpretation"),
+		Venues:          i18n.Text{Hans: f.Get("venue_zh_hans"), Hant: f.Get("venue_zh_hant")},
+		Interpretations: i18n.Text{Hans: f.Get("interpretation_zh_hans"), Hant: f.Get("interpretation_zh_hant")}}
 }
 
 func (h *Handlers) create(c *web.Ctx) error {
@@ -83,6 +86,10 @@ func formOf(e *Event) *web.Form {
 	v.Set("ends_at", e.Local(e.Ends))
 	v.Set("timezone", e.TimeZone)
 	v.Set("venue", e.Venue)
+	v.Set("venue_zh_hans", e.VenueHans)
+	v.Set("venue_zh_hant", e.VenueHant)
+	v.Set("interpretation_zh_hans", e.InterpretationHans)
+	v.Set("interpretation_zh_hant", e.InterpretationHant)
 	v.Set("country", e.Country)
 	v.Set("online_url", e.OnlineURL)
 	v["topics"] = e.Topics

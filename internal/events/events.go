@@ -50,10 +50,12 @@ const (
 	SectorForum   Kind = "sector_forum"
 	YouthExchange Kind = "youth_exchange"
 	Dialogue      Kind = "dialogue"
+	PlenaryEvent  Kind = "plenary"  // a plenary of a summit or meeting
+	CeremonyEvent Kind = "ceremony" // an opening, closing or award ceremony
 )
 
 // Kinds lists the kinds in the order forms show them.
-var Kinds = []Kind{Summit, AnnualMeeting, RegionalForum, SectorForum, YouthExchange, Dialogue}
+var Kinds = []Kind{Summit, AnnualMeeting, CeremonyEvent, PlenaryEvent, RegionalForum, SectorForum, YouthExchange, Dialogue}
 
 // Status is where an event stands.
 type Status string
@@ -80,16 +82,19 @@ type Event struct {
 	Description    i18n.Text
 	Starts, Ends   time.Time // instants
 	TimeZone       string    // IANA zone the event is shown in
-	Venue          string
+	Venue          string    // as written, and in English; VenueHans/VenueHant in Chinese
 	Country        string
 	OnlineURL      string
 	Topics         []string
 	Languages      []string // interface languages of the event (en, zh-Hans, …)
-	Interpretation string
-	Status         Status
-	Created        time.Time
-	Updated        time.Time
-	Published      *time.Time
+	Interpretation string   // the interpretation offered, as written and in English; …Hans/…Hant in Chinese
+
+	VenueHans, VenueHant                   string
+	InterpretationHans, InterpretationHant string
+	Status                                 Status
+	Created                                time.Time
+	Updated                                time.Time
+	Published                              *time.Time
 
 	Parent *Event // filled by pages that show it
 }
@@ -100,6 +105,16 @@ func (e *Event) Location() *time.Location {
 		return loc
 	}
 	return time.UTC
+}
+
+// VenueFor is the venue for a reader of lang (see i18n.Text.For).
+func (e *Event) VenueFor(lang string) string {
+	return i18n.Text{En: e.Venue, Hans: e.VenueHans, Hant: e.VenueHant}.For(lang)
+}
+
+// InterpretationFor is the interpretation line for a reader of lang.
+func (e *Event) InterpretationFor(lang string) string {
+	return i18n.Text{En: e.Interpretation, Hans: e.InterpretationHans, Hant: e.InterpretationHant}.For(lang)
 }
 
 // Year is the year the event starts, in its own zone.
@@ -162,7 +177,7 @@ func (e *Event) validate() error {
 			fe.Add("online_url", "events.url_invalid")
 		}
 	}
-	if e.Venue == "" && e.OnlineURL == "" {
+	if e.Venue == "" && e.VenueHans == "" && e.VenueHant == "" && e.OnlineURL == "" {
 		fe.Add("venue", "events.venue_required")
 	}
 	for _, t := range e.Topics {
@@ -177,8 +192,15 @@ func (e *Event) validate() error {
 			break
 		}
 	}
-	if utf8.RuneCountInString(e.Interpretation) > maxTitle || !clean(e.Interpretation) {
-		fe.Add("interpretation", "events.text_invalid")
+	for _, f := range []struct {
+		name string
+		s    *string
+	}{{"venue", &e.VenueHans}, {"venue", &e.VenueHant}, {"interpretation", &e.Interpretation},
+		{"interpretation", &e.InterpretationHans}, {"interpretation", &e.InterpretationHant}} {
+		*f.s = strings.TrimSpace(*f.s)
+		if (utf8.RuneCountInString(*f.s) > maxTitle || !clean(*f.s)) && !fe.Has(f.name) {
+			fe.Add(f.name, "events.text_invalid")
+		}
 	}
 	return fe.Err()
 }

@@ -195,7 +195,7 @@ func groupSessions(list []*Session, view, lang, noRoom string) []sessionGroup {
 	for _, x := range list {
 		switch view {
 		case byRoom:
-			room := x.Room
+			room := x.RoomFor(lang)
 			if room == "" {
 				room = noRoom
 			}
@@ -348,7 +348,7 @@ func sessionEvent(x *Session, base, lang string) vevent {
 		desc = append(desc, d)
 	}
 	var where []string
-	for _, s := range []string{x.Room, x.Event.Venue} {
+	for _, s := range []string{x.RoomFor(lang), x.Event.VenueFor(lang)} {
 		if s != "" {
 			where = append(where, s)
 		}

@@ -104,6 +104,9 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"when":   func(t any) string { return when(p, t, "") },
 		"whenIn": func(t any, zone string) string { return when(p, t, zone) },
 		"iso":    iso,
+		// weekdays and months name days and months for the local-time script.
+		"weekdays": p.Weekdays,
+		"months":   p.Months,
 	}
 }
 
