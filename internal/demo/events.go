@@ -138,6 +138,9 @@ func loadEvents(ctx context.Context, s *events.Store, by *actor.Actor) error {
 	summit := fmt.Sprintf("summit-%d", last)
 	for i, f := range forums {
 		day := newest.Add(time.Duration(i%3) * 24 * time.Hour)
+		if i == len(forums)-1 {
+			day = newest.Add(2 * 24 * time.Hour) // the closing session, on the last afternoon
+		}
 		kind := events.SectorForum
 		if f.kind != "" {
 			kind = f.kind

@@ -625,7 +625,7 @@ func (s *Store) ImportProgramme(ctx context.Context, by *actor.Actor, people []*
 			if x.Event.Status == Draft {
 				continue
 			}
-			if err := search.Put(ctx, tx, sessionDoc(x)); err != nil {
+			if err := putSession(ctx, tx, x); err != nil {
 				return err
 			}
 			for _, a := range x.People {
