@@ -51,7 +51,8 @@ func inputOf(f *web.Form) eventInput {
 		TimeZone: f.Get("timezone"), Venue: f.Get("venue"), Country: f.Get("country"), OnlineURL: f.Get("online_url"),
 		Topics: f.Values["topics"], Languages: f.Values["languages"], Interpretation: f.Get("interpretation"),
 		Venues:          i18n.Text{Hans: f.Get("venue_zh_hans"), Hant: f.Get("venue_zh_hant")},
-		Interpretations: i18n.Text{Hans: f.Get("interpretation_zh_hans"), Hant: f.Get("interpretation_zh_hant")}}
+		Interpretations: i18n.Text{Hans: f.Get("interpretation_zh_hans"), Hant: f.Get("interpretation_zh_hant")},
+		CheckInOpensAt:  f.Get("checkin_opens_at")}
 }
 
 func (h *Handlers) create(c *web.Ctx) error {
@@ -90,6 +91,9 @@ func formOf(e *Event) *web.Form {
 	v.Set("venue_zh_hant", e.VenueHant)
 	v.Set("interpretation_zh_hans", e.InterpretationHans)
 	v.Set("interpretation_zh_hant", e.InterpretationHant)
+	if e.CheckInOpens != nil {
+		v.Set("checkin_opens_at", e.Local(*e.CheckInOpens))
+	}
 	v.Set("country", e.Country)
 	v.Set("online_url", e.OnlineURL)
 	v["topics"] = e.Topics
@@ -341,7 +345,7 @@ func (h *Handlers) renderCheckin(c *web.Ctx, status int, f *web.Form, done *Regi
 		}
 	}
 	return c.RenderForm(status, "events/checkin", f, map[string]any{"Event": e, "Stats": st, "Categories": cats, "Done": done,
-		"Photo": photo, "Options": optionsFor(c.Lang)})
+		"Photo": photo, "Options": optionsFor(c.Lang), "Refused": status != http.StatusOK})
 }
 
 func (h *Handlers) checkin(c *web.Ctx) error {
@@ -354,9 +358,10 @@ func (h *Handlers) checkin(c *web.Ctx) error {
 		return err
 	}
 	// A signed badge token or a typed registration number (badge.go).
+	// A refusal that names a registration shows whom it refused.
 	r, err := h.Store.CheckInCode(c.Context(), c.User, e.ID, f.Get("code"))
 	if err != nil {
-		return h.renderCheckin(c, c.Fail(f, err), f, nil)
+		return h.renderCheckin(c, c.Fail(f, err), f, r)
 	}
 	return h.renderCheckin(c, http.StatusOK, &web.Form{Values: url.Values{}}, r)
 }

@@ -34,6 +34,8 @@ type eventInput struct {
 	// stands for it).
 	Venues          i18n.Text `json:"venues"`
 	Interpretations i18n.Text `json:"interpretations"`
+	// CheckInOpensAt is when check-in opens, "" for the day before the event.
+	CheckInOpensAt string `json:"checkin_opens_at"`
 }
 
 // event builds the event; a time that cannot be read stays zero, which
@@ -56,6 +58,13 @@ func (in eventInput) event(id int64) *Event {
 	}
 	e.Starts, _ = ParseTime(in.StartsAt, loc, false)
 	e.Ends, _ = ParseTime(in.EndsAt, loc, true)
+	if strings.TrimSpace(in.CheckInOpensAt) != "" {
+		t, ok := ParseTime(in.CheckInOpensAt, loc, false)
+		if !ok {
+			t = e.Ends // refused by validation, at its field
+		}
+		e.CheckInOpens = &t
+	}
 	return e
 }
 
@@ -75,6 +84,7 @@ type eventJSON struct {
 	// Interpretation is the interpretation line in the reader's language.
 	Interpretation  string    `json:"interpretation,omitempty"`
 	Interpretations i18n.Text `json:"interpretations"`
+	CheckInOpensAt  string    `json:"checkin_opens_at"` // when check-in opens (the default or as set)
 	Country         string    `json:"country,omitempty"`
 	OnlineURL       string    `json:"online_url,omitempty"`
 	Topics          []string  `json:"topics"`
@@ -87,7 +97,7 @@ func (h *Handlers) eventJSON(c *web.Ctx, e *Event) eventJSON {
 	out := eventJSON{Slug: e.Slug, Kind: e.Kind, Title: e.Title.For(c.Lang), Titles: e.Title, Theme: e.Theme.For(c.Lang),
 		StartsAt: e.ISO(e.Starts), EndsAt: e.ISO(e.Ends), TimeZone: e.TimeZone, Venue: e.VenueFor(c.Lang), Country: e.Country,
 		Venues:         i18n.Text{En: e.Venue, Hans: e.VenueHans, Hant: e.VenueHant},
-		Interpretation: e.InterpretationFor(c.Lang), Interpretations: i18n.Text{En: e.Interpretation, Hans: e.InterpretationHans, Hant: e.InterpretationHant},
+		Interpretation: e.InterpretationFor(c.Lang), CheckInOpensAt: e.checkInOpensISO(), Interpretations: i18n.Text{En: e.Interpretation, Hans: e.InterpretationHans, Hant: e.InterpretationHant},
 		OnlineURL: e.OnlineURL, Topics: e.Topics, Status: e.Status, URL: c.BaseURL() + "/events/" + e.Slug,
 		CalendarURL: c.BaseURL() + "/events/" + e.Slug + "/calendar.ics"}
 	if out.Topics == nil {
@@ -344,4 +354,9 @@ func (h *Handlers) apiStats(c *web.Ctx) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, st)
+}
+
+func (e *Event) checkInOpensISO() string {
+	opens, _ := e.CheckInWindow()
+	return e.ISO(opens)
 }

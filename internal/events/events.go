@@ -91,10 +91,14 @@ type Event struct {
 
 	VenueHans, VenueHant                   string
 	InterpretationHans, InterpretationHant string
-	Status                                 Status
-	Created                                time.Time
-	Updated                                time.Time
-	Published                              *time.Time
+
+	// CheckInOpens is when the check-in desk starts taking badges, as the
+	// secretariat set it; nil for the default (see CheckInWindow).
+	CheckInOpens *time.Time
+	Status       Status
+	Created      time.Time
+	Updated      time.Time
+	Published    *time.Time
 
 	Parent *Event // filled by pages that show it
 }
@@ -115,6 +119,19 @@ func (e *Event) VenueFor(lang string) string {
 // InterpretationFor is the interpretation line for a reader of lang.
 func (e *Event) InterpretationFor(lang string) string {
 	return i18n.Text{En: e.Interpretation, Hans: e.InterpretationHans, Hant: e.InterpretationHant}.For(lang)
+}
+
+// CheckInWindow is when the desk checks people in: from CheckInOpens, by
+// default from the start of the day before the event (in its zone), to
+// the end of its last day.
+func (e *Event) CheckInWindow() (opens, closes time.Time) {
+	loc := e.Location()
+	s, t := e.Starts.In(loc), e.Ends.In(loc)
+	opens = time.Date(s.Year(), s.Month(), s.Day()-1, 0, 0, 0, 0, loc)
+	if e.CheckInOpens != nil {
+		opens = *e.CheckInOpens
+	}
+	return opens, time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
 }
 
 // Year is the year the event starts, in its own zone.
@@ -160,6 +177,8 @@ func (e *Event) validate() error {
 		fe.Add("ends_at", "events.ends_before_start")
 	case e.Ends.Sub(e.Starts) > 60*24*time.Hour:
 		fe.Add("ends_at", "events.too_long")
+	case e.CheckInOpens != nil && (!e.CheckInOpens.Before(e.Ends) || e.Starts.Sub(*e.CheckInOpens) > 60*24*time.Hour):
+		fe.Add("checkin_opens_at", "experience.checkin.opens_invalid")
 	}
 	e.Venue = strings.TrimSpace(e.Venue)
 	if utf8.RuneCountInString(e.Venue) > maxTitle || !clean(e.Venue) {

@@ -497,8 +497,10 @@ func (s *Store) Decide(ctx context.Context, by *actor.Actor, id int64, approve b
 
 // CheckIn marks a confirmed registration as present at the venue. A second
 // check-in is a Conflict naming the first one's time (in the event's zone)
-// and who made it; a revoked badge or a registration without a seat is
-// refused.
+// and who made it; a revoked badge, a registration without a seat, and a
+// check-in outside the event's window (see Event.CheckInWindow) are
+// refused. When refused, the registration is returned too (with the
+// error), so that the desk can show whom it refused.
 func (s *Store) CheckIn(ctx context.Context, by *actor.Actor, id int64) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -519,6 +521,11 @@ func (s *Store) CheckIn(ctx context.Context, by *actor.Actor, id int64) (*Regist
 			return errs.New(errs.Conflict, "events.not_confirmed")
 		}
 		now := tx.Now()
+		if opens, closes := r.Event.CheckInWindow(); now.Before(opens) {
+			return errs.Newf(errs.Conflict, "experience.checkin.not_yet", i18n.At{T: opens, Loc: r.Event.Location()})
+		} else if !now.Before(closes) {
+			return errs.New(errs.Conflict, "experience.checkin.over")
+		}
 		r.CheckedIn, r.CheckedInBy = &now, by.Email
 		if _, err := tx.Exec(ctx, "UPDATE event_registrations SET checked_in_at = ?, checked_in_by = ?, updated_at = ? WHERE id = ?",
 			now, by.Email, now, r.ID); err != nil {
