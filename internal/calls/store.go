@@ -637,7 +637,7 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, e
 		}
 		p := i18n.For(langOf(lang))
 		link := s.base() + "/submissions/confirm?token=" + token
-		if _, err := mail.Send(ctx, tx, mail.Message{To: email, Subject: p.T("mail.calls.coauthor.subject", sub.Title.For(p.Lang)),
+		if _, err := mail.Send(ctx, tx, mail.Message{Kind: mail.KindCalls, To: email, Subject: p.T("mail.calls.coauthor.subject", sub.Title.For(p.Lang)),
 			Text: p.T("mail.calls.coauthor.body", by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 			return err
 		}
@@ -837,6 +837,6 @@ func (s *Store) mailUser(ctx context.Context, tx *db.Tx, userID int64, subjectKe
 		return err
 	}
 	p := i18n.For(langOf(u.Locale))
-	_, err = mail.Send(ctx, tx, mail.Message{To: u.Email, Subject: p.T(subjectKey, subjectArgs...), Text: p.T(bodyKey, args(p)...)})
+	_, err = mail.Send(ctx, tx, mail.Message{Kind: mail.KindCalls, To: u.Email, Subject: p.T(subjectKey, subjectArgs...), Text: p.T(bodyKey, args(p)...)})
 	return err
 }

@@ -27,10 +27,22 @@ func (h *Handlers) adminList(c *web.Ctx) error {
 func (h *Handlers) renderAdminList(c *web.Ctx, status int, f *web.Form) error {
 	q := c.R.URL.Query()
 	page, per := paging(q, 50)
-	list, total, err := h.Store.List(c.Context(), Filter{Staff: true}, per, (page-1)*per)
+	all, _, err := h.Store.List(c.Context(), Filter{Staff: true}, 0, 0)
 	if err != nil {
 		return err
 	}
+	// By date: those not yet over, the soonest first, then the past, the
+	// latest first; each with its forums beneath it.
+	up, past := listTree(all, h.Store.DB.Now())
+	var rows []adminRow
+	for _, it := range append(up, past...) {
+		rows = append(rows, adminRow{listItem: it})
+		for _, k := range it.Children {
+			rows = append(rows, adminRow{listItem: k, Child: true})
+		}
+	}
+	total := len(rows)
+	list := rows[min((page-1)*per, total):min(page*per, total)]
 	parents, _, err := h.Store.List(c.Context(), Filter{Staff: true, Kind: Summit}, 0, 0)
 	if err != nil {
 		return err
@@ -445,4 +457,10 @@ func (h *Handlers) export(c *web.Ctx, format string, send func(*web.Ctx, tabular
 			}
 			return row, true, nil
 		}})
+}
+
+// adminRow is a line of the staff's list of events.
+type adminRow struct {
+	listItem
+	Child bool // an event in the one above (a summit's forum)
 }

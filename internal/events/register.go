@@ -635,7 +635,8 @@ func (s *Store) mailStatus(ctx context.Context, tx *db.Tx, r *Registration) erro
 	link := fmt.Sprintf("%s/registrations/%d", strings.TrimRight(s.BaseURL, "/"), r.ID)
 	key := "mail.registration." + string(r.Status)
 	args := []any{name, e.Title.For(lang), r.Position, link}
-	_, err := mail.Send(ctx, tx, mail.Message{To: to, Subject: p.T(key+".subject", args...), Text: p.T(key+".body", args...)})
+	_, err := mail.Send(ctx, tx, mail.Message{To: to, Subject: p.T(key+".subject", args...), Text: p.T(key+".body", args...),
+		Kind: mail.KindRegistration})
 	return err
 }
 
