@@ -131,11 +131,11 @@ func TestCallsAPI(t *testing.T) {
 				Detail string `json:"detail"`
 			}
 			if code := author.call("POST", "/api/v1/calls/cases-2025/submissions", sub, &late); code != 422 || late.Status != 422 ||
-				!strings.Contains(late.Detail, "2025-06-30 18:00") || !strings.Contains(late.Detail, "Asia/Shanghai") {
+				!strings.Contains(late.Detail, "30 June 2025, 18:00 Beijing time (UTC+8)") {
 				t.Errorf("late: %d %+v", code, late)
 			}
 			if code := author.call("POST", "/api/v1/calls/cases-2025/submissions", sub, &late, "Accept-Language", "zh-TW"); code != 422 ||
-				!strings.Contains(late.Detail, "2025-06-30 18:00") || !strings.Contains(late.Detail, "截止") {
+				!strings.Contains(late.Detail, "2025年6月30日 星期一 18:00 北京時間") || !strings.Contains(late.Detail, "截止") {
 				t.Errorf("late in zh-Hant: %d %+v", code, late)
 			}
 		})
@@ -366,7 +366,7 @@ func TestCallsPages(t *testing.T) {
 		}
 		sec := a.staff(t, "sec@example.org", auth.RoleSecretariat)
 		author := a.person(t, "wanjiru@example.org", "Wanjiru Kamau")
-		author.get("/calls/cases-2025").expect(t, 200, "Practice cases 2025", "(Asia/Shanghai, UTC", `href="/calls/cases-2025/submit"`)
+		author.get("/calls/cases-2025").expect(t, 200, "Practice cases 2025", "Beijing time (UTC&#43;8)", `href="/calls/cases-2025/submit"`)
 
 		r := author.post("/calls/cases-2025/submit", url.Values{"title_en": {"Draft case"}, "action": {"save"}}, "X-Autosave", "1")
 		var saved struct {

@@ -167,7 +167,9 @@ func TestBadgePages(t *testing.T) {
 		start := time.Now().Add(72 * time.Hour).Truncate(time.Minute).In(time.FixedZone("CST", 8*3600))
 		sec.post("/admin/events", url.Values{"slug": {"youth-2026"}, "kind": {"youth_exchange"}, "title_en": {"Youth Exchange"},
 			"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(8 * time.Hour).Format("2006-01-02T15:04")},
-			"timezone": {"Asia/Shanghai"}, "venue": {"Wuzhen"}}).expect(t, http.StatusSeeOther)
+			"timezone": {"Asia/Shanghai"}, "venue": {"Wuzhen"},
+			"checkin_opens_at": {time.Now().Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")}, // the desk is open
+		}).expect(t, http.StatusSeeOther)
 		sec.post("/admin/events/youth-2026/categories", url.Values{"code": {"youth"}, "name_en": {"Youth delegate"}, "capacity": {"1"}, "approval": {"auto"}}).expect(t, http.StatusSeeOther)
 		sec.post("/admin/events/youth-2026/status", url.Values{"status": {"published"}}).expect(t, http.StatusSeeOther)
 		li := a.signedIn(t, "li@example.org", "李伟")

@@ -42,9 +42,10 @@ func TestBrowserRegistration(t *testing.T) {
 	}
 	sec := &actor.Actor{ID: ids["sec@example.org"], Email: "sec@example.org"}
 	start := time.Now().Add(10 * 24 * time.Hour)
+	opens := time.Now().Add(-time.Hour) // the desk is open
 	if err := a.events.Save(ctx, sec, &events.Event{Slug: "forum-2026", Kind: events.RegionalForum,
 		Title: i18n.Text{En: "Africa Digital Forum", Hans: "非洲数字论坛"}, Starts: start, Ends: start.Add(8 * time.Hour),
-		TimeZone: "Africa/Nairobi", Venue: "Nairobi"}, ""); err != nil {
+		TimeZone: "Africa/Nairobi", Venue: "Nairobi", CheckInOpens: &opens}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.events.SaveCategory(ctx, sec, "forum-2026", &events.Category{Code: "delegate", Name: i18n.Text{En: "Delegate"}, Capacity: 1}); err != nil {
@@ -152,9 +153,10 @@ func TestBrowserRegistration(t *testing.T) {
 	do("check Amina in again",
 		chromedp.SendKeys(chromedp.CSS("#f-code"), number),
 		chromedp.Click(chromedp.CSS("#checkin-form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".form-error")),
+		chromedp.WaitVisible(chromedp.CSS("#checkin-result.checkin-refused")), // the refusal names the person
 	)
-	if got := text("main"); !strings.Contains(got, "Already checked in at") || !strings.Contains(got, "desk@example.org") {
+	if got := text("#checkin-result"); !strings.Contains(got, "Already checked in at") || !strings.Contains(got, "desk@example.org") ||
+		!strings.Contains(got, "Amina Otieno") {
 		t.Fatalf("second check-in: %q", got)
 	}
 }

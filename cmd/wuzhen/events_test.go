@@ -36,8 +36,8 @@ func TestEventsAPI(t *testing.T) {
 		people := []*apiClient{a.api(t, "amina@example.org"), a.api(t, "li.wei@example.org"), a.api(t, "olga@example.org")}
 		start := time.Now().Add(72 * time.Hour).In(time.FixedZone("CST", 8*3600))
 		event := fmt.Sprintf(`{"slug":"wic-2026","kind":"summit","title":{"en":"World Internet Conference Wuzhen Summit","zh-Hans":"世界互联网大会乌镇峰会"},
-			"starts_at":%q,"ends_at":%q,"timezone":"Asia/Shanghai","venue":"Wuzhen","topics":["ai","governance"]}`,
-			start.Format("2006-01-02T15:04"), start.Add(48*time.Hour).Format("2006-01-02T15:04"))
+			"starts_at":%q,"ends_at":%q,"timezone":"Asia/Shanghai","venue":"Wuzhen","topics":["ai","governance"],"checkin_opens_at":%q}`,
+			start.Format("2006-01-02T15:04"), start.Add(48*time.Hour).Format("2006-01-02T15:04"), time.Now().Add(-time.Hour).Format(time.RFC3339))
 		var p problem
 		if got := people[0].call("POST", "/api/v1/events", event, &p); got != http.StatusForbidden {
 			t.Fatalf("a plain account created an event: %d", got)

@@ -309,6 +309,9 @@ func (h *hostileEnv) eventField(slug, field string) (string, bool) {
 		"title.en": e.Title.En, "title.zh-Hans": e.Title.Hans, "title.zh-Hant": e.Title.Hant,
 		"theme.en": e.Theme.En, "theme.zh-Hans": e.Theme.Hans, "theme.zh-Hant": e.Theme.Hant,
 		"description.en": e.Description.En, "description.zh-Hans": e.Description.Hans, "description.zh-Hant": e.Description.Hant,
+		"venue_zh_hans": e.VenueHans, "venue_zh_hant": e.VenueHant, "venues.zh-Hans": e.VenueHans, "venues.zh-Hant": e.VenueHant,
+		"interpretation_zh_hans": e.InterpretationHans, "interpretation_zh_hant": e.InterpretationHant,
+		"interpretations.zh-Hans": e.InterpretationHans, "interpretations.zh-Hant": e.InterpretationHant,
 	}[field]
 	return v, ok
 }
@@ -1222,11 +1225,22 @@ func eventForm(update, api bool) *hostileForm {
 		hostileField{name: "timezone", code: true}, hostileField{name: "venue"}, hostileField{name: "country", norm: upper, code: true},
 		hostileField{name: "online_url"},
 		hostileField{name: "interpretation"})
+	// The venue and the interpretation line in Chinese, and when check-in opens.
+	zh := []string{"_zh_hans", "_zh_hant"}
+	venue, interp := "venue", "interpretation"
+	if api {
+		zh, venue, interp = []string{".zh-Hans", ".zh-Hant"}, "venues", "interpretations"
+	}
+	for _, l := range zh {
+		f.fields = append(f.fields, hostileField{name: venue + l, errID: "e-venue", variant: true},
+			hostileField{name: interp + l, errID: "e-interpretation", variant: true})
+	}
+	f.fields = append(f.fields, hostileField{name: "checkin_opens_at", code: true})
 	if !api {
 		f.fields = append(f.fields, hostileField{name: "topics", choice: true}, hostileField{name: "languages", choice: true})
 	}
 	f.stored = func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
-		if field == "starts_at" || field == "ends_at" {
+		if field == "starts_at" || field == "ends_at" || field == "checkin_opens_at" {
 			return "", false
 		}
 		slug := strings.TrimPrefix(strings.TrimPrefix(r.header.Get("Location"), "/api/v1/events/"), "/admin/events/")
@@ -1597,7 +1611,8 @@ func sessionForm(edit bool) *hostileForm {
 			f.fields = append(f.fields, hostileField{name: text + l, errID: "e-" + text, variant: i > 0})
 		}
 	}
-	f.fields = append(f.fields, hostileField{name: "room"}, hostileField{name: "format", choice: true},
+	f.fields = append(f.fields, hostileField{name: "room"}, hostileField{name: "room_zh_hans", errID: "e-room", variant: true},
+		hostileField{name: "room_zh_hant", errID: "e-room", variant: true}, hostileField{name: "format", choice: true},
 		hostileField{name: "language", choice: true}, hostileField{name: "starts_at", code: true},
 		hostileField{name: "ends_at", code: true})
 	return f
@@ -1634,7 +1649,8 @@ func apiSessionForm() *hostileForm {
 		target: func(h *hostileEnv) string { return "/api/v1/events/" + h.event.slug + "/sessions" },
 		fields: []hostileField{{name: "title.en", errID: "title", norm: exact}, {name: "title.zh-Hans", errID: "title", norm: exact, variant: true},
 			{name: "description.en", errID: "description", norm: exact}, {name: "room"}, {name: "format", choice: true},
-			{name: "language", choice: true}, {name: "starts_at", code: true}, {name: "ends_at", code: true}},
+			{name: "language", choice: true}, {name: "starts_at", code: true}, {name: "ends_at", code: true},
+			{name: "rooms.zh-Hans", errID: "room", variant: true}},
 		accepted: answered(http.StatusCreated),
 		stored: func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
 			x, err := h.a.events.Session(h.ctx, lastID(r.header.Get("Location")), true)
@@ -1642,7 +1658,7 @@ func apiSessionForm() *hostileForm {
 				h.t.Fatal(err)
 			}
 			v, ok := map[string]string{"title.en": x.Title.En, "title.zh-Hans": x.Title.Hans, "description.en": x.Description.En,
-				"room": x.Room}[field]
+				"room": x.Room, "rooms.zh-Hans": x.RoomHans}[field]
 			return v, ok
 		}}
 }

@@ -258,7 +258,7 @@ func TestProgrammePages(t *testing.T) {
 
 		// The timetable, in the event's zone, by time, room and forum.
 		prog := anon.get("/events/wic-2026/programme")
-		prog.expect(t, http.StatusOK, "Opening ceremony, and the launch of the outlook", "Asia/Shanghai (UTC&#43;08:00)",
+		prog.expect(t, http.StatusOK, "Opening ceremony, and the launch of the outlook", "Beijing time (UTC&#43;8)",
 			`<time datetime="`+strings.Replace(start.Format(time.RFC3339), "+", "&#43;", 1)+`">09:00</time>`, "localtime.", "Main Hall", "李伟", "Li Wei",
 			"Chinese; interpreted into English and Russian", "Sign in to build your own agenda")
 		if strings.Contains(prog.body, "Large language models") {

@@ -102,7 +102,8 @@ func TestRegistrationFilesHTTP(t *testing.T) {
 		deskAPI := a.api(t, "desk.api@example.org", auth.RoleCheckIn)
 		start := time.Now().Add(72 * time.Hour)
 		event := fmt.Sprintf(`{"slug":"files-forum","kind":"dialogue","title":{"en":"Dialogue on AI"},"starts_at":%q,"ends_at":%q,
-			"timezone":"UTC","venue":"Wuzhen"}`, start.Format("2006-01-02T15:04"), start.Add(8*time.Hour).Format("2006-01-02T15:04"))
+			"timezone":"UTC","venue":"Wuzhen","checkin_opens_at":%q}`, start.Format("2006-01-02T15:04"), start.Add(8*time.Hour).Format("2006-01-02T15:04"),
+			time.Now().Add(-time.Hour).Format(time.RFC3339)) // the desk is open
 		if got := sec.call("POST", "/api/v1/events", event, nil); got != http.StatusCreated {
 			t.Fatalf("event: %d", got)
 		}

@@ -7,7 +7,9 @@ import (
 	"embed"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
@@ -87,13 +89,34 @@ func page(c *web.Ctx) (int, int) {
 	return p, (p - 1) * perPage
 }
 
+// outbox lists the mail, the newest first, of a recipient (?to=, part of
+// the address) and a kind (?kind=) when asked.
 func (h *Handlers) outbox(c *web.Ctx) error {
 	p, off := page(c)
-	msgs, total, err := mail.List(c.Context(), h.DB, perPage, off)
+	q := c.R.URL.Query()
+	f := mail.Filter{To: strings.TrimSpace(q.Get("to"))}
+	if k := q.Get("kind"); slices.Contains(mail.Kinds, k) {
+		f.Kind = k
+	}
+	if len(f.To) > 200 {
+		f.To = f.To[:200]
+	}
+	msgs, total, err := mail.ListWhere(c.Context(), h.DB, f, perPage, off)
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "admin/outbox", map[string]any{"Messages": msgs, "Total": total, "Pager": web.NewPager(c.R.URL.Query(), p, perPage, total), "SMTP": h.SMTP})
+	return c.Render(http.StatusOK, "admin/outbox", outboxPage{Messages: msgs, Total: total, Pager: web.NewPager(q, p, perPage, total),
+		SMTP: h.SMTP, Filter: f, Kinds: mail.Kinds})
+}
+
+// outboxPage is the outbox page's data.
+type outboxPage struct {
+	Messages []mail.Stored
+	Total    int
+	Pager    web.Pager
+	SMTP     bool
+	Filter   mail.Filter
+	Kinds    []string
 }
 
 func (h *Handlers) message(c *web.Ctx) error {

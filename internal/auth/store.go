@@ -165,7 +165,7 @@ func (s *Store) mailExisting(ctx context.Context, tx *db.Tx, email string) error
 	}
 	p := i18n.For(i18n.Match(u.Locale))
 	base := strings.TrimRight(s.BaseURL, "/")
-	_, err = mailer.Send(ctx, tx, mailer.Message{
+	_, err = mailer.Send(ctx, tx, mailer.Message{Kind: mailer.KindAccount,
 		To:      u.Email,
 		Subject: p.T("mail.exists.subject"),
 		Text:    p.T("mail.exists.body", u.Name, base+"/login", base+"/password/reset"),
@@ -211,7 +211,7 @@ func (s *Store) mailToken(ctx context.Context, tx *db.Tx, u *User, purpose strin
 		path = "/password/reset/confirm?token="
 	}
 	link := strings.TrimRight(s.BaseURL, "/") + path + token
-	_, err := mailer.Send(ctx, tx, mailer.Message{
+	_, err := mailer.Send(ctx, tx, mailer.Message{Kind: mailer.KindAccount,
 		To:      u.Email,
 		Subject: p.T("mail." + purpose + ".subject"),
 		Text:    p.T("mail."+purpose+".body", u.Name, link, int(life.Hours())),

@@ -136,11 +136,10 @@ func (c *Call) Location() *time.Location {
 	return loc
 }
 
-// LocalTime formats t in the call's time zone with the zone's name:
-// "2025-06-30 18:00 (Asia/Shanghai, UTC+08:00)".
-func (c *Call) LocalTime(t time.Time) string {
-	l := t.In(c.Location())
-	return l.Format("2006-01-02 15:04") + " (" + c.Timezone + ", UTC" + l.Format("-07:00") + ")"
+// LocalTime writes t in the call's time zone for a reader of lang, with
+// the zone named: "Mon 30 June 2025, 18:00 Beijing time (UTC+8)".
+func (c *Call) LocalTime(lang string, t time.Time) string {
+	return i18n.For(lang).DateTime(t.In(c.Location()))
 }
 
 // Open reports whether submissions are taken at now.

@@ -297,7 +297,7 @@ type submitData struct {
 
 func (h *Handlers) renderSubmit(c *web.Ctx, status int, f *web.Form, call *Call, sub *Submission) error {
 	return c.RenderForm(status, "calls/submit", f, submitData{Call: call, Submission: sub, Options: optionsFor(c.Lang),
-		Closes: call.LocalTime(call.ClosesAt)})
+		Closes: call.LocalTime(c.Lang, call.ClosesAt)})
 }
 
 func (h *Handlers) submitForm(c *web.Ctx) error {
@@ -409,7 +409,7 @@ func (h *Handlers) submissionPage(c *web.Ctx, status int, f *web.Form, id int64)
 		return err
 	}
 	return c.RenderForm(status, "calls/submission", f, submissionData{S: sub, Call: call, Submitter: sub.SubmitterID == c.User.ID,
-		Open: !call.Closed(h.Store.DB.Now()), Options: optionsFor(c.Lang), Closes: call.LocalTime(call.ClosesAt),
+		Open: !call.Closed(h.Store.DB.Now()), Options: optionsFor(c.Lang), Closes: call.LocalTime(c.Lang, call.ClosesAt),
 		Invited: c.R.URL.Query().Get("invited") == "1", Uploaded: c.R.URL.Query().Get("uploaded") == "1",
 		Round: h.roundOf(c, sub, call), Saved: c.R.URL.Query().Get("saved")})
 }
@@ -838,7 +838,7 @@ func (h *Handlers) adminCall(c *web.Ctx) error {
 		msg = c.P.N("calls.admin.reminded", atoiOr(q.Get("reminded")))
 	}
 	return c.Render(http.StatusOK, "calls/admin_call", adminCallData{Call: call, Submissions: list, Counts: counts, Progress: progress,
-		Filter: f, Options: optionsFor(c.Lang), Message: msg, Closes: call.LocalTime(call.ClosesAt), Opens: call.LocalTime(call.OpensAt),
+		Filter: f, Options: optionsFor(c.Lang), Message: msg, Closes: call.LocalTime(c.Lang, call.ClosesAt), Opens: call.LocalTime(c.Lang, call.OpensAt),
 		Tabs: []string{"pending", string(Eligible), string(Ineligible)}})
 }
 

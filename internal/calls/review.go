@@ -148,7 +148,7 @@ func (s *Store) addReviewer(ctx context.Context, by *actor.Actor, slug string, r
 		} else {
 			p := i18n.For(langOf(lang))
 			link := s.base() + "/reviews/join?token=" + token
-			if _, err := mail.Send(ctx, tx, mail.Message{To: r.Email, Subject: p.T("mail.calls.reviewer_invite.subject", c.Title.For(p.Lang)),
+			if _, err := mail.Send(ctx, tx, mail.Message{Kind: mail.KindCalls, To: r.Email, Subject: p.T("mail.calls.reviewer_invite.subject", c.Title.For(p.Lang)),
 				Text: p.T("mail.calls.reviewer_invite.body", by.Name, c.Title.For(p.Lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 				return err
 			}

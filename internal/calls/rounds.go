@@ -203,7 +203,7 @@ func (s *Store) OpenRound(ctx context.Context, by *actor.Actor, slug string, req
 				}
 				if err := s.mailUser(ctx, tx, a.UserID, "calls.round.mail_subject", "calls.round.mail_body",
 					func(p *i18n.Printer) []any {
-						return []any{a.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), request.For(p.Lang), c.LocalTime(r.Deadline),
+						return []any{a.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), request.For(p.Lang), c.LocalTime(p.Lang, r.Deadline),
 							fmt.Sprintf("%s/submissions/%d#round", s.base(), sub.ID)}
 					}); err != nil {
 					return err

@@ -41,7 +41,7 @@ func (h *Handlers) roundOf(c *web.Ctx, sub *Submission, call *Call) *roundView {
 	if err != nil || e == nil {
 		return nil
 	}
-	return &roundView{RoundEntry: e, Open: e.Open(h.Store.DB.Now()), Deadline: call.LocalTime(e.Round.Deadline)}
+	return &roundView{RoundEntry: e, Open: e.Open(h.Store.DB.Now()), Deadline: call.LocalTime(c.Lang, e.Round.Deadline)}
 }
 
 // roundParam reads ?round= (1 when absent).
@@ -94,7 +94,7 @@ func (h *Handlers) renderRound(c *web.Ctx, status int, f *web.Form) error {
 		if list, err = h.Store.RoundSubmissions(c.Context(), call.ID); err != nil {
 			return err
 		}
-		deadline = call.LocalTime(r.Deadline)
+		deadline = call.LocalTime(c.Lang, r.Deadline)
 	}
 	if f == nil {
 		f = &web.Form{Values: url.Values{"deadline": {h.Store.DB.Now().AddDate(0, 0, 14).In(call.Location()).Format("2006-01-02") + "T18:00"}}}

@@ -93,7 +93,7 @@ func TestSecondRound(t *testing.T) {
 			sent[m.To] = m.Text
 		}
 		if len(sent) != 2 || !strings.Contains(sent["author1@example.org"], "A 3-minute video") ||
-			!strings.Contains(sent["author2@example.org"], "三分鐘影片") || !strings.Contains(sent["author2@example.org"], "(Asia/Shanghai, UTC+08:00)") {
+			!strings.Contains(sent["author2@example.org"], "三分鐘影片") || !strings.Contains(sent["author2@example.org"], "北京時間") {
 			t.Errorf("mails: %+v", sent)
 		}
 
@@ -125,7 +125,7 @@ func TestSecondRound(t *testing.T) {
 			if !errors.As(err, &de) || errs.CodeOf(err) != errs.Invalid || de.Round == nil {
 				t.Fatalf("after the deadline: %v", err)
 			}
-			if d := de.Detail(i18n.For("en")); !strings.Contains(d, c.LocalTime(deadline)) {
+			if d := de.Detail(i18n.For("en")); !strings.Contains(d, c.LocalTime("en", deadline)) {
 				t.Errorf("the refusal does not name the deadline: %q", d)
 			}
 			if _, err := f.s.AddAttachment(ctx, a2, s2.ID, 2, "late.pdf", pdfData(100)); !errors.As(err, &de) {

@@ -86,12 +86,12 @@ func (e *DeadlineError) Unwrap() error { return errs.New(errs.Invalid, e.key()) 
 // date and time in the call's time zone.
 func (e *DeadlineError) Detail(p *i18n.Printer) string {
 	if e.Round != nil {
-		return p.T("calls.round.deadline_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(e.Round.Deadline))
+		return p.T("calls.round.deadline_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(p.Lang, e.Round.Deadline))
 	}
 	if e.Closed {
-		return p.T("calls.deadline_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(e.Call.ClosesAt))
+		return p.T("calls.deadline_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(p.Lang, e.Call.ClosesAt))
 	}
-	return p.T("calls.opens_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(e.Call.OpensAt))
+	return p.T("calls.opens_detail", e.Call.Title.For(p.Lang), e.Call.LocalTime(p.Lang, e.Call.OpensAt))
 }
 
 const callColumns = `id, slug, kind, title_en, title_zh_hans, title_zh_hant, description_en, description_zh_hans, description_zh_hant,
@@ -504,7 +504,7 @@ func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string
 			sub.SubmittedAt = &now
 			if err := s.mailUser(ctx, tx, by.ID, "mail.calls.received.subject", "mail.calls.received.body",
 				func(p *i18n.Printer) []any {
-					return []any{by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), c.LocalTime(c.ClosesAt),
+					return []any{by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), c.LocalTime(p.Lang, c.ClosesAt),
 						fmt.Sprintf("%s/submissions/%d", s.base(), sub.ID)}
 				}); err != nil {
 				return err
@@ -637,7 +637,7 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, e
 		}
 		p := i18n.For(langOf(lang))
 		link := s.base() + "/submissions/confirm?token=" + token
-		if _, err := mail.Send(ctx, tx, mail.Message{To: email, Subject: p.T("mail.calls.coauthor.subject", sub.Title.For(p.Lang)),
+		if _, err := mail.Send(ctx, tx, mail.Message{Kind: mail.KindCalls, To: email, Subject: p.T("mail.calls.coauthor.subject", sub.Title.For(p.Lang)),
 			Text: p.T("mail.calls.coauthor.body", by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 			return err
 		}
@@ -837,6 +837,6 @@ func (s *Store) mailUser(ctx context.Context, tx *db.Tx, userID int64, subjectKe
 		return err
 	}
 	p := i18n.For(langOf(u.Locale))
-	_, err = mail.Send(ctx, tx, mail.Message{To: u.Email, Subject: p.T(subjectKey, subjectArgs...), Text: p.T(bodyKey, args(p)...)})
+	_, err = mail.Send(ctx, tx, mail.Message{Kind: mail.KindCalls, To: u.Email, Subject: p.T(subjectKey, subjectArgs...), Text: p.T(bodyKey, args(p)...)})
 	return err
 }

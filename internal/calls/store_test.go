@@ -182,10 +182,10 @@ func TestDeadline(t *testing.T) {
 			t.Fatalf("at the deadline: %v", err)
 		}
 		// The detail names the deadline in the call's time zone.
-		if got := de.Detail(i18n.For(i18n.En)); !strings.Contains(got, "2025-06-30 18:00") || !strings.Contains(got, "Asia/Shanghai") {
+		if got := de.Detail(i18n.For(i18n.En)); !strings.Contains(got, "30 June 2025, 18:00 Beijing time (UTC+8)") {
 			t.Errorf("detail %q", got)
 		}
-		if got := de.Detail(i18n.For(i18n.ZhHant)); !strings.Contains(got, "2025-06-30 18:00") {
+		if got := de.Detail(i18n.For(i18n.ZhHant)); !strings.Contains(got, "2025年6月30日 星期一 18:00 北京時間") {
 			t.Errorf("zh-Hant detail %q", got)
 		}
 		sub.Title.En = "Edited late"

@@ -239,10 +239,14 @@ func loadCalls(ctx context.Context, d Deps) error {
 
 	// One call open now, for trying out submission.
 	next := demoYears(now)[2] + 1
+	// It closes at 18:00 Beijing time sixty days on, as a secretariat sets a deadline.
+	bj := time.FixedZone("UTC+8", 8*3600)
+	closes := now.In(bj).AddDate(0, 0, 60)
+	closes = time.Date(closes.Year(), closes.Month(), closes.Day(), 18, 0, 0, 0, bj)
 	open := &calls.Call{Slug: fmt.Sprintf("cases-%d", next), Kind: calls.KindCase,
 		Title:       i18n.Text{En: fmt.Sprintf("Practice cases of international cooperation in cyberspace %d", next), Hans: fmt.Sprintf("%d年网络空间国际合作实践案例征集", next)},
 		Description: i18n.Text{En: "Submit a case of cooperation between partners from at least two countries. Drafts are saved as you type.", Hans: "欢迎提交来自至少两个国家和地区合作方的实践案例。草稿会在输入时自动保存。"},
-		OpensAt:     now.Add(-7 * 24 * time.Hour), ClosesAt: now.Add(60 * 24 * time.Hour), Year: next,
+		OpensAt:     now.Add(-7 * 24 * time.Hour), ClosesAt: closes, Year: next,
 		Timezone: "Asia/Shanghai", Fields: calls.Fields, ReviewsPerSubmission: 3, Blind: true, Criteria: demoCriteria}
 	if err := d.Calls.CreateCall(ctx, sec, open); err != nil {
 		return err

@@ -31,30 +31,32 @@ var themes = []i18n.Text{
 	{En: "Open networks, trusted data, shared prosperity", Hans: "开放网络，可信数据，共同繁荣"},
 }
 
-// forums of the newest edition: title, topic.
+// forums of the newest edition: title, topic, and kind when not a sector
+// forum.
 var forums = []struct {
 	en, hans, topic string
+	kind            events.Kind
 }{
-	{"Opening ceremony and plenary", "开幕式暨全体会议", "governance"},
-	{"Forum on artificial intelligence", "人工智能论坛", "ai"},
-	{"Forum on 5G and the next networks", "5G与下一代网络论坛", "5g"},
-	{"IPv6 deployment forum", "IPv6规模部署论坛", "ipv6"},
-	{"Cloud computing and open source forum", "云计算与开源论坛", "cloud"},
-	{"Data governance forum", "数据治理论坛", "data"},
-	{"Digital economy forum", "数字经济论坛", "digital_economy"},
-	{"Cybersecurity and protection of critical infrastructure", "网络安全与关键信息基础设施保护论坛", "cybersecurity"},
-	{"Forum on the rule of law in cyberspace", "网络法治论坛", "governance"},
-	{"Online cultural exchange forum", "网上文化交流论坛", "culture"},
-	{"Youth and the internet forum", "青年与互联网论坛", "youth"},
-	{"Digital skills for developing countries", "发展中国家数字能力建设论坛", "development"},
-	{"Smart cities forum", "智慧城市论坛", "smart_cities"},
-	{"Cross-border e-commerce forum", "跨境电子商务论坛", "digital_economy"},
-	{"Internet infrastructure forum", "互联网基础设施论坛", "infrastructure"},
-	{"Forum on the Digital Silk Road", "数字丝绸之路论坛", "development"},
-	{"Women in technology forum", "科技女性论坛", "development"},
-	{"Forum on children's online protection", "未成年人网络保护论坛", "cybersecurity"},
-	{"Internet media forum", "网络传播论坛", "culture"},
-	{"Closing session and outcome documents", "闭幕式暨成果发布", "governance"},
+	{"Opening ceremony and plenary", "开幕式暨全体会议", "governance", events.CeremonyEvent},
+	{"Forum on artificial intelligence", "人工智能论坛", "ai", ""},
+	{"Forum on 5G and the next networks", "5G与下一代网络论坛", "5g", ""},
+	{"IPv6 deployment forum", "IPv6规模部署论坛", "ipv6", ""},
+	{"Cloud computing and open source forum", "云计算与开源论坛", "cloud", ""},
+	{"Data governance forum", "数据治理论坛", "data", ""},
+	{"Digital economy forum", "数字经济论坛", "digital_economy", ""},
+	{"Cybersecurity and protection of critical infrastructure", "网络安全与关键信息基础设施保护论坛", "cybersecurity", ""},
+	{"Forum on the rule of law in cyberspace", "网络法治论坛", "governance", ""},
+	{"Online cultural exchange forum", "网上文化交流论坛", "culture", ""},
+	{"Youth and the internet forum", "青年与互联网论坛", "youth", ""},
+	{"Digital skills for developing countries", "发展中国家数字能力建设论坛", "development", ""},
+	{"Smart cities forum", "智慧城市论坛", "smart_cities", ""},
+	{"Cross-border e-commerce forum", "跨境电子商务论坛", "digital_economy", ""},
+	{"Internet infrastructure forum", "互联网基础设施论坛", "infrastructure", ""},
+	{"Forum on the Digital Silk Road", "数字丝绸之路论坛", "development", ""},
+	{"Women in technology forum", "科技女性论坛", "development", ""},
+	{"Forum on children's online protection", "未成年人网络保护论坛", "cybersecurity", ""},
+	{"Internet media forum", "网络传播论坛", "culture", ""},
+	{"Closing session and outcome documents", "闭幕式暨成果发布", "governance", events.PlenaryEvent},
 }
 
 // between are regional and sector events held between editions.
@@ -106,8 +108,9 @@ func loadEvents(ctx context.Context, s *events.Store, by *actor.Actor) error {
 			Title: i18n.Text{En: fmt.Sprintf("Global Internet Cooperation Summit %d (demo)", year), Hans: fmt.Sprintf("%d年全球互联网合作峰会（演示）", year)},
 			Theme: theme, Starts: start, Ends: start.Add(56 * time.Hour), TimeZone: "Asia/Shanghai",
 			Venue: "Wuzhen Internet International Convention and Exhibition Center", Country: "CN",
+			VenueHans: "乌镇互联网国际会展中心", InterpretationHans: "中英同声传译",
 			Topics: []string{"governance", "digital_economy", "ai"}, Languages: []string{i18n.En, i18n.ZhHans},
-			Interpretation: "English ↔ Chinese simultaneous interpretation",
+			Interpretation: "English–Chinese simultaneous interpretation",
 			Description: i18n.Text{En: "The yearly summit of the fictional Global Internet Cooperation Forum: a demo event for trying out Wuzhen.",
 				Hans: "虚构组织全球互联网合作论坛的年度峰会，作为演示活动供您试用乌镇平台。"}}
 		if year == last {
@@ -135,10 +138,18 @@ func loadEvents(ctx context.Context, s *events.Store, by *actor.Actor) error {
 	summit := fmt.Sprintf("summit-%d", last)
 	for i, f := range forums {
 		day := newest.Add(time.Duration(i%3) * 24 * time.Hour)
-		e := &events.Event{Slug: fmt.Sprintf("%s-forum-%02d", summit, i+1), Kind: events.SectorForum,
+		if i == len(forums)-1 {
+			day = newest.Add(2 * 24 * time.Hour) // the closing session, on the last afternoon
+		}
+		kind := events.SectorForum
+		if f.kind != "" {
+			kind = f.kind
+		}
+		e := &events.Event{Slug: fmt.Sprintf("%s-forum-%02d", summit, i+1), Kind: kind,
 			Title: i18n.Text{En: f.en, Hans: f.hans}, Starts: day.Add(time.Duration(i%2) * 4 * time.Hour),
 			TimeZone: "Asia/Shanghai", Venue: fmt.Sprintf("Wuzhen, hall %d", 1+i%6), Country: "CN", Topics: []string{f.topic},
-			Languages: []string{i18n.En, i18n.ZhHans}, Interpretation: "English ↔ Chinese"}
+			VenueHans: fmt.Sprintf("乌镇%d号厅", 1+i%6), Languages: []string{i18n.En, i18n.ZhHans},
+			Interpretation: "English–Chinese interpretation", InterpretationHans: "中英传译"}
 		e.Ends = e.Starts.Add(3*time.Hour + 30*time.Minute)
 		if err := save(ctx, s, by, e, summit); err != nil {
 			return err

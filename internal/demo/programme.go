@@ -49,6 +49,11 @@ var forumSessions = [][2]i18n.Text{
 // take different rooms.
 var rooms = []string{"Main Hall", "Lotus Hall", "Bridge Hall", "Water Pavilion", "Orchid Room", "Silk Room", "Tea Room"}
 
+// roomsHans are the rooms' names in Chinese.
+var roomsHans = map[string]string{"Main Hall": "主会场", "Lotus Hall": "莲花厅", "Bridge Hall": "廊桥厅", "Water Pavilion": "水阁",
+	"Orchid Room": "兰厅", "Silk Room": "丝绸厅", "Tea Room": "茶室", "Registration hall": "报到大厅", "Banquet Hall": "宴会厅",
+	"Press Centre": "新闻中心"}
+
 // speaker is a fictional person of the demo programme.
 type speaker struct {
 	name, latin, country string
@@ -213,7 +218,7 @@ func loadProgramme(ctx context.Context, s *events.Store, by *actor.Actor, slug s
 			second = events.Workshop
 		}
 		add := func(from, to int, format events.Format, title i18n.Text, people []events.Appearance, desc i18n.Text) {
-			sessions = append(sessions, &events.Session{EventID: f.ID, Starts: at(from), Ends: at(to), Room: room, Format: format,
+			sessions = append(sessions, &events.Session{EventID: f.ID, Starts: at(from), Ends: at(to), Room: room, RoomHans: roomsHans[room], Format: format,
 				Language: lang, Interpretation: interp, Title: title, Description: desc, People: people})
 		}
 		about := func(t i18n.Text) i18n.Text {
@@ -246,7 +251,7 @@ func loadProgramme(ctx context.Context, s *events.Store, by *actor.Actor, slug s
 		{day(1, 17, 0), day(1, 18, 0), "Press Centre", events.Launch, i18n.Text{En: "Press conference: the Light of the Internet awards", Hans: "新闻发布会：世界互联网领先科技成果"}, cast(1, 3)},
 		{day(2, 17, 0), day(2, 17, 45), "Main Hall", events.Ceremony, i18n.Text{En: "Closing ceremony", Hans: "闭幕式"}, cast(1, 2)},
 	} {
-		sessions = append(sessions, &events.Session{EventID: summit.ID, Starts: x.from, Ends: x.to, Room: x.room, Format: x.format,
+		sessions = append(sessions, &events.Session{EventID: summit.ID, Starts: x.from, Ends: x.to, Room: x.room, RoomHans: roomsHans[x.room], Format: x.format,
 			Language: "zh", Interpretation: []string{"en"}, Title: x.title, People: x.people})
 	}
 	if err := s.ImportProgramme(ctx, by, people, sessions); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/chart"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/tabular"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
@@ -32,10 +33,22 @@ func (h *Handlers) adminList(c *web.Ctx) error {
 func (h *Handlers) renderAdminList(c *web.Ctx, status int, f *web.Form) error {
 	q := c.R.URL.Query()
 	page, per := paging(q, 50)
-	list, total, err := h.Store.List(c.Context(), Filter{Staff: true}, per, (page-1)*per)
+	all, _, err := h.Store.List(c.Context(), Filter{Staff: true}, 0, 0)
 	if err != nil {
 		return err
 	}
+	// By date: those not yet over, the soonest first, then the past, the
+	// latest first; each with its forums beneath it.
+	up, past := listTree(all, h.Store.DB.Now())
+	var rows []adminRow
+	for _, it := range append(up, past...) {
+		rows = append(rows, adminRow{listItem: it})
+		for _, k := range it.Children {
+			rows = append(rows, adminRow{listItem: k, Child: true})
+		}
+	}
+	total := len(rows)
+	list := rows[min((page-1)*per, total):min(page*per, total)]
 	parents, _, err := h.Store.List(c.Context(), Filter{Staff: true, Kind: Summit}, 0, 0)
 	if err != nil {
 		return err
@@ -54,7 +67,10 @@ func inputOf(f *web.Form) eventInput {
 	return eventInput{Slug: f.Get("slug"), Kind: Kind(f.Get("kind")), Parent: f.Get("parent"), Title: textOf(f, "title"),
 		Theme: textOf(f, "theme"), Description: textOf(f, "description"), StartsAt: f.Get("starts_at"), EndsAt: f.Get("ends_at"),
 		TimeZone: f.Get("timezone"), Venue: f.Get("venue"), Country: f.Get("country"), OnlineURL: f.Get("online_url"),
-		Topics: f.Values["topics"], Languages: f.Values["languages"], Interpretation: f.Get("interpretation")}
+		Topics: f.Values["topics"], Languages: f.Values["languages"], Interpretation: f.Get("interpretation"),
+		Venues:          i18n.Text{Hans: f.Get("venue_zh_hans"), Hant: f.Get("venue_zh_hant")},
+		Interpretations: i18n.Text{Hans: f.Get("interpretation_zh_hans"), Hant: f.Get("interpretation_zh_hant")},
+		CheckInOpensAt:  f.Get("checkin_opens_at")}
 }
 
 func (h *Handlers) create(c *web.Ctx) error {
@@ -89,6 +105,13 @@ func formOf(e *Event) *web.Form {
 	v.Set("ends_at", e.Local(e.Ends))
 	v.Set("timezone", e.TimeZone)
 	v.Set("venue", e.Venue)
+	v.Set("venue_zh_hans", e.VenueHans)
+	v.Set("venue_zh_hant", e.VenueHant)
+	v.Set("interpretation_zh_hans", e.InterpretationHans)
+	v.Set("interpretation_zh_hant", e.InterpretationHant)
+	if e.CheckInOpens != nil {
+		v.Set("checkin_opens_at", e.Local(*e.CheckInOpens))
+	}
 	v.Set("country", e.Country)
 	v.Set("online_url", e.OnlineURL)
 	v["topics"] = e.Topics
@@ -340,7 +363,7 @@ func (h *Handlers) renderCheckin(c *web.Ctx, status int, f *web.Form, done *Regi
 		}
 	}
 	return c.RenderForm(status, "events/checkin", f, map[string]any{"Event": e, "Stats": st, "Categories": cats, "Done": done,
-		"Photo": photo, "Options": optionsFor(c.Lang)})
+		"Photo": photo, "Options": optionsFor(c.Lang), "Refused": status != http.StatusOK})
 }
 
 func (h *Handlers) checkin(c *web.Ctx) error {
@@ -353,9 +376,10 @@ func (h *Handlers) checkin(c *web.Ctx) error {
 		return err
 	}
 	// A signed badge token or a typed registration number (badge.go).
+	// A refusal that names a registration shows whom it refused.
 	r, err := h.Store.CheckInCode(c.Context(), c.User, e.ID, f.Get("code"))
 	if err != nil {
-		return h.renderCheckin(c, c.Fail(f, err), f, nil)
+		return h.renderCheckin(c, c.Fail(f, err), f, r)
 	}
 	return h.renderCheckin(c, http.StatusOK, &web.Form{Values: url.Values{}}, r)
 }
@@ -433,10 +457,16 @@ func (h *Handlers) export(c *web.Ctx, format string, send func(*web.Ctx, tabular
 			}
 			row := []string{r.Number(), cat.Code, cat.Name.For(c.Lang), p.T("events.reg." + string(r.Status)), tabular.Text(r.Name),
 				tabular.Text(r.NameLatin), tabular.Text(r.Organization), r.Country, opt.CountryName(r.Country), r.Continent, group,
-				tabular.Text(r.Email), e.LocalTime(&r.Created), e.LocalTime(r.CheckedIn)}
+				tabular.Text(r.Email), e.LocalTime(c.Lang, &r.Created), e.LocalTime(c.Lang, r.CheckedIn)}
 			for _, qu := range questions {
 				row = append(row, tabular.Text(r.Answers[qu.Code]))
 			}
 			return row, true, nil
 		}})
+}
+
+// adminRow is a line of the staff's list of events.
+type adminRow struct {
+	listItem
+	Child bool // an event in the one above (a summit's forum)
 }

@@ -29,6 +29,13 @@ type eventInput struct {
 	Topics         []string  `json:"topics"`
 	Languages      []string  `json:"languages"`
 	Interpretation string    `json:"interpretation"`
+	// Venues and Interpretations give the venue and the interpretation
+	// line in Chinese (their "en", when venue or interpretation is empty,
+	// stands for it).
+	Venues          i18n.Text `json:"venues"`
+	Interpretations i18n.Text `json:"interpretations"`
+	// CheckInOpensAt is when check-in opens, "" for the day before the event.
+	CheckInOpensAt string `json:"checkin_opens_at"`
 }
 
 // event builds the event; a time that cannot be read stays zero, which
@@ -36,39 +43,61 @@ type eventInput struct {
 func (in eventInput) event(id int64) *Event {
 	e := &Event{ID: id, Slug: in.Slug, Kind: in.Kind, Title: in.Title, Theme: in.Theme, Description: in.Description,
 		TimeZone: strings.TrimSpace(in.TimeZone), Venue: in.Venue, Country: in.Country, OnlineURL: in.OnlineURL,
-		Topics: in.Topics, Languages: in.Languages, Interpretation: strings.TrimSpace(in.Interpretation)}
+		Topics: in.Topics, Languages: in.Languages, Interpretation: strings.TrimSpace(in.Interpretation),
+		VenueHans: in.Venues.Hans, VenueHant: in.Venues.Hant,
+		InterpretationHans: in.Interpretations.Hans, InterpretationHant: in.Interpretations.Hant}
+	if e.Venue == "" {
+		e.Venue = in.Venues.En
+	}
+	if e.Interpretation == "" {
+		e.Interpretation = strings.TrimSpace(in.Interpretations.En)
+	}
 	loc := time.UTC
 	if l, err := time.LoadLocation(e.TimeZone); err == nil && e.TimeZone != "" {
 		loc = l
 	}
 	e.Starts, _ = ParseTime(in.StartsAt, loc, false)
 	e.Ends, _ = ParseTime(in.EndsAt, loc, true)
+	if strings.TrimSpace(in.CheckInOpensAt) != "" {
+		t, ok := ParseTime(in.CheckInOpensAt, loc, false)
+		if !ok {
+			t = e.Ends // refused by validation, at its field
+		}
+		e.CheckInOpens = &t
+	}
 	return e
 }
 
 // eventJSON is an event in the API.
 type eventJSON struct {
-	Slug        string    `json:"slug"`
-	Kind        Kind      `json:"kind"`
-	Parent      string    `json:"parent,omitempty"`
-	Title       string    `json:"title"`
-	Titles      i18n.Text `json:"titles"`
-	Theme       string    `json:"theme,omitempty"`
-	StartsAt    string    `json:"starts_at"`
-	EndsAt      string    `json:"ends_at"`
-	TimeZone    string    `json:"timezone"`
-	Venue       string    `json:"venue,omitempty"`
-	Country     string    `json:"country,omitempty"`
-	OnlineURL   string    `json:"online_url,omitempty"`
-	Topics      []string  `json:"topics"`
-	Status      Status    `json:"status"`
-	URL         string    `json:"url"`
-	CalendarURL string    `json:"calendar_url"`
+	Slug     string    `json:"slug"`
+	Kind     Kind      `json:"kind"`
+	Parent   string    `json:"parent,omitempty"`
+	Title    string    `json:"title"`
+	Titles   i18n.Text `json:"titles"`
+	Theme    string    `json:"theme,omitempty"`
+	StartsAt string    `json:"starts_at"`
+	EndsAt   string    `json:"ends_at"`
+	TimeZone string    `json:"timezone"`
+	Venue    string    `json:"venue,omitempty"` // in the reader's language
+	Venues   i18n.Text `json:"venues"`
+	// Interpretation is the interpretation line in the reader's language.
+	Interpretation  string    `json:"interpretation,omitempty"`
+	Interpretations i18n.Text `json:"interpretations"`
+	CheckInOpensAt  string    `json:"checkin_opens_at"` // when check-in opens (the default or as set)
+	Country         string    `json:"country,omitempty"`
+	OnlineURL       string    `json:"online_url,omitempty"`
+	Topics          []string  `json:"topics"`
+	Status          Status    `json:"status"`
+	URL             string    `json:"url"`
+	CalendarURL     string    `json:"calendar_url"`
 }
 
 func (h *Handlers) eventJSON(c *web.Ctx, e *Event) eventJSON {
 	out := eventJSON{Slug: e.Slug, Kind: e.Kind, Title: e.Title.For(c.Lang), Titles: e.Title, Theme: e.Theme.For(c.Lang),
-		StartsAt: e.ISO(e.Starts), EndsAt: e.ISO(e.Ends), TimeZone: e.TimeZone, Venue: e.Venue, Country: e.Country,
+		StartsAt: e.ISO(e.Starts), EndsAt: e.ISO(e.Ends), TimeZone: e.TimeZone, Venue: e.VenueFor(c.Lang), Country: e.Country,
+		Venues:         i18n.Text{En: e.Venue, Hans: e.VenueHans, Hant: e.VenueHant},
+		Interpretation: e.InterpretationFor(c.Lang), CheckInOpensAt: e.checkInOpensISO(), Interpretations: i18n.Text{En: e.Interpretation, Hans: e.InterpretationHans, Hant: e.InterpretationHant},
 		OnlineURL: e.OnlineURL, Topics: e.Topics, Status: e.Status, URL: c.BaseURL() + "/events/" + e.Slug,
 		CalendarURL: c.BaseURL() + "/events/" + e.Slug + "/calendar.ics"}
 	if out.Topics == nil {
@@ -325,4 +354,9 @@ func (h *Handlers) apiStats(c *web.Ctx) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, st)
+}
+
+func (e *Event) checkInOpensISO() string {
+	opens, _ := e.CheckInWindow()
+	return e.ISO(opens)
 }

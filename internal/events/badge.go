@@ -212,14 +212,15 @@ func (s *Store) PersonBadge(ctx context.Context, regID, userID int64, staff bool
 
 // CheckInCode checks in the registration a desk code names, for the event
 // with id eventID: a signed badge token, or a registration number as
-// typed (R-000042 or 42). A forged token, a badge revoked or replaced, a
+// typed or printed (R-000042, r000042 or 42). A forged token, a badge revoked or replaced, a
 // registration of another event, and a second check-in are refused, naming
 // who did what when where that is known.
 func (s *Store) CheckInCode(ctx context.Context, by *actor.Actor, eventID int64, code string) (*Registration, error) {
 	code = strings.TrimSpace(code)
 	var id int64
 	gen := 0
-	if n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(code), "R-"), 10, 64); err == nil && len(code) <= 14 {
+	number := strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(code), "R"), "-")
+	if n, err := strconv.ParseInt(number, 10, 64); err == nil && n > 0 && len(code) <= 14 {
 		id = n
 	} else if rid, g, ok := s.parseBadgeToken(code); ok {
 		id, gen = rid, g
@@ -247,17 +248,18 @@ func (s *Store) CheckInCode(ctx context.Context, by *actor.Actor, eventID int64,
 	if err != nil {
 		return nil, err
 	}
-	at := func(t *time.Time) string {
+	at := func(t *time.Time) any {
 		if t == nil {
 			return ""
 		}
-		return t.In(e.Location()).Format("2006-01-02 15:04 MST")
+		return i18n.At{T: *t, Loc: e.Location()}
 	}
+	r.Event = e
 	switch {
 	case r.BadgeRevoked:
-		return nil, errs.Newf(errs.Conflict, "events.badge_revoked_at", at(b.RevokedAt), b.RevokedBy)
+		return r, errs.Newf(errs.Conflict, "events.badge_revoked_at", at(b.RevokedAt), b.RevokedBy)
 	case gen != 0 && gen != b.Generation:
-		return nil, errs.Newf(errs.Conflict, "events.badge_replaced", at(b.RevokedAt), b.RevokedBy)
+		return r, errs.Newf(errs.Conflict, "events.badge_replaced", at(b.RevokedAt), b.RevokedBy)
 	}
 	return s.CheckIn(ctx, by, id)
 }

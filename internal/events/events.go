@@ -50,10 +50,12 @@ const (
 	SectorForum   Kind = "sector_forum"
 	YouthExchange Kind = "youth_exchange"
 	Dialogue      Kind = "dialogue"
+	PlenaryEvent  Kind = "plenary"  // a plenary of a summit or meeting
+	CeremonyEvent Kind = "ceremony" // an opening, closing or award ceremony
 )
 
 // Kinds lists the kinds in the order forms show them.
-var Kinds = []Kind{Summit, AnnualMeeting, RegionalForum, SectorForum, YouthExchange, Dialogue}
+var Kinds = []Kind{Summit, AnnualMeeting, CeremonyEvent, PlenaryEvent, RegionalForum, SectorForum, YouthExchange, Dialogue}
 
 // Status is where an event stands.
 type Status string
@@ -80,16 +82,23 @@ type Event struct {
 	Description    i18n.Text
 	Starts, Ends   time.Time // instants
 	TimeZone       string    // IANA zone the event is shown in
-	Venue          string
+	Venue          string    // as written, and in English; VenueHans/VenueHant in Chinese
 	Country        string
 	OnlineURL      string
 	Topics         []string
 	Languages      []string // interface languages of the event (en, zh-Hans, …)
-	Interpretation string
-	Status         Status
-	Created        time.Time
-	Updated        time.Time
-	Published      *time.Time
+	Interpretation string   // the interpretation offered, as written and in English; …Hans/…Hant in Chinese
+
+	VenueHans, VenueHant                   string
+	InterpretationHans, InterpretationHant string
+
+	// CheckInOpens is when the check-in desk starts taking badges, as the
+	// secretariat set it; nil for the default (see CheckInWindow).
+	CheckInOpens *time.Time
+	Status       Status
+	Created      time.Time
+	Updated      time.Time
+	Published    *time.Time
 
 	Parent *Event // filled by pages that show it
 }
@@ -100,6 +109,29 @@ func (e *Event) Location() *time.Location {
 		return loc
 	}
 	return time.UTC
+}
+
+// VenueFor is the venue for a reader of lang (see i18n.Text.For).
+func (e *Event) VenueFor(lang string) string {
+	return i18n.Text{En: e.Venue, Hans: e.VenueHans, Hant: e.VenueHant}.For(lang)
+}
+
+// InterpretationFor is the interpretation line for a reader of lang.
+func (e *Event) InterpretationFor(lang string) string {
+	return i18n.Text{En: e.Interpretation, Hans: e.InterpretationHans, Hant: e.InterpretationHant}.For(lang)
+}
+
+// CheckInWindow is when the desk checks people in: from CheckInOpens, by
+// default from the start of the day before the event (in its zone), to
+// the end of its last day.
+func (e *Event) CheckInWindow() (opens, closes time.Time) {
+	loc := e.Location()
+	s, t := e.Starts.In(loc), e.Ends.In(loc)
+	opens = time.Date(s.Year(), s.Month(), s.Day()-1, 0, 0, 0, 0, loc)
+	if e.CheckInOpens != nil {
+		opens = *e.CheckInOpens
+	}
+	return opens, time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
 }
 
 // Year is the year the event starts, in its own zone.
@@ -145,6 +177,8 @@ func (e *Event) validate() error {
 		fe.Add("ends_at", "events.ends_before_start")
 	case e.Ends.Sub(e.Starts) > 60*24*time.Hour:
 		fe.Add("ends_at", "events.too_long")
+	case e.CheckInOpens != nil && (!e.CheckInOpens.Before(e.Ends) || e.Starts.Sub(*e.CheckInOpens) > 60*24*time.Hour):
+		fe.Add("checkin_opens_at", "experience.checkin.opens_invalid")
 	}
 	e.Venue = strings.TrimSpace(e.Venue)
 	if utf8.RuneCountInString(e.Venue) > maxTitle || !clean(e.Venue) {
@@ -162,7 +196,7 @@ func (e *Event) validate() error {
 			fe.Add("online_url", "events.url_invalid")
 		}
 	}
-	if e.Venue == "" && e.OnlineURL == "" {
+	if e.Venue == "" && e.VenueHans == "" && e.VenueHant == "" && e.OnlineURL == "" {
 		fe.Add("venue", "events.venue_required")
 	}
 	for _, t := range e.Topics {
@@ -177,8 +211,15 @@ func (e *Event) validate() error {
 			break
 		}
 	}
-	if utf8.RuneCountInString(e.Interpretation) > maxTitle || !clean(e.Interpretation) {
-		fe.Add("interpretation", "events.text_invalid")
+	for _, f := range []struct {
+		name string
+		s    *string
+	}{{"venue", &e.VenueHans}, {"venue", &e.VenueHant}, {"interpretation", &e.Interpretation},
+		{"interpretation", &e.InterpretationHans}, {"interpretation", &e.InterpretationHant}} {
+		*f.s = strings.TrimSpace(*f.s)
+		if (utf8.RuneCountInString(*f.s) > maxTitle || !clean(*f.s)) && !fe.Has(f.name) {
+			fe.Add(f.name, "events.text_invalid")
+		}
 	}
 	return fe.Err()
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
@@ -120,7 +122,7 @@ func (h *Handlers) list(c *web.Ctx) error {
 		f.Topic = t
 	}
 	page, per := paging(q, 30)
-	list, total, err := h.Store.List(c.Context(), f, per, (page-1)*per)
+	all, total, err := h.Store.List(c.Context(), f, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -128,10 +130,72 @@ func (h *Handlers) list(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "events/list", map[string]any{
-		"Events": list, "Filter": f, "Total": total, "Pager": web.NewPager(q, page, per, total),
-		"Options": optionsFor(c.Lang), "Years": years,
-	})
+	upcoming, past := listTree(all, h.Store.DB.Now())
+	pastTotal := len(past)
+	past = past[min((page-1)*per, len(past)):min(page*per, len(past))]
+	return c.Render(http.StatusOK, "events/list", listPage{Upcoming: upcoming, Past: past, Filter: f, Total: total,
+		Pager: web.NewPager(q, page, per, pastTotal), Options: optionsFor(c.Lang), Years: years})
+}
+
+// listPage is the public list of events.
+type listPage struct {
+	Upcoming, Past []listItem
+	Filter         Filter
+	Total          int
+	Pager          web.Pager
+	Options        options
+	Years          []int
+}
+
+// listItem is an event of the list with the events in it that the list
+// holds too (a summit's forums, in the order they are held).
+type listItem struct {
+	*Event
+	Children []listItem
+	Ended    bool // over: its end has passed
+}
+
+// listTree arranges events as the list shows them: each event with its
+// children beneath it (a child whose parent is not in the list stands on
+// its own); events not yet over first, the soonest first, then those that
+// have ended, the latest first. An event is over at its end.
+func listTree(list []*Event, now time.Time) (upcoming, past []listItem) {
+	byID := map[int64]int{}
+	for i, e := range list {
+		byID[e.ID] = i
+	}
+	children := map[int64][]*Event{}
+	for _, e := range list {
+		if _, ok := byID[e.ParentID]; ok && e.ParentID != 0 {
+			children[e.ParentID] = append(children[e.ParentID], e)
+		}
+	}
+	for _, e := range list {
+		if _, ok := byID[e.ParentID]; ok && e.ParentID != 0 {
+			continue
+		}
+		kids := children[e.ID]
+		// In the order they are held; at one time, ceremonies and
+		// plenaries before the forums beside them.
+		slices.SortStableFunc(kids, func(a, b *Event) int {
+			if c := a.Starts.Compare(b.Starts); c != 0 {
+				return c
+			}
+			return kindRank(a.Kind) - kindRank(b.Kind)
+		})
+		item := listItem{Event: e, Ended: !e.Ends.After(now)}
+		for _, k := range kids {
+			item.Children = append(item.Children, listItem{Event: k, Ended: !k.Ends.After(now)})
+		}
+		if item.Ended {
+			past = append(past, item)
+		} else {
+			upcoming = append(upcoming, item)
+		}
+	}
+	// List gives the newest first: upcoming ones read forwards.
+	slices.SortStableFunc(upcoming, func(a, b listItem) int { return a.Starts.Compare(b.Starts) })
+	return upcoming, past
 }
 
 func paging(q url.Values, per int) (int, int) {
@@ -350,4 +414,15 @@ func (o options) ContinentName(code string) string {
 		return c.Name(o.Lang)
 	}
 	return code
+}
+
+// kindRank orders kinds held at one time: ceremonies, plenaries, the rest.
+func kindRank(k Kind) int {
+	switch k {
+	case CeremonyEvent:
+		return 0
+	case PlenaryEvent:
+		return 1
+	}
+	return 2
 }

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/geo"
@@ -11,10 +10,7 @@ import (
 
 // longDate writes a date for a letter: "8 November 2026", "2026年11月8日".
 func longDate(t time.Time, lang string) string {
-	if lang == i18n.ZhHans || lang == i18n.ZhHant {
-		return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), monthsEn[t.Month()-1], t.Year())
+	return i18n.For(lang).DateRange(t, t)
 }
 
 // isoDate reads a stored YYYY-MM-DD date and writes it as longDate does.

@@ -67,7 +67,9 @@ type Session struct {
 	ID             int64
 	EventID        int64
 	Starts, Ends   time.Time // instants
-	Room           string
+	Room           string    // as written, and in English; RoomHans/RoomHant in Chinese
+	RoomHans       string
+	RoomHant       string
 	Format         Format
 	Language       string   // a SessionLanguages tag, "" when not said
 	Interpretation []string // SessionLanguages tags
@@ -124,9 +126,11 @@ func (s *Session) validate(e *Event) error {
 	case e != nil && !e.covers(s.Starts, s.Ends):
 		fe.Add("starts_at", "events.session.outside", e.Dates(i18n.En))
 	}
-	s.Room = strings.TrimSpace(s.Room)
-	if utf8.RuneCountInString(s.Room) > maxRoom || !clean(s.Room) || strings.ContainsAny(s.Room, "\r\n") {
-		fe.Add("room", "events.text_invalid")
+	for _, r := range []*string{&s.Room, &s.RoomHans, &s.RoomHant} {
+		*r = strings.TrimSpace(*r)
+		if (utf8.RuneCountInString(*r) > maxRoom || !clean(*r) || strings.ContainsAny(*r, "\r\n")) && !fe.Has("room") {
+			fe.Add("room", "events.text_invalid")
+		}
 	}
 	if !validFormat(s.Format) {
 		fe.Add("format", "events.session.format_invalid")
@@ -319,4 +323,9 @@ func (s *Session) Location() *time.Location {
 // Overlaps reports whether s and o share some time.
 func (s *Session) Overlaps(o *Session) bool {
 	return s.Starts.Before(o.Ends) && o.Starts.Before(s.Ends)
+}
+
+// RoomFor is the session's room for a reader of lang (see i18n.Text.For).
+func (s *Session) RoomFor(lang string) string {
+	return i18n.Text{En: s.Room, Hans: s.RoomHans, Hant: s.RoomHant}.For(lang)
 }

@@ -66,6 +66,8 @@ func sessionForm(x *Session) *web.Form {
 	v.Set("starts_at", x.Local(x.Starts))
 	v.Set("ends_at", x.Local(x.Ends))
 	v.Set("room", x.Room)
+	v.Set("room_zh_hans", x.RoomHans)
+	v.Set("room_zh_hant", x.RoomHant)
 	v.Set("format", string(x.Format))
 	v.Set("language", x.Language)
 	v["interpretation"] = x.Interpretation
@@ -79,7 +81,7 @@ func sessionForm(x *Session) *web.Form {
 // sessionOfForm reads the session form in the event's zone; a time that
 // cannot be read stays zero, which validation reports at its field.
 func sessionOfForm(f *web.Form, e *Event) (*Session, []Cast, error) {
-	x := &Session{Title: textOf(f, "title"), Description: textOf(f, "description"), Room: f.Get("room"),
+	x := &Session{Title: textOf(f, "title"), Description: textOf(f, "description"), Room: f.Get("room"), RoomHans: f.Get("room_zh_hans"), RoomHant: f.Get("room_zh_hant"),
 		Format: Format(f.Get("format")), Language: f.Get("language"), Interpretation: f.Values["interpretation"]}
 	x.Starts, _ = ParseTime(f.Get("starts_at"), e.Location(), false)
 	x.Ends, _ = ParseTime(f.Get("ends_at"), e.Location(), false)
@@ -170,7 +172,7 @@ func (h *Handlers) renderSessionForm(c *web.Ctx, status int, e *Event, x *Sessio
 		rows[i].N = i + 1
 	}
 	return c.RenderForm(status, "events/admin_session", f, map[string]any{"Event": e, "S": x, "People": people, "Rows": rows,
-		"Rooms": roomList, "Options": programmeOptionsFor(c.Lang), "Zone": e.Zone()})
+		"Rooms": roomList, "Options": programmeOptionsFor(c.Lang), "Zone": e.Zone(c.Lang)})
 }
 
 func (h *Handlers) createSession(c *web.Ctx) error {

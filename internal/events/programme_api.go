@@ -41,7 +41,8 @@ type sessionJSON struct {
 	Description    i18n.Text    `json:"description"`
 	StartsAt       string       `json:"starts_at"`
 	EndsAt         string       `json:"ends_at"`
-	Room           string       `json:"room,omitempty"`
+	Room           string       `json:"room,omitempty"` // in the reader's language
+	Rooms          i18n.Text    `json:"rooms"`
 	Format         Format       `json:"format"`
 	Language       string       `json:"language,omitempty"`
 	Interpretation []string     `json:"interpretation"`
@@ -57,7 +58,8 @@ type personRole struct {
 
 func (h *Handlers) sessionJSON(c *web.Ctx, x *Session) sessionJSON {
 	out := sessionJSON{ID: x.ID, Event: x.Event.Slug, Title: x.Title.For(c.Lang), Titles: x.Title, Description: x.Description,
-		StartsAt: x.StartISO(), EndsAt: x.EndISO(), Room: x.Room, Format: x.Format, Language: x.Language,
+		StartsAt: x.StartISO(), EndsAt: x.EndISO(), Room: x.RoomFor(c.Lang),
+		Rooms: i18n.Text{En: x.Room, Hans: x.RoomHans, Hant: x.RoomHant}, Format: x.Format, Language: x.Language,
 		Interpretation: x.Interpretation, People: []personRole{}, URL: c.BaseURL() + x.Path(),
 		CalendarURL: c.BaseURL() + x.Path() + "/calendar.ics"}
 	if out.Interpretation == nil {
@@ -92,6 +94,7 @@ type sessionInput struct {
 	StartsAt       string    `json:"starts_at"`
 	EndsAt         string    `json:"ends_at"`
 	Room           string    `json:"room"`
+	Rooms          i18n.Text `json:"rooms"` // the room in Chinese ("en" stands for room when that is empty)
 	Format         Format    `json:"format"`
 	Language       string    `json:"language"`
 	Interpretation []string  `json:"interpretation"`
@@ -109,7 +112,7 @@ func (h *Handlers) apiCreateSession(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	x := &Session{Room: in.Room, Format: in.Format, Language: strings.TrimSpace(in.Language), Interpretation: in.Interpretation,
+	x := &Session{Room: firstNonEmpty(in.Room, in.Rooms.En), RoomHans: in.Rooms.Hans, RoomHant: in.Rooms.Hant, Format: in.Format, Language: strings.TrimSpace(in.Language), Interpretation: in.Interpretation,
 		Title: in.Title, Description: in.Description}
 	x.Starts, _ = ParseTime(in.StartsAt, e.Location(), false)
 	x.Ends, _ = ParseTime(in.EndsAt, e.Location(), false)
@@ -179,4 +182,11 @@ func (h *Handlers) apiSpeaker(c *web.Ctx) error {
 		sessions = append(sessions, ref)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"speaker": personJSON(p, c.BaseURL()), "sessions": sessions})
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -30,43 +29,21 @@ func (s *Session) StartISO() string { return s.Starts.In(s.Location()).Format(ti
 func (s *Session) EndISO() string { return s.Ends.In(s.Location()).Format(time.RFC3339) }
 
 // Day names the session's day in its event's zone, in lang.
-func (s *Session) Day(lang string) string { return dayName(s.Starts.In(s.Location()), lang, true) }
+func (s *Session) Day(lang string) string { return i18n.For(lang).Date(s.Starts.In(s.Location())) }
 
-// Zone names the session's zone with its offset at the start.
-func (s *Session) Zone() string {
-	if s.Event == nil {
-		return "UTC"
-	}
-	_, off := s.Starts.In(s.Location()).Zone()
-	return fmt.Sprintf("%s (%s)", s.Event.TimeZone, utcOffset(off))
-}
+// Zone names the session's zone at its start as readers of lang say it.
+func (s *Session) Zone(lang string) string { return i18n.For(lang).Zone(s.Starts.In(s.Location())) }
 
 // Local formats the session's start or end as the forms take it.
 func (s *Session) Local(t time.Time) string { return t.In(s.Location()).Format("2006-01-02T15:04") }
 
-// utcOffset writes an offset in seconds as UTC+08:00.
-func utcOffset(off int) string {
-	sign := '+'
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	return fmt.Sprintf("UTC%c%02d:%02d", sign, off/3600, off%3600/60)
-}
-
-// dayName names the day of t (already in its zone): "Tuesday 10 November
+// dayName names the day of t (already in its zone): "Tue 10 November
 // 2026" or "2026年11月10日 星期二"; without the year when year is false.
 func dayName(t time.Time, lang string, year bool) string {
-	wd := i18n.For(lang).T(fmt.Sprintf("events.weekday.%d", int(t.Weekday())))
-	if lang == i18n.ZhHans || lang == i18n.ZhHant {
-		if year {
-			return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), t.Month(), t.Day(), wd)
-		}
-		return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), wd)
-	}
 	if year {
-		return fmt.Sprintf("%s %d %s %d", wd, t.Day(), monthsEn[t.Month()-1], t.Year())
+		return i18n.For(lang).Date(t)
 	}
-	return fmt.Sprintf("%s %d %s", wd, t.Day(), monthsEn[t.Month()-1])
+	return i18n.For(lang).DayMonth(t)
 }
 
 // LanguageNames names the session's language and its interpretation in

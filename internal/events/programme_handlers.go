@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,7 +81,19 @@ type timetable struct {
 	People   int // people in it
 	InAgenda map[int64]bool
 	Here     string // the page's address, to come back to
+
+	// The filter: a topic (of the sessions' events) and a room, with
+	// the choices the programme offers.
+	Topic, Room string
+	Topics      []string
+	Rooms       []roomChoice
+	DayKey      string
+	Shown       int // sessions of the day after the filter
 }
+
+// roomChoice is a room of the filter: its name as stored (the value) and
+// for the reader.
+type roomChoice struct{ Value, Name string }
 
 type dayLink struct {
 	Key, Name, URL string
@@ -99,6 +112,15 @@ type sessionGroup struct {
 	Link     string // the track's page, "" for other groups
 	Note     string
 	Sessions []*Session
+	// Breaks are the breaks of the slot (by time only): parallel breaks of
+	// the same name and length are one, shown once across the slot.
+	Breaks []slotBreak
+}
+
+// slotBreak is a break held in one or more rooms at once.
+type slotBreak struct {
+	First *Session // the first of them, for its title and times
+	Rooms int
 }
 
 // programme is the public timetable of an event: a day at a time, by
@@ -119,6 +141,7 @@ func (h *Handlers) programme(c *web.Ctx) error {
 	q := c.R.URL.Query()
 	loc := e.Location()
 	d := timetable{Event: e, Total: len(list), People: len(people), View: q.Get("view")}
+	list = d.filter(list, q.Get("topic"), q.Get("room"), c.Lang)
 	tracks := map[int64]bool{}
 	for _, x := range list {
 		tracks[x.EventID] = true
@@ -146,6 +169,7 @@ func (h *Handlers) programme(c *web.Ctx) error {
 	if _, ok := byDay[day]; !ok && len(keys) > 0 {
 		day = keys[0]
 	}
+	d.DayKey = day
 	link := func(day, view string) string {
 		v := url.Values{}
 		if day != "" {
@@ -153,6 +177,12 @@ func (h *Handlers) programme(c *web.Ctx) error {
 		}
 		if view != byTime {
 			v.Set("view", view)
+		}
+		if d.Topic != "" {
+			v.Set("topic", d.Topic)
+		}
+		if d.Room != "" {
+			v.Set("room", d.Room)
 		}
 		if len(v) == 0 {
 			return "/events/" + e.Slug + "/programme"
@@ -171,6 +201,7 @@ func (h *Handlers) programme(c *web.Ctx) error {
 	}
 	d.Here = link(day, d.View)
 	d.Groups = groupSessions(byDay[day], d.View, c.Lang, c.P.T("events.programme.no_room"))
+	d.Shown = len(byDay[day])
 	if c.User != nil {
 		if d.InAgenda, err = h.Store.AgendaIDs(c.Context(), c.User.ID); err != nil {
 			return err
@@ -195,7 +226,7 @@ func groupSessions(list []*Session, view, lang, noRoom string) []sessionGroup {
 	for _, x := range list {
 		switch view {
 		case byRoom:
-			room := x.Room
+			room := x.RoomFor(lang)
 			if room == "" {
 				room = noRoom
 			}
@@ -204,6 +235,11 @@ func groupSessions(list []*Session, view, lang, noRoom string) []sessionGroup {
 			add(strconv.FormatInt(x.EventID, 10), sessionGroup{Heading: x.Event.Title.For(lang), Link: "/events/" + x.Event.Slug}, x)
 		default:
 			add(x.StartClock(), sessionGroup{Heading: x.StartClock()}, x)
+		}
+	}
+	if view != byRoom && view != byTrack {
+		for i := range out {
+			out[i].Sessions, out[i].Breaks = mergeBreaks(out[i].Sessions, lang)
 		}
 	}
 	if view == byRoom {
@@ -348,7 +384,7 @@ func sessionEvent(x *Session, base, lang string) vevent {
 		desc = append(desc, d)
 	}
 	var where []string
-	for _, s := range []string{x.Room, x.Event.Venue} {
+	for _, s := range []string{x.RoomFor(lang), x.Event.VenueFor(lang)} {
 		if s != "" {
 			where = append(where, s)
 		}
@@ -542,4 +578,64 @@ func (h *Handlers) writeAgenda(c *web.Ctx, id int64) error {
 	}
 	c.W.Header().Set("Cache-Control", "private, no-store")
 	return writeCalendar(c, cal, "agenda.ics")
+}
+
+// mergeBreaks takes the breaks out of a slot's sessions: breaks of the
+// same title and end (a tea break in each of four rooms) become one.
+func mergeBreaks(list []*Session, lang string) ([]*Session, []slotBreak) {
+	var kept []*Session
+	var breaks []slotBreak
+	for _, x := range list {
+		if x.Format != Break {
+			kept = append(kept, x)
+			continue
+		}
+		i := slices.IndexFunc(breaks, func(b slotBreak) bool {
+			return b.First.Title.For(lang) == x.Title.For(lang) && b.First.Ends.Equal(x.Ends)
+		})
+		if i < 0 {
+			breaks = append(breaks, slotBreak{First: x, Rooms: 1})
+		} else {
+			breaks[i].Rooms++
+		}
+	}
+	return kept, breaks
+}
+
+// filter keeps the sessions of topic (a topic of their event) and room
+// (as stored) when given and offered, and notes the choices: the topics
+// and rooms of the whole programme.
+func (d *timetable) filter(list []*Session, topic, room, lang string) []*Session {
+	topics, rooms := map[string]bool{}, map[string]bool{}
+	for _, x := range list {
+		for _, t := range x.Event.Topics {
+			topics[t] = true
+		}
+		if x.Room != "" && !rooms[x.Room] {
+			rooms[x.Room] = true
+			d.Rooms = append(d.Rooms, roomChoice{Value: x.Room, Name: x.RoomFor(lang)})
+		}
+	}
+	for _, t := range Topics {
+		if topics[t] {
+			d.Topics = append(d.Topics, t)
+		}
+	}
+	sort.SliceStable(d.Rooms, func(i, j int) bool { return naturalLess(d.Rooms[i].Name, d.Rooms[j].Name) })
+	if topics[topic] {
+		d.Topic = topic
+	}
+	if rooms[room] {
+		d.Room = room
+	}
+	if d.Topic == "" && d.Room == "" {
+		return list
+	}
+	var out []*Session
+	for _, x := range list {
+		if (d.Topic == "" || x.Event.HasTopic(d.Topic)) && (d.Room == "" || x.Room == d.Room) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

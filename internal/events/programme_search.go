@@ -36,7 +36,7 @@ func (s *Store) programmeChanged(ctx context.Context, tx *db.Tx, sessionIDs, per
 		x, err := s.session(ctx, tx, id, false)
 		switch {
 		case err == nil:
-			err = search.Put(ctx, tx, sessionDoc(x))
+			err = putSession(ctx, tx, x)
 		case errorIsNotFound(err):
 			err = search.Delete(ctx, tx, SessionDocType, id)
 		}
@@ -108,8 +108,52 @@ func (s *Store) indexPerson(ctx context.Context, tx *db.Tx, id int64) error {
 	return search.Put(ctx, tx, personDoc(p))
 }
 
+// putSession indexes x, or leaves it out when it is a break or a
+// ceremony: a tea break or opening remarks are in the timetable, not
+// something anyone searches for.
+func putSession(ctx context.Context, tx *db.Tx, x *Session) error {
+	if !searchable(x) {
+		return search.Delete(ctx, tx, SessionDocType, x.ID)
+	}
+	return search.Put(ctx, tx, sessionDoc(x))
+}
+
+// searchable reports whether search indexes x (see putSession).
+func searchable(x *Session) bool { return x.Format != Break && x.Format != Ceremony }
+
+// sessionLine is a session's result line in lang: "Tue 19 January 2027,
+// 09:00–10:30 Beijing time (UTC+8) · Forum on AI · Speakers: A, B".
+func sessionLine(x *Session, lang string) string {
+	p := i18n.For(lang)
+	loc := x.Location()
+	parts := []string{p.Date(x.Starts.In(loc)) + sep(lang, ", ", " ") + p.TimeRange(x.Starts.In(loc), x.Ends.In(loc))}
+	if x.Event != nil {
+		parts = append(parts, x.Event.Title.For(lang))
+	}
+	if r := x.RoomFor(lang); r != "" {
+		parts = append(parts, r)
+	}
+	var names []string
+	for _, a := range x.People {
+		names = append(names, a.Person.DisplayName(lang))
+	}
+	if len(names) > 0 {
+		parts = append(parts, p.T("events.role.label", p.T("events.role.speakers"))+" "+strings.Join(names, sep(lang, ", ", "、")))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// sep is en's separator for English readers, zh's for Chinese ones.
+func sep(lang, en, zh string) string {
+	if lang == i18n.ZhHans || lang == i18n.ZhHant {
+		return zh
+	}
+	return en
+}
+
 // sessionDoc is what search knows of a session: its title; its
-// description, room, people and event as the text.
+// description, room, people and event as the text; its time, forum and
+// people as the result line.
 func sessionDoc(x *Session) search.Doc {
 	body := map[string]string{}
 	var names []string
@@ -137,7 +181,12 @@ func sessionDoc(x *Session) search.Doc {
 			boost = 0.5
 		}
 	}
-	return search.Doc{Type: SessionDocType, ID: x.ID, Title: x.Title.ByLang(), Body: body, URL: x.Path(), Boost: boost, Facets: facets}
+	line := map[string]string{}
+	for _, lang := range i18n.Langs {
+		line[lang] = sessionLine(x, lang)
+	}
+	return search.Doc{Type: SessionDocType, ID: x.ID, Title: x.Title.ByLang(), Body: body, URL: x.Path(), Boost: boost, Facets: facets,
+		Line: line}
 }
 
 // personDoc is what search knows of a speaker or moderator: their names as
@@ -167,8 +216,19 @@ func personDoc(p *Person) search.Doc {
 			facets["continent"] = c.Continent.Code()
 		}
 	}
+	line := map[string]string{}
+	for _, lang := range i18n.Langs {
+		var parts []string
+		if o := p.Organization.For(lang); o != "" {
+			parts = append(parts, o)
+		}
+		if c, ok := geo.Lookup(p.Country); ok {
+			parts = append(parts, c.Name(lang))
+		}
+		line[lang] = strings.Join(parts, " · ")
+	}
 	return search.Doc{Type: SpeakerDocType, ID: p.ID, Title: title, Body: body, URL: fmt.Sprintf("/speakers/%d", p.ID),
-		Boost: 1, Facets: facets}
+		Boost: 1, Facets: facets, Line: line}
 }
 
 // reindexProgramme rebuilds the programme's part of the search index, in
@@ -185,7 +245,7 @@ func (s *Store) reindexProgramme(ctx context.Context, tx *db.Tx) (int, error) {
 	}
 	people := map[int64]*Person{}
 	for _, x := range list {
-		if err := search.Put(ctx, tx, sessionDoc(x)); err != nil {
+		if err := putSession(ctx, tx, x); err != nil {
 			return 0, err
 		}
 		for _, a := range x.People {

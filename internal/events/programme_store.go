@@ -16,13 +16,14 @@ import (
 
 const sessionColumns = `s.id, s.event_id, s.starts_at, s.ends_at, s.room, s.format, s.language, s.interpretation,
 	s.title_en, s.title_zh_hans, s.title_zh_hant, s.description_en, s.description_zh_hans, s.description_zh_hant,
-	s.created_at, s.updated_at`
+	s.created_at, s.updated_at, s.room_zh_hans, s.room_zh_hant`
 
 func scanSession(row db.Scanner) (*Session, error) {
 	s := &Session{}
 	var interp string
 	err := row.Scan(&s.ID, &s.EventID, &s.Starts, &s.Ends, &s.Room, &s.Format, &s.Language, &interp, &s.Title.En,
-		&s.Title.Hans, &s.Title.Hant, &s.Description.En, &s.Description.Hans, &s.Description.Hant, &s.Created, &s.Updated)
+		&s.Title.Hans, &s.Title.Hant, &s.Description.En, &s.Description.Hans, &s.Description.Hant, &s.Created, &s.Updated,
+		&s.RoomHans, &s.RoomHant)
 	s.Interpretation = splitCodes(interp)
 	return s, err
 }
@@ -203,21 +204,21 @@ func (s *Store) SaveSession(ctx context.Context, by *actor.Actor, slug string, x
 		x.EventID = e.ID
 		now := tx.Now()
 		args := []any{x.Starts.UTC(), x.Ends.UTC(), x.Room, x.Format, x.Language, strings.Join(x.Interpretation, ","),
-			x.Title.En, x.Title.Hans, x.Title.Hant, x.Description.En, x.Description.Hans, x.Description.Hant, now}
+			x.Title.En, x.Title.Hans, x.Title.Hant, x.Description.En, x.Description.Hans, x.Description.Hant, x.RoomHans, x.RoomHant, now}
 		action := "session.updated"
 		if x.ID == 0 {
 			x.Created = now
 			err = tx.QueryRow(ctx, `-- events.SaveSession new
 				INSERT INTO programme_sessions (starts_at, ends_at, room, format, language, interpretation, title_en,
-					title_zh_hans, title_zh_hant, description_en, description_zh_hans, description_zh_hant, updated_at,
-					event_id, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, e.ID, now)...).Scan(&x.ID)
+					title_zh_hans, title_zh_hant, description_en, description_zh_hans, description_zh_hant, room_zh_hans,
+					room_zh_hant, updated_at, event_id, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, e.ID, now)...).Scan(&x.ID)
 			action = "session.created"
 		} else {
 			_, err = tx.Exec(ctx, `-- events.SaveSession update
 				UPDATE programme_sessions SET starts_at = ?, ends_at = ?, room = ?, format = ?, language = ?,
 					interpretation = ?, title_en = ?, title_zh_hans = ?, title_zh_hant = ?, description_en = ?,
-					description_zh_hans = ?, description_zh_hant = ?, updated_at = ?
+					description_zh_hans = ?, description_zh_hant = ?, room_zh_hans = ?, room_zh_hant = ?, updated_at = ?
 				WHERE id = ?`, append(args, x.ID)...)
 		}
 		if err != nil {
@@ -600,10 +601,12 @@ func (s *Store) ImportProgramme(ctx context.Context, by *actor.Actor, people []*
 			}
 			err := tx.QueryRow(ctx, `-- events.ImportProgramme
 				INSERT INTO programme_sessions (event_id, starts_at, ends_at, room, format, language, interpretation, title_en,
-					title_zh_hans, title_zh_hant, description_en, description_zh_hans, description_zh_hant, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+					title_zh_hans, title_zh_hant, description_en, description_zh_hans, description_zh_hant, room_zh_hans,
+					room_zh_hant, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				e.ID, x.Starts.UTC(), x.Ends.UTC(), x.Room, x.Format, x.Language, strings.Join(x.Interpretation, ","),
-				x.Title.En, x.Title.Hans, x.Title.Hant, x.Description.En, x.Description.Hans, x.Description.Hant, now, now).Scan(&x.ID)
+				x.Title.En, x.Title.Hans, x.Title.Hant, x.Description.En, x.Description.Hans, x.Description.Hant, x.RoomHans,
+				x.RoomHant, now, now).Scan(&x.ID)
 			if err != nil {
 				return fmt.Errorf("events: import session: %w", err)
 			}
@@ -622,7 +625,7 @@ func (s *Store) ImportProgramme(ctx context.Context, by *actor.Actor, people []*
 			if x.Event.Status == Draft {
 				continue
 			}
-			if err := search.Put(ctx, tx, sessionDoc(x)); err != nil {
+			if err := putSession(ctx, tx, x); err != nil {
 				return err
 			}
 			for _, a := range x.People {

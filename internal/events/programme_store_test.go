@@ -133,8 +133,9 @@ func TestProgramme(t *testing.T) {
 		olga := f.speaker("Ольга Смирнова", "Olga Smirnova", "RU")
 		fatima := f.speaker("فاطمة حسن", "Fatima Hassan", "EG")
 
+		// A keynote: ceremonies and breaks are not indexed (TestSearchLines).
 		opening := &Session{Title: i18n.Text{En: "Opening ceremony", Hans: "开幕式"}, Starts: summit.Starts, Ends: summit.Starts.Add(time.Hour),
-			Format: Ceremony, Room: "Main hall", Language: "zh", Interpretation: []string{"en", "ru", "en"}}
+			Format: Keynote, Room: "Main hall", Language: "zh", Interpretation: []string{"en", "ru", "en"}}
 		if err := f.s.SaveSession(ctx, f.staff, summit.Slug, opening, []Cast{{li.ID, Moderator}, {olga.ID, Speaker}}); err != nil {
 			t.Fatal(err)
 		}

@@ -497,8 +497,10 @@ func (s *Store) Decide(ctx context.Context, by *actor.Actor, id int64, approve b
 
 // CheckIn marks a confirmed registration as present at the venue. A second
 // check-in is a Conflict naming the first one's time (in the event's zone)
-// and who made it; a revoked badge or a registration without a seat is
-// refused.
+// and who made it; a revoked badge, a registration without a seat, and a
+// check-in outside the event's window (see Event.CheckInWindow) are
+// refused. When refused, the registration is returned too (with the
+// error), so that the desk can show whom it refused.
 func (s *Store) CheckIn(ctx context.Context, by *actor.Actor, id int64) (*Registration, error) {
 	var r *Registration
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -513,12 +515,17 @@ func (s *Store) CheckIn(ctx context.Context, by *actor.Actor, id int64) (*Regist
 		case r.BadgeRevoked:
 			return errs.New(errs.Conflict, "events.badge_revoked")
 		case r.CheckedIn != nil:
-			at := r.CheckedIn.In(r.Event.Location()).Format("2006-01-02 15:04 MST")
+			at := i18n.At{T: *r.CheckedIn, Loc: r.Event.Location()}
 			return errs.Newf(errs.Conflict, "events.already_checked_in", at, r.CheckedInBy)
 		case r.Status != Confirmed:
 			return errs.New(errs.Conflict, "events.not_confirmed")
 		}
 		now := tx.Now()
+		if opens, closes := r.Event.CheckInWindow(); now.Before(opens) {
+			return errs.Newf(errs.Conflict, "experience.checkin.not_yet", i18n.At{T: opens, Loc: r.Event.Location()})
+		} else if !now.Before(closes) {
+			return errs.New(errs.Conflict, "experience.checkin.over")
+		}
 		r.CheckedIn, r.CheckedInBy = &now, by.Email
 		if _, err := tx.Exec(ctx, "UPDATE event_registrations SET checked_in_at = ?, checked_in_by = ?, updated_at = ? WHERE id = ?",
 			now, by.Email, now, r.ID); err != nil {
@@ -628,7 +635,8 @@ func (s *Store) mailStatus(ctx context.Context, tx *db.Tx, r *Registration) erro
 	link := fmt.Sprintf("%s/registrations/%d", strings.TrimRight(s.BaseURL, "/"), r.ID)
 	key := "mail.registration." + string(r.Status)
 	args := []any{name, e.Title.For(lang), r.Position, link}
-	_, err := mail.Send(ctx, tx, mail.Message{To: to, Subject: p.T(key+".subject", args...), Text: p.T(key+".body", args...)})
+	_, err := mail.Send(ctx, tx, mail.Message{To: to, Subject: p.T(key+".subject", args...), Text: p.T(key+".body", args...),
+		Kind: mail.KindRegistration})
 	return err
 }
 

@@ -28,7 +28,8 @@ type Store struct {
 
 const eventColumns = `id, slug, kind, COALESCE(parent_id, 0), title_en, title_zh_hans, title_zh_hant, theme_en, theme_zh_hans,
 	theme_zh_hant, description_en, description_zh_hans, description_zh_hant, starts_at, ends_at, timezone, venue, country,
-	online_url, topics, languages, interpretation, status, created_at, updated_at, published_at`
+	online_url, topics, languages, interpretation, status, created_at, updated_at, published_at, venue_zh_hans, venue_zh_hant,
+	interpretation_zh_hans, interpretation_zh_hant, checkin_opens_at`
 
 func scanEvent(row db.Scanner) (*Event, error) {
 	e := &Event{}
@@ -36,7 +37,8 @@ func scanEvent(row db.Scanner) (*Event, error) {
 	err := row.Scan(&e.ID, &e.Slug, &e.Kind, &e.ParentID, &e.Title.En, &e.Title.Hans, &e.Title.Hant, &e.Theme.En,
 		&e.Theme.Hans, &e.Theme.Hant, &e.Description.En, &e.Description.Hans, &e.Description.Hant, &e.Starts, &e.Ends,
 		&e.TimeZone, &e.Venue, &e.Country, &e.OnlineURL, &topics, &langs, &e.Interpretation, &e.Status, &e.Created,
-		&e.Updated, &e.Published)
+		&e.Updated, &e.Published, &e.VenueHans, &e.VenueHant, &e.InterpretationHans, &e.InterpretationHant,
+		&e.CheckInOpens)
 	e.Topics, e.Languages = splitCodes(topics), splitCodes(langs)
 	return e, err
 }
@@ -76,15 +78,17 @@ func (s *Store) Save(ctx context.Context, by *actor.Actor, e *Event, parentSlug 
 		}
 		args := []any{e.Slug, e.Kind, parent, e.Title.En, e.Title.Hans, e.Title.Hant, e.Theme.En, e.Theme.Hans, e.Theme.Hant,
 			e.Description.En, e.Description.Hans, e.Description.Hant, e.Starts.UTC(), e.Ends.UTC(), e.TimeZone, e.Venue,
-			e.Country, e.OnlineURL, strings.Join(e.Topics, ","), strings.Join(e.Languages, ","), e.Interpretation, now}
+			e.Country, e.OnlineURL, strings.Join(e.Topics, ","), strings.Join(e.Languages, ","), e.Interpretation,
+			e.VenueHans, e.VenueHant, e.InterpretationHans, e.InterpretationHant, utcOrNil(e.CheckInOpens), now}
 		action := "event.updated"
 		if e.ID == 0 {
 			e.Status, e.Created = Draft, now
 			err := tx.QueryRow(ctx, `-- events.Save new
 				INSERT INTO events (slug, kind, parent_id, title_en, title_zh_hans, title_zh_hant, theme_en, theme_zh_hans,
 					theme_zh_hant, description_en, description_zh_hans, description_zh_hant, starts_at, ends_at, timezone,
-					venue, country, online_url, topics, languages, interpretation, updated_at, status, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+					venue, country, online_url, topics, languages, interpretation, venue_zh_hans, venue_zh_hant,
+					interpretation_zh_hans, interpretation_zh_hant, checkin_opens_at, updated_at, status, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				append(args, Draft, now)...).Scan(&e.ID)
 			if db.IsUnique(err) {
 				return errs.Fields{{Name: "slug", Key: "events.slug_taken"}}.Err()
@@ -103,7 +107,8 @@ func (s *Store) Save(ctx context.Context, by *actor.Actor, e *Event, parentSlug 
 				UPDATE events SET slug = ?, kind = ?, parent_id = ?, title_en = ?, title_zh_hans = ?, title_zh_hant = ?,
 					theme_en = ?, theme_zh_hans = ?, theme_zh_hant = ?, description_en = ?, description_zh_hans = ?,
 					description_zh_hant = ?, starts_at = ?, ends_at = ?, timezone = ?, venue = ?, country = ?, online_url = ?,
-					topics = ?, languages = ?, interpretation = ?, updated_at = ?
+					topics = ?, languages = ?, interpretation = ?, venue_zh_hans = ?, venue_zh_hant = ?,
+					interpretation_zh_hans = ?, interpretation_zh_hant = ?, checkin_opens_at = ?, updated_at = ?
 				WHERE id = ?`, append(args, e.ID)...)
 			if db.IsUnique(err) {
 				return errs.Fields{{Name: "slug", Key: "events.slug_taken"}}.Err()
@@ -359,4 +364,12 @@ func (s *Store) Years(ctx context.Context) ([]int, error) {
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(out)))
 	return out, nil
+}
+
+// utcOrNil is t in UTC for the database, or NULL.
+func utcOrNil(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
 }

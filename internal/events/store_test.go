@@ -312,9 +312,14 @@ func TestCheckIn(t *testing.T) {
 		}
 		_, err = f.s.CheckIn(ctx, desk, ra.ID)
 		e, ok := errs.As(err)
-		if !ok || e.Code != errs.Conflict || len(e.Args) != 2 || e.Args[1] != "desk@example.org" ||
-			!strings.HasPrefix(e.Args[0].(string), r.CheckedIn.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")) {
+		if !ok || e.Code != errs.Conflict || len(e.Args) != 2 || e.Args[1] != "desk@example.org" {
 			t.Fatalf("second check-in: %#v", err)
+		}
+		if at, ok := e.Args[0].(i18n.At); !ok || at.T.Sub(*r.CheckedIn).Abs() >= time.Second || at.Loc.String() != "Asia/Shanghai" {
+			t.Fatalf("second check-in names %#v, want the first one's time in the event's zone", e.Args[0])
+		}
+		if got := i18n.For(i18n.ZhHans).T(e.Key, e.Args...); !strings.Contains(got, "北京时间") {
+			t.Errorf("second check-in in Chinese: %q", got)
 		}
 		st, _ := f.s.Stats(ctx, ra.EventID)
 		if st.CheckedIn != 1 || st.ByCategory["delegate"].CheckedIn != 1 {

@@ -386,7 +386,8 @@ func (s *Store) mailVisa(ctx context.Context, tx *db.Tx, v *VisaLetter, d VisaDe
 	link := fmt.Sprintf("%s/registrations/%d/visa", strings.TrimRight(s.BaseURL, "/"), r.ID)
 	key := "mail.visa." + string(d)
 	args := []any{r.Name, v.Event.Title.For(lang), link, v.Reason}
-	_, err = mail.Send(ctx, tx, mail.Message{To: u.Email, Subject: p.T(key+".subject", args...), Text: p.T(key+".body", args...)})
+	_, err = mail.Send(ctx, tx, mail.Message{To: u.Email, Subject: p.T(key+".subject", args...), Text: p.T(key+".body", args...),
+		Kind: mail.KindVisa})
 	return err
 }
 

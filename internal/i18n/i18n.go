@@ -165,7 +165,7 @@ func (p *Printer) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return msg
 	}
-	return fmt.Sprintf(msg, args...)
+	return fmt.Sprintf(msg, p.localize(args)...)
 }
 
 // N returns the message for key in the plural form fitting n: key+".one" for

@@ -62,7 +62,22 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Kind says what the message is about, for the outbox's filter
+	// (one of Kinds; "" for none of them).
+	Kind string
 }
+
+// The kinds of messages. Stored, do not rename.
+const (
+	KindRegistration = "registration"
+	KindVisa         = "visa"
+	KindMembership   = "membership"
+	KindCalls        = "calls"
+	KindAccount      = "account"
+)
+
+// Kinds lists the kinds of messages in the order the filter offers them.
+var Kinds = []string{KindRegistration, KindVisa, KindMembership, KindCalls, KindAccount}
 
 // Stored is a message in the outbox.
 type Stored struct {
@@ -116,10 +131,10 @@ func Send(ctx context.Context, tx *db.Tx, m Message) (int64, error) {
 	}
 	var id int64
 	err := tx.QueryRow(ctx, `-- mail.Send
-		INSERT INTO mail_messages (to_addr, subject, body_text, body_html, status, attempts, last_error, created_at)
-		VALUES (?, ?, ?, ?, 'queued', 0, '', ?)
+		INSERT INTO mail_messages (to_addr, subject, body_text, body_html, status, attempts, last_error, created_at, kind)
+		VALUES (?, ?, ?, ?, 'queued', 0, '', ?, ?)
 		RETURNING id`,
-		m.To, m.Subject, m.Text, m.HTML, tx.Now()).Scan(&id)
+		m.To, m.Subject, m.Text, m.HTML, tx.Now(), m.Kind).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("mail: send: %w", err)
 	}
@@ -129,36 +144,56 @@ func Send(ctx context.Context, tx *db.Tx, m Message) (int64, error) {
 	return id, nil
 }
 
-const storedColumns = `id, to_addr, subject, body_text, body_html, status, attempts, last_error, created_at, sent_at`
+const storedColumns = `id, to_addr, subject, body_text, body_html, status, attempts, last_error, created_at, sent_at, kind`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanStored(r scanner) (Stored, error) {
 	var s Stored
 	var sent *time.Time
-	err := r.Scan(&s.ID, &s.To, &s.Subject, &s.Text, &s.HTML, &s.Status, &s.Attempts, &s.LastError, &s.CreatedAt, &sent)
+	err := r.Scan(&s.ID, &s.To, &s.Subject, &s.Text, &s.HTML, &s.Status, &s.Attempts, &s.LastError, &s.CreatedAt, &sent, &s.Kind)
 	if sent != nil {
 		s.SentAt = *sent
 	}
 	return s, err
 }
 
-// List returns up to limit messages of the outbox from offset, newest first,
-// and how many messages there are in all; a limit of 0 or less returns the
-// count alone. Staff pages call it. It returns the database's error.
+// Filter selects messages of the outbox: To, part of the recipient's
+// address (any case); Kind, one kind ("" for all).
+type Filter struct {
+	To   string
+	Kind string
+}
+
+// List returns a page of the outbox, the newest first, and how many
+// messages it holds. For the staff's outbox pages and tests.
 func List(ctx context.Context, q db.Querier, limit, offset int) ([]Stored, int, error) {
+	return ListWhere(ctx, q, Filter{}, limit, offset)
+}
+
+// ListWhere is List of the messages f selects.
+func ListWhere(ctx context.Context, q db.Querier, f Filter, limit, offset int) ([]Stored, int, error) {
+	where, args := "1 = 1", []any{}
+	if to := strings.ToLower(strings.TrimSpace(f.To)); to != "" {
+		where += " AND lower(to_addr) LIKE ? ESCAPE '\\'"
+		args = append(args, "%"+likeEscape(to)+"%")
+	}
+	if f.Kind != "" {
+		where += " AND kind = ?"
+		args = append(args, f.Kind)
+	}
 	var total int
 	if err := q.QueryRow(ctx, `-- mail.List: count
-		SELECT count(*) FROM mail_messages`).Scan(&total); err != nil {
+		SELECT count(*) FROM mail_messages WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("mail: list: %w", err)
 	}
 	if limit <= 0 {
 		return nil, total, nil
 	}
 	rows, err := q.Query(ctx, `-- mail.List
-		SELECT `+storedColumns+` FROM mail_messages
+		SELECT `+storedColumns+` FROM mail_messages WHERE `+where+`
 		ORDER BY created_at DESC, id DESC
-		LIMIT ? OFFSET ?`, limit, max(offset, 0))
+		LIMIT ? OFFSET ?`, append(args, limit, max(offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("mail: list: %w", err)
 	}
@@ -175,6 +210,11 @@ func List(ctx context.Context, q db.Querier, limit, offset int) ([]Stored, int, 
 		return nil, 0, fmt.Errorf("mail: list: %w", err)
 	}
 	return out, total, nil
+}
+
+// likeEscape escapes LIKE's wildcards in s (with backslash).
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 // Get returns the outbox message id. Staff pages and the sender call it. An

@@ -323,7 +323,7 @@ func (s *Store) mailStanding(ctx context.Context, tx *db.Tx, m *ManagedMember, k
 	}
 	p := i18n.For(lang)
 	link := fmt.Sprintf("%s/members/manage/%d", strings.TrimRight(s.BaseURL, "/"), m.ID)
-	_, err = mail.Send(ctx, tx, mail.Message{To: to, Subject: p.T(key + ".subject"),
+	_, err = mail.Send(ctx, tx, mail.Message{Kind: mail.KindMembership, To: to, Subject: p.T(key + ".subject"),
 		Text: p.T(key+".body", name, m.Name.For(lang), detail, link)})
 	return err
 }

@@ -341,7 +341,7 @@ func (s *Store) invite(ctx context.Context, by *actor.Actor, memberID int64, ema
 		lang = langOf(lang)
 		p := i18n.For(lang)
 		link := strings.TrimRight(s.BaseURL, "/") + "/members/invitations/accept?token=" + token
-		if _, err := mail.Send(ctx, tx, mail.Message{To: email, Subject: p.T("mail.membership.invitation.subject", m.Name.For(lang)),
+		if _, err := mail.Send(ctx, tx, mail.Message{Kind: mail.KindMembership, To: email, Subject: p.T("mail.membership.invitation.subject", m.Name.For(lang)),
 			Text: p.T("mail.membership.invitation.body", by.Name, m.Name.For(lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 			return err
 		}
@@ -548,7 +548,7 @@ func (s *Store) HandOver(ctx context.Context, by *actor.Actor, memberID, toUserI
 		lang := langOf(to.Locale)
 		p := i18n.For(lang)
 		link := fmt.Sprintf("%s/members/manage/%d/representatives", strings.TrimRight(s.BaseURL, "/"), memberID)
-		if _, err := mail.Send(ctx, tx, mail.Message{To: to.Email, Subject: p.T("mail.membership.handover.subject"),
+		if _, err := mail.Send(ctx, tx, mail.Message{Kind: mail.KindMembership, To: to.Email, Subject: p.T("mail.membership.handover.subject"),
 			Text: p.T("mail.membership.handover.body", to.Name, m.Name.For(lang), link)}); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
 )
@@ -32,8 +33,8 @@ func memberChanged(ctx context.Context, tx *db.Tx, id int64) error {
 }
 
 // memberDoc is what search knows of a member: its names as the title, its
-// descriptions and acronym as the text, and the facets the results page
-// filters by.
+// descriptions and acronym as the text, its country and stakeholder group
+// as the result line, and the facets the results page filters by.
 func memberDoc(m *Member) search.Doc {
 	title, body := map[string]string{}, map[string]string{}
 	for lang, s := range map[string]string{"en": m.Name.En, "zh-Hans": m.Name.Hans, "zh-Hant": m.Name.Hant} {
@@ -46,9 +47,21 @@ func memberDoc(m *Member) search.Doc {
 			body[lang] = s
 		}
 	}
+	line := map[string]string{}
+	for _, lang := range i18n.Langs {
+		parts := []string{}
+		if c := m.CountryName(lang); c != "" {
+			parts = append(parts, c)
+		}
+		if m.Group != "" {
+			parts = append(parts, i18n.For(lang).T("members.group."+string(m.Group)))
+		}
+		line[lang] = strings.Join(parts, " · ")
+	}
 	return search.Doc{
 		Type: DocType, ID: m.ID, Title: title, Body: body, URL: fmt.Sprintf("/members/%d", m.ID), Boost: 1,
 		Facets: map[string]string{"country": m.Country, "continent": m.Continent.Code(), "year": m.JoinedOn[:4]},
+		Line:   line,
 	}
 }
 

@@ -396,7 +396,7 @@ func (s *Store) mailDecision(ctx context.Context, tx *db.Tx, a *Application) err
 	case InfoRequested:
 		body = p.T("mail.membership.info_requested.body", u.Name, a.Name.For(lang), a.Reason, fmt.Sprintf("%s/members/applications/%d", base, a.ID))
 	}
-	_, err = mail.Send(ctx, tx, mail.Message{To: u.Email, Subject: p.T("mail.membership." + string(a.Status) + ".subject"), Text: body})
+	_, err = mail.Send(ctx, tx, mail.Message{Kind: mail.KindMembership, To: u.Email, Subject: p.T("mail.membership." + string(a.Status) + ".subject"), Text: body})
 	return err
 }
 

@@ -46,6 +46,11 @@ type Doc struct {
 	URL    string
 	Boost  float64
 	Facets map[string]string
+	// Line is the result line under the title, per language: what a
+	// reader needs to tell this hit from others of its type (an event's
+	// kind, dates and place; a session's time, forum and speakers). It is
+	// shown, not searched.
+	Line map[string]string
 }
 
 // Put indexes d, replacing what was indexed under its type and ID, in the
@@ -58,6 +63,10 @@ func Put(ctx context.Context, tx *db.Tx, d Doc) error {
 		return fmt.Errorf("search: put: document %d has no type", d.ID)
 	}
 	title, body := cleanMap(d.Title), cleanMap(d.Body)
+	lineJSON, err := json.Marshal(cleanMap(d.Line))
+	if err != nil {
+		return fmt.Errorf("search: put: %w", err)
+	}
 	titleJSON, err := json.Marshal(title)
 	if err != nil {
 		return fmt.Errorf("search: put: %w", err)
@@ -106,14 +115,14 @@ func Put(ctx context.Context, tx *db.Tx, d Doc) error {
 	switch tx.Dialect() {
 	case db.Postgres:
 		_, err = tx.Exec(ctx, `-- search.Put
-			INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, tsv, title_tsv, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), CAST(? AS tsvector), ?)
+			INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, tsv, title_tsv, updated_at, line_json)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), CAST(? AS tsvector), ?, ?)
 			ON CONFLICT (doc_type, doc_id) DO UPDATE SET
 				rid = excluded.rid, title_json = excluded.title_json, body_json = excluded.body_json, url = excluded.url,
 				boost = excluded.boost, facets_json = excluded.facets_json, tsv = excluded.tsv,
-				title_tsv = excluded.title_tsv, updated_at = excluded.updated_at`,
+				title_tsv = excluded.title_tsv, updated_at = excluded.updated_at, line_json = excluded.line_json`,
 			rid, typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON),
-			ix.tsvector(), ix.titleTSVector(), now)
+			ix.tsvector(), ix.titleTSVector(), now, string(lineJSON))
 		if err != nil {
 			return fmt.Errorf("search: put: %w", err)
 		}
@@ -145,14 +154,15 @@ func Put(ctx context.Context, tx *db.Tx, d Doc) error {
 				}
 			}
 			_, err = tx.Exec(ctx, `-- search.Put
-				UPDATE search_docs SET rid = ?, title_json = ?, body_json = ?, url = ?, boost = ?, facets_json = ?, updated_at = ?
+				UPDATE search_docs SET rid = ?, title_json = ?, body_json = ?, url = ?, boost = ?, facets_json = ?, updated_at = ?,
+					line_json = ?
 				WHERE rid = ?`,
-				rid, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON), now, old)
+				rid, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON), now, string(lineJSON), old)
 		} else {
 			_, err = tx.Exec(ctx, `-- search.Put
-				INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				rid, typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON), now)
+				INSERT INTO search_docs (rid, doc_type, doc_id, title_json, body_json, url, boost, facets_json, updated_at, line_json)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				rid, typ, d.ID, string(titleJSON), string(bodyJSON), cleanText(d.URL), boost, string(facetsJSON), now, string(lineJSON))
 		}
 		if err != nil {
 			return fmt.Errorf("search: put: %w", err)

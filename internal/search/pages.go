@@ -104,6 +104,7 @@ type apiItem struct {
 	Title   string `json:"title"`
 	URL     string `json:"url"`
 	Snippet string `json:"snippet"`
+	Line    string `json:"line,omitempty"`
 }
 
 func (h *Handlers) api(c *web.Ctx) error {
@@ -114,7 +115,7 @@ func (h *Handlers) api(c *web.Ctx) error {
 	}
 	items := make([]apiItem, 0, len(res.Hits))
 	for _, hit := range res.Hits {
-		items = append(items, apiItem{Type: hit.Type, ID: hit.ID, Title: hit.Title, URL: c.BaseURL() + hit.URL, Snippet: string(hit.Snippet)})
+		items = append(items, apiItem{Type: hit.Type, ID: hit.ID, Title: hit.Title, URL: c.BaseURL() + hit.URL, Snippet: string(hit.Snippet), Line: hit.Line})
 	}
 	byType := res.ByType
 	if byType == nil {

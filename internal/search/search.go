@@ -40,13 +40,14 @@ type Hit struct {
 	Title   string
 	URL     string
 	Snippet template.HTML
+	Line    string // the result line (see Doc.Line) in the reader's language and script
 	// Score is the relevance (BM25 on SQLite, ts_rank_cd on PostgreSQL)
 	// times the boost, when the search ranked by it; 0 when it found too
 	// many documents to score them all (see Search).
 	Score  float64
 	Facets map[string]string
 
-	title, body map[string]string // as stored
+	title, body, line map[string]string // as stored
 }
 
 // CountLimit is where Search stops counting: a count of CountLimit means
@@ -182,6 +183,7 @@ func Search(ctx context.Context, q db.Querier, r Request) (Result, error) {
 	for i := range res.Hits {
 		h := &res.Hits[i]
 		h.Title = zh.ForLang(lang, pick(h.title, lang))
+		h.Line = zh.ForLang(lang, pick(h.line, lang))
 		h.Snippet = snippet(query, lang, h.title, h.body)
 	}
 	return res, nil
@@ -231,7 +233,7 @@ func loadHits(ctx context.Context, q db.Querier, page []ranked) ([]Hit, error) {
 		args[i] = p.rid
 		at[p.rid] = i
 	}
-	rows, err := query(ctx, q, "-- search.Search hits\nSELECT rid, doc_type, doc_id, title_json, body_json, url, facets_json FROM search_docs WHERE rid IN ("+
+	rows, err := query(ctx, q, "-- search.Search hits\nSELECT rid, doc_type, doc_id, title_json, body_json, url, facets_json, line_json FROM search_docs WHERE rid IN ("+
 		strings.TrimSuffix(strings.Repeat("?, ", len(page)), ", ")+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -244,8 +246,9 @@ func loadHits(ctx context.Context, q db.Querier, page []ranked) ([]Hit, error) {
 			rid                            int64
 			h                              Hit
 			titleJSON, bodyJSON, facetJSON string
+			lineJSON                       string
 		)
-		if err := rows.Scan(&rid, &h.Type, &h.ID, &titleJSON, &bodyJSON, &h.URL, &facetJSON); err != nil {
+		if err := rows.Scan(&rid, &h.Type, &h.ID, &titleJSON, &bodyJSON, &h.URL, &facetJSON, &lineJSON); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		if err := json.Unmarshal([]byte(titleJSON), &h.title); err != nil {
@@ -253,6 +256,9 @@ func loadHits(ctx context.Context, q db.Querier, page []ranked) ([]Hit, error) {
 		}
 		if err := json.Unmarshal([]byte(bodyJSON), &h.body); err != nil {
 			return nil, fmt.Errorf("search: body of %s %d: %w", h.Type, h.ID, err)
+		}
+		if err := json.Unmarshal([]byte(lineJSON), &h.line); err != nil {
+			return nil, fmt.Errorf("search: line of %s %d: %w", h.Type, h.ID, err)
 		}
 		if err := json.Unmarshal([]byte(facetJSON), &h.Facets); err != nil {
 			return nil, fmt.Errorf("search: facets of %s %d: %w", h.Type, h.ID, err)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -98,7 +99,49 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"static": StaticURL,
 		"field":  field,
 		"dict":   dict,
+		// when writes an instant with its zone named, in the home zone
+		// (i18n.Home) or, as whenIn, in the IANA zone given.
+		"when":   func(t any) string { return when(p, t, "") },
+		"whenIn": func(t any, zone string) string { return when(p, t, zone) },
+		"iso":    iso,
+		// weekdays and months name days and months for the local-time script.
+		"weekdays": p.Weekdays,
+		"months":   p.Months,
 	}
+}
+
+// when formats t (a time.Time or *time.Time; nil gives "") in zone, or
+// the home zone when zone is "" or unknown.
+func when(p *i18n.Printer, t any, zone string) string {
+	at, ok := instant(t)
+	if !ok {
+		return ""
+	}
+	loc := i18n.Home
+	if l, err := time.LoadLocation(zone); err == nil && zone != "" {
+		loc = l
+	}
+	return p.Moment(at, loc, nil)
+}
+
+// iso writes t as RFC 3339 for <time datetime>.
+func iso(t any) string {
+	if at, ok := instant(t); ok {
+		return at.Format(time.RFC3339)
+	}
+	return ""
+}
+
+func instant(t any) (time.Time, bool) {
+	switch v := t.(type) {
+	case time.Time:
+		return v, !v.IsZero()
+	case *time.Time:
+		if v != nil && !v.IsZero() {
+			return *v, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // LangLink is one entry of the language switcher.
