@@ -132,10 +132,9 @@ func (a *app) handler() (*web.Server, error) {
 		Brand: a.site.Brand, DefaultLang: a.site.DefaultLang, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
-	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"training"}}).Routes()...)
 	a.setupCode = site.SetupCode()
 	srv.Handle((&site.Handlers{Store: a.site, Users: a.users, SetupCode: a.setupCode,
-		UploadedLogo: members.UploadedLogo, Placeholders: []string{"documents", "training"}}).Routes()...)
+		UploadedLogo: members.UploadedLogo, Placeholders: []string{"training"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
 	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Signatory: a.site.Signatory, Zone: a.site.DefaultZone}).Routes()...)

@@ -29,7 +29,7 @@ const (
 	PermCallsManage = "calls.manage" // run calls: set up, screen, reviewers, assign, rank, decide, publish results
 
 	PermDocumentsManage = "documents.manage" // draft outcome documents: create, save, name and publish versions
-	PermSettings = "site.settings" // the organisation's settings (web and API)
+	PermSettings        = "site.settings"    // the organisation's settings (web and API)
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -51,7 +51,7 @@ var grants = map[string][]string{
 	PermCallsManage: {RoleAdmin, RoleSecretariat},
 
 	PermDocumentsManage: {RoleAdmin, RoleSecretariat},
-	PermSettings: {RoleAdmin},
+	PermSettings:        {RoleAdmin},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is
