@@ -1083,6 +1083,10 @@ func hostileForms() map[string]*hostileForm {
 				return "(no invitation)", true
 			},
 		},
+
+		// Issue 14 (integrity).
+		"POST /admin/reviews/{id}/reopen":  {none: "no fields: reopens the review in the path"},
+		"POST /api/v1/reviews/{id}/reopen": {none: "no fields: reopens the review in the path"},
 	}
 }
 

@@ -560,8 +560,11 @@ type Review struct {
 	Scores       map[string]float64 `json:"scores,omitempty"`
 	Comment      string             `json:"comment,omitempty"`
 	Reason       string             `json:"conflict_reason,omitempty"`
-	AssignedAt   time.Time          `json:"assigned_at"`
-	SubmittedAt  *time.Time         `json:"submitted_at,omitempty"`
+	// Withdrawn is why the platform withdrew the review when a conflict
+	// of interest arose after assignment; NoConflict otherwise.
+	Withdrawn   ConflictReason `json:"withdrawn,omitempty"`
+	AssignedAt  time.Time      `json:"assigned_at"`
+	SubmittedAt *time.Time     `json:"submitted_at,omitempty"`
 }
 
 // emailValid reports whether s is one plain address.

@@ -232,7 +232,12 @@ func (s *Store) UpdateCall(ctx context.Context, by *actor.Actor, slug string, c 
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.update", Object: callObject(c.ID)})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.update", Object: callObject(c.ID)}); err != nil {
+			return err
+		}
+		// A rule changed (the same-country exclusion): reviews it now
+		// forbids end and are given to others.
+		return s.enforceConflicts(ctx, tx, by, c)
 	})
 	if err != nil {
 		return fmt.Errorf("calls: update: %w", err)
@@ -514,7 +519,12 @@ func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string
 		if submit {
 			action = "call.submission_submitted"
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: action, Object: submissionObject(sub.ID)})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: action, Object: submissionObject(sub.ID)}); err != nil {
+			return err
+		}
+		// Partners, countries or the submitter's organisation may now be
+		// a reviewer's.
+		return s.enforceConflicts(ctx, tx, by, c, sub.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("calls: save submission: %w", err)
@@ -641,8 +651,12 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, e
 			Text: p.T("mail.calls.coauthor.body", by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_invite",
-			Object: submissionObject(id), Details: map[string]any{"email": email}})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_invite",
+			Object: submissionObject(id), Details: map[string]any{"email": email}}); err != nil {
+			return err
+		}
+		// An invited co-author already counts as an author.
+		return s.enforceConflicts(ctx, tx, by, c, id)
 	})
 	if err != nil {
 		return "", fmt.Errorf("calls: invite co-author: %w", err)
@@ -702,8 +716,20 @@ func (s *Store) ConfirmCoauthor(ctx context.Context, by *actor.Actor, token stri
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_confirm",
-			Object: submissionObject(subID), Details: map[string]any{"author_id": authorID}})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_confirm",
+			Object: submissionObject(subID), Details: map[string]any{"author_id": authorID}}); err != nil {
+			return err
+		}
+		// The account is an author now, whatever address it was invited at.
+		var callID int64
+		if err := tx.QueryRow(ctx, "SELECT call_id FROM call_submissions WHERE id = ?", subID).Scan(&callID); err != nil {
+			return err
+		}
+		c, err := s.call(ctx, tx, "id = ?", callID)
+		if err != nil {
+			return err
+		}
+		return s.enforceConflicts(ctx, tx, by, c, subID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("calls: confirm co-author: %w", err)
