@@ -3,13 +3,18 @@ package main
 // Issue 14, integrity under attack: the proofs that go through HTTP.
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/members"
 )
 
 // TestMetricsNeedAnAdmin: /metrics on the site's address answers only an
@@ -67,4 +72,45 @@ func TestMetricsAddr(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDelegationConsent: the delegation form adds a delegate to a
+// category with consent text: it shows the text and a checkbox, sends
+// it, and marks the checkbox when it is left empty.
+func TestDelegationConsent(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		ctx := t.Context()
+		sec := a.staff(t, "sec@example.org", auth.RoleSecretariat)
+		start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+		sec.post("/admin/events", url.Values{"slug": {"forum-c"}, "kind": {"regional_forum"}, "title_en": {"Forum C"},
+			"starts_at": {start.Format(time.RFC3339)}, "ends_at": {start.Add(8 * time.Hour).Format(time.RFC3339)}, "timezone": {"UTC"}, "venue": {"Dakar"}}).expect(t, http.StatusSeeOther)
+		sec.post("/admin/events/forum-c/categories", url.Values{"code": {"delegate"}, "name_en": {"Delegate"}, "capacity": {"30"},
+			"consent_en": {"Photographs taken at the forum may be published."}}).expect(t, http.StatusSeeOther)
+		sec.post("/admin/events/forum-c/status", url.Values{"status": {"published"}}).expect(t, http.StatusSeeOther)
+		m := &members.Member{Kind: members.Organization, Name: members.Names{En: "Dakar Net"}, Group: members.CivilSociety, Country: "SN", JoinedOn: "2021-01-01"}
+		if err := a.members.Add(ctx, &actor.Actor{Email: "sec@example.org"}, m); err != nil {
+			t.Fatal(err)
+		}
+		sec.post("/admin/events/forum-c/delegations", url.Values{"member": {m.Number()}, "category": {"delegate"}, "quota": {"3"}}).expect(t, http.StatusSeeOther)
+		u, err := a.users.Create(ctx, "rep@example.org", "Awa Diop", "rep-password-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.db.Exec(ctx, "INSERT INTO member_representatives (member_id, user_id, is_primary, created_at) VALUES (?, ?, true, ?)", m.ID, u.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		rep := a.browser(t)
+		rep.post("/login", url.Values{"email": {"rep@example.org"}, "password": {"rep-password-1"}}).expect(t, http.StatusSeeOther)
+		path := fmt.Sprintf("/events/forum-c/delegations/%d", m.ID)
+		rep.get(path).expect(t, http.StatusOK, "Photographs taken at the forum may be published.", `name="consent"`)
+		delegate := url.Values{"name": {"Moussa Ndiaye"}, "country": {"SN"}, "organization": {"Dakar Net"}}
+		r := rep.post(path, delegate)
+		r.expect(t, http.StatusUnprocessableEntity, `id="e-consent"`, `value="Moussa Ndiaye"`)
+		if !regexp.MustCompile(`name="consent"[^>]*aria-invalid="true"`).MatchString(r.body) {
+			t.Errorf("the consent checkbox is not marked:\n%s", r.body)
+		}
+		delegate.Set("consent", "yes")
+		rep.post(path, delegate).expect(t, http.StatusSeeOther)
+		rep.get(path).expect(t, http.StatusOK, "Moussa Ndiaye")
+	})
 }
