@@ -57,6 +57,8 @@ func (r *Reviewer) normalize() error {
 	if !emailValid(r.Email) {
 		fe.Add("email", "calls.email_invalid")
 	}
+	fe.Line("name", r.Name)
+	fe.Line("organization", r.Organization)
 	if r.Country != "" {
 		if _, ok := geo.Lookup(r.Country); !ok {
 			fe.Add("country", "calls.country_invalid")
@@ -792,6 +794,10 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 // take it.
 func (s *Store) DeclareConflict(ctx context.Context, by *actor.Actor, id int64, reason string) (int64, error) {
 	reason = strings.TrimSpace(reason)
+	var fe errs.Fields
+	if fe.Line("reason", reason); fe.Err() != nil {
+		return 0, fe.Err()
+	}
 	var newID int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		r, _, err := s.review(ctx, tx, by.ID, id, tx.ForUpdate())

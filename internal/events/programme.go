@@ -111,6 +111,7 @@ type Person struct {
 func (s *Session) validate(e *Event) error {
 	var fe errs.Fields
 	checkText(&fe, "title", s.Title, maxTitle, true)
+	checkLine(&fe, "title", s.Title)
 	checkText(&fe, "description", s.Description, maxText, false)
 	switch {
 	case s.Starts.IsZero():
@@ -125,7 +126,7 @@ func (s *Session) validate(e *Event) error {
 		fe.Add("starts_at", "events.session.outside", e.Dates(i18n.En))
 	}
 	s.Room = strings.TrimSpace(s.Room)
-	if utf8.RuneCountInString(s.Room) > maxRoom || !clean(s.Room) || strings.ContainsAny(s.Room, "\r\n") {
+	if utf8.RuneCountInString(s.Room) > maxRoom || !clean(s.Room) || !errs.OneLine(s.Room) {
 		fe.Add("room", "events.text_invalid")
 	}
 	if !validFormat(s.Format) {
@@ -199,7 +200,7 @@ func (p *Person) validate() error {
 	switch {
 	case p.Name == "" && p.NameLatin == "":
 		fe.Add("name", "events.text_required")
-	case utf8.RuneCountInString(p.Name) > maxName || !clean(p.Name) || strings.ContainsAny(p.Name, "\r\n\t"):
+	case utf8.RuneCountInString(p.Name) > maxName || !clean(p.Name) || !errs.OneLine(p.Name):
 		fe.Add("name", "events.person.name_invalid", maxName)
 	}
 	if p.Name == "" {
@@ -208,12 +209,13 @@ func (p *Person) validate() error {
 	if p.NameLatin == p.Name {
 		p.NameLatin = ""
 	}
-	if utf8.RuneCountInString(p.NameLatin) > maxName || !clean(p.NameLatin) || strings.ContainsAny(p.NameLatin, "\r\n\t") {
+	if utf8.RuneCountInString(p.NameLatin) > maxName || !clean(p.NameLatin) || !errs.OneLine(p.NameLatin) {
 		fe.Add("name_latin", "events.person.name_invalid", maxName)
 	} else if !latin(p.NameLatin) {
 		fe.Add("name_latin", "events.person.latin_invalid")
 	}
 	checkText(&fe, "organization", p.Organization, maxTitle, false)
+	checkLine(&fe, "organization", p.Organization)
 	checkText(&fe, "bio", p.Bio, maxText, false)
 	if p.Country != "" {
 		p.Country = strings.ToUpper(strings.TrimSpace(p.Country))
