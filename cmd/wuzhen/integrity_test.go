@@ -3,6 +3,7 @@ package main
 // Issue 14, integrity under attack: the proofs that go through HTTP.
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -112,5 +113,89 @@ func TestDelegationConsent(t *testing.T) {
 		delegate.Set("consent", "yes")
 		rep.post(path, delegate).expect(t, http.StatusSeeOther)
 		rep.get(path).expect(t, http.StatusOK, "Moussa Ndiaye")
+	})
+}
+
+// TestPublicFiguresSuppressSmallCells: an event's public figures show no
+// count below 5 (a country is listed from 5 participants), never a
+// check-in, and do not change when one more person registers from a
+// small country; the secretariat's figures stay exact.
+func TestPublicFiguresSuppressSmallCells(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		sec := a.api(t, "sec@example.org", auth.RoleSecretariat)
+		desk := a.api(t, "desk@example.org", auth.RoleCheckIn)
+		start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Minute)
+		if got := sec.call("POST", "/api/v1/events", fmt.Sprintf(`{"slug":"forum-s","kind":"regional_forum","title":{"en":"Forum S"},
+			"starts_at":%q,"ends_at":%q,"timezone":"UTC","venue":"Dakar"}`, start.Format(time.RFC3339), start.Add(8*time.Hour).Format(time.RFC3339)), nil); got != http.StatusCreated {
+			t.Fatalf("event: %d", got)
+		}
+		if got := sec.call("POST", "/api/v1/events/forum-s/categories", `{"code":"delegate","name":{"en":"Delegate"},"capacity":100}`, nil); got != http.StatusCreated {
+			t.Fatalf("category: %d", got)
+		}
+		if got := sec.call("POST", "/api/v1/events/forum-s/status", `{"status":"published"}`, nil); got != http.StatusOK {
+			t.Fatalf("publish: %d", got)
+		}
+		register := func(n int, country string) {
+			t.Helper()
+			var reg registrationAnswer
+			p := a.api(t, fmt.Sprintf("p%d@example.org", n))
+			if got := p.call("POST", "/api/v1/events/forum-s/registrations", fmt.Sprintf(`{"category":"delegate","answers":{"country":%q}}`, country), &reg); got != http.StatusCreated {
+				t.Fatalf("register %d: %d", n, got)
+			}
+			if n == 0 {
+				if got := desk.call("POST", fmt.Sprintf("/api/v1/registrations/%d/check-in", reg.ID), "", nil); got != http.StatusOK {
+					t.Fatalf("check-in: %d", got)
+				}
+			}
+		}
+		for i := range 6 {
+			register(i, "KE")
+		}
+		register(6, "SN")
+		stats := func() (string, map[string]any) {
+			t.Helper()
+			r := a.browser(t).get("/api/v1/events/forum-s/stats")
+			r.expect(t, http.StatusOK)
+			var m map[string]any
+			if err := json.Unmarshal([]byte(r.body), &m); err != nil {
+				t.Fatal(err)
+			}
+			return r.body, m
+		}
+		body, st := stats()
+		if strings.Contains(body, "checked_in") || strings.Contains(body, `"SN"`) {
+			t.Errorf("check-ins or a country of one shown: %s", body)
+		}
+		if st["confirmed"] != 7.0 || st["other_countries"] != "<5" {
+			t.Errorf("totals: %s", body)
+		}
+		byCountry, _ := st["by_country"].([]any)
+		if len(byCountry) != 1 || byCountry[0].(map[string]any)["country"] != "KE" || byCountry[0].(map[string]any)["count"] != 6.0 {
+			t.Errorf("by country: %s", body)
+		}
+		for _, dim := range []string{"by_continent", "by_stakeholder_group"} {
+			for k, v := range st[dim].(map[string]any) {
+				if n, ok := v.(float64); ok && n < 5 {
+					t.Errorf("%s %s = %v", dim, k, n)
+				}
+			}
+		}
+		// One more from a small country: its country and group do not show.
+		register(7, "SN")
+		body2, st2 := stats()
+		if st2["confirmed"] != 8.0 {
+			t.Errorf("confirmed after: %v", st2["confirmed"])
+		}
+		for _, k := range []string{"by_country", "other_countries", "by_stakeholder_group", "countries"} {
+			a1, _ := json.Marshal(st[k])
+			a2, _ := json.Marshal(st2[k])
+			if string(a1) != string(a2) {
+				t.Errorf("%s shows a registration from a small country:\n%s\n%s", k, body, body2)
+			}
+		}
+		// The event page shows no small count either, and the secretariat's figures stay exact.
+		a.browser(t).get("/events/forum-s").expect(t, http.StatusOK)
+		staff := a.staff(t, "staff@example.org", auth.RoleSecretariat)
+		staff.get("/admin/events/forum-s/stats").expect(t, http.StatusOK, "Senegal")
 	})
 }
