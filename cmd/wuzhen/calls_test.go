@@ -237,6 +237,35 @@ func TestCallsAPI(t *testing.T) {
 			}
 		})
 
+		t.Run("a submitted review changes only when the secretariat reopens it", func(t *testing.T) {
+			// Issue 14: a draft save over a submitted review answered 200 and wiped its scores.
+			if code := mine[0].call("POST", path, `{"scores":{},"submit":false}`, &p); code != 409 {
+				t.Errorf("a draft over a submitted review: %d %+v", code, p)
+			}
+			reopen := path + "/reopen"
+			for _, c := range []*apiClient{mine[0], plain, author} {
+				if code := c.call("POST", reopen, "", nil); code != 403 {
+					t.Errorf("reopened by someone not of the secretariat: %d", code)
+				}
+			}
+			var res struct {
+				Status string `json:"status"`
+			}
+			if code := sec.call("POST", reopen, "", &res); code != 200 || res.Status != "assigned" {
+				t.Fatalf("reopen: %d %+v", code, res)
+			}
+			if code := sec.call("POST", reopen, "", nil); code != 409 {
+				t.Errorf("an open review reopened: %d", code)
+			}
+			// Reopened, a draft keeps the scores it does not name; submitting again counts them.
+			if code := mine[0].call("POST", path, `{"scores":{},"submit":false}`, nil); code != 200 {
+				t.Errorf("draft: %d", code)
+			}
+			if code := mine[0].call("POST", path, `{"scores":{},"submit":true}`, nil); code != 200 {
+				t.Errorf("submitted again with the scores kept: %d", code)
+			}
+		})
+
 		t.Run("a conflict goes to another reviewer at once", func(t *testing.T) {
 			cpath := fmt.Sprintf("/api/v1/reviews/%d/conflict", items[mine[1]].ID)
 			var res struct {

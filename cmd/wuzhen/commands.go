@@ -83,8 +83,21 @@ func serve(args []string) error {
 		defer wg.Done()
 		a.maintain(workCtx, time.Hour)
 	}()
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- hs.Serve(ln) }()
+	var ms *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			hs.Close()
+			stopWork()
+			wg.Wait()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		ms = httpServer(cfg, srv.MetricsHandler())
+		go func() { serveErr <- ms.Serve(mln) }()
+		fmt.Printf("Metrics are served at http://%s/metrics, to anyone who reaches that address.\n", mln.Addr())
+	}
 
 	wg.Add(1)
 	go func() {
@@ -118,12 +131,19 @@ func serve(args []string) error {
 		a.log.Info("shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 		err = hs.Shutdown(sctx)
+		if ms != nil {
+			ms.Shutdown(sctx)
+		}
 		cancel()
 		if err != nil {
 			a.log.Error("requests did not finish in time", "err", err)
 			hs.Close()
 		}
 	}
+	if ms != nil {
+		ms.Close()
+	}
+	hs.Close()
 	stopWork()
 	wg.Wait()
 	if errors.Is(err, http.ErrServerClosed) {

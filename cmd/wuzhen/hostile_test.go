@@ -467,6 +467,91 @@ type hostileField struct {
 	variant bool
 }
 
+// oneLineCorpus are the values a one-line field refuses at the field,
+// on the web and the API alike: line breaks, direction overrides and
+// isolates, zero-width spaces (errs.OneLine, issue 14).
+var oneLineCorpus = map[string]bool{"newlines": true, "rtl-override": true, "zero-width": true}
+
+// oneLine is v with each character a one-line field refuses made a
+// space: the browser phase puts every payload in every field, one-line
+// ones included, for their markup; the storage phase sends them whole.
+func oneLine(v string) string {
+	return strings.Map(func(r rune) rune {
+		if !errs.OneLine(string(r)) {
+			return ' '
+		}
+		return r
+	}, v)
+}
+
+// multiLineFields are the texts of several lines ("ROUTE field"): the
+// textareas and the API fields behind them, where a line break is text.
+// Every other text field is one line.
+var multiLineFields = map[string]bool{
+	"POST /admin/applications/{id}/comments body":                           true,
+	"POST /admin/applications/{id}/decision reason":                         true,
+	"POST /admin/calls/new description_en":                                  true,
+	"POST /admin/calls/new description_zh":                                  true,
+	"POST /admin/calls/{slug}/edit description_en":                          true,
+	"POST /admin/calls/{slug}/edit description_zh":                          true,
+	"POST /admin/calls/{slug}/round request_en":                             true,
+	"POST /admin/calls/{slug}/round request_zh":                             true,
+	"POST /admin/events description_en":                                     true,
+	"POST /admin/events description_zh_hans":                                true,
+	"POST /admin/events description_zh_hant":                                true,
+	"POST /admin/events/{slug} description_en":                              true,
+	"POST /admin/events/{slug} description_zh_hans":                         true,
+	"POST /admin/events/{slug} description_zh_hant":                         true,
+	"POST /admin/events/{slug}/categories consent_en":                       true,
+	"POST /admin/events/{slug}/categories consent_zh_hans":                  true,
+	"POST /admin/events/{slug}/categories consent_zh_hant":                  true,
+	"POST /admin/events/{slug}/programme/people/new bio_en":                 true,
+	"POST /admin/events/{slug}/programme/people/new bio_zh_hans":            true,
+	"POST /admin/events/{slug}/programme/people/new bio_zh_hant":            true,
+	"POST /admin/events/{slug}/programme/people/{id} bio_en":                true,
+	"POST /admin/events/{slug}/programme/people/{id} bio_zh_hans":           true,
+	"POST /admin/events/{slug}/programme/people/{id} bio_zh_hant":           true,
+	"POST /admin/events/{slug}/programme/sessions/new description_en":       true,
+	"POST /admin/events/{slug}/programme/sessions/new description_zh_hans":  true,
+	"POST /admin/events/{slug}/programme/sessions/new description_zh_hant":  true,
+	"POST /admin/events/{slug}/programme/sessions/{id} description_en":      true,
+	"POST /admin/events/{slug}/programme/sessions/{id} description_zh_hans": true,
+	"POST /admin/events/{slug}/programme/sessions/{id} description_zh_hant": true,
+	"POST /admin/members/{id}/standing reason":                              true,
+	"POST /api/v1/calls description.en":                                     true,
+	"POST /api/v1/calls description.zh-Hans":                                true,
+	"POST /api/v1/calls/{slug}/round request.en":                            true,
+	"POST /api/v1/calls/{slug}/round request.zh-Hans":                       true,
+	"POST /api/v1/calls/{slug}/submissions summary.en":                      true,
+	"POST /api/v1/calls/{slug}/submissions summary.zh-Hans":                 true,
+	"POST /api/v1/events description.en":                                    true,
+	"POST /api/v1/events description.zh-Hans":                               true,
+	"POST /api/v1/events description.zh-Hant":                               true,
+	"POST /api/v1/events/{slug}/categories consent.en":                      true,
+	"POST /api/v1/events/{slug}/categories consent.zh-Hans":                 true,
+	"POST /api/v1/events/{slug}/categories consent.zh-Hant":                 true,
+	"POST /api/v1/events/{slug}/sessions description.en":                    true,
+	"POST /api/v1/membership-applications description":                      true,
+	"POST /api/v1/membership-applications motivation":                       true,
+	"POST /api/v1/membership-applications/{id}/decision reason":             true,
+	"POST /api/v1/reviews/{id} comment":                                     true,
+	"POST /api/v1/speakers bio.en":                                          true,
+	"POST /api/v1/submissions/{id}/round material":                          true,
+	"POST /calls/{slug}/submit summary_en":                                  true,
+	"POST /calls/{slug}/submit summary_zh":                                  true,
+	"POST /members/apply description":                                       true,
+	"POST /members/apply motivation":                                        true,
+	"POST /members/manage/{id}/edit description_en":                         true,
+	"POST /members/manage/{id}/edit description_zh_hans":                    true,
+	"POST /members/manage/{id}/edit description_zh_hant":                    true,
+	"POST /reviews/{id} comment":                                            true,
+	"POST /submissions/{id}/round material":                                 true,
+	// Not one-line text, or not this change's: a password is a secret of
+	// any characters; the account's name belongs to internal/auth.
+	"POST /signup password": true,
+	"POST /signup name":     true,
+}
+
 // storageCorpus is the part of the corpus each field gets one value at a
 // time: markup, leading spaces, right-to-left and zero-width characters,
 // Chinese, line breaks, entities, template syntax, 100 KB, bytes that are
@@ -1172,6 +1257,9 @@ func hostileForms() map[string]*hostileForm {
 		"PUT /api/v1/settings":             settingsHostileForm(true),
 		"POST /admin/settings/logo":        {none: "a file, checked by its content as members' logos are (members.FuzzLogo, FuzzUpload)"},
 		"POST /admin/settings/logo/remove": {none: "no fields: it removes the logo"},
+		// Issue 14 (integrity).
+		"POST /admin/reviews/{id}/reopen":  {none: "no fields: reopens the review in the path"},
+		"POST /api/v1/reviews/{id}/reopen": {none: "no fields: reopens the review in the path"},
 	}
 	// Outcome documents: outcome_docs_hostile_test.go.
 	for pattern, f := range documentsHostileForms() {
@@ -1453,10 +1541,11 @@ func callForm(edit bool) *hostileForm {
 		f.base["slug"], f.base["title_en"], f.base["description_en"] = "proof-cases", "Proof Cases", "Cases for the proof."
 		f.target = func(h *hostileEnv) string { return "/admin/calls/" + h.event.call.slug + "/edit" }
 	}
-	f.fields = []hostileField{{name: "slug", code: true}, {name: "kind", choice: true}, {name: "title_en"},
-		{name: "title_zh", variant: true}, {name: "description_en"}, {name: "description_zh", variant: true},
+	f.fields = []hostileField{{name: "slug", code: true}, {name: "kind", choice: true}, {name: "title_en", errID: "e-title"},
+		{name: "title_zh", errID: "e-title", variant: true}, {name: "description_en"}, {name: "description_zh", variant: true},
 		{name: "opens_at", code: true}, {name: "closes_at", code: true}, {name: "timezone", code: true}, {name: "year", code: true},
-		{name: "criteria.0.code", code: true}, {name: "criteria.0.name_en"}, {name: "criteria.0.name_zh", variant: true},
+		{name: "criteria.0.code", code: true}, {name: "criteria.0.name_en", errID: "e-criteria.0.name"},
+		{name: "criteria.0.name_zh", errID: "e-criteria.0.name", variant: true},
 		{name: "criteria.0.weight", code: true}, {name: "criteria.0.max", code: true}}
 	if edit {
 		f.fields = f.fields[1:] // the slug is the path's
@@ -1752,6 +1841,7 @@ type hostileTally struct {
 	requests, accepted, refused int
 	serverErrors, altered       []string
 	unexplained                 []string // refused without saying which field
+	multiLine                   []string // a one-line field that kept a line break or control character
 }
 
 // submit sends one value in one field and checks what became of it.
@@ -1778,6 +1868,9 @@ func (h *hostileEnv) submit(pattern string, f *hostileForm, field hostileField, 
 		got, kept := f.stored(h, r, vals, field.name)
 		if want := field.normal(p.Value); kept && got != want {
 			tally.altered = append(tally.altered, fmt.Sprintf("%s: stored %d bytes %.80q, sent %d bytes %.80q", what, len(got), got, len(want), want))
+		}
+		if oneLineCorpus[p.Name] && !field.choice && !multiLineFields[pattern+" "+field.name] && kept {
+			tally.multiLine = append(tally.multiLine, what)
 		}
 		return
 	}
@@ -1901,7 +1994,8 @@ func TestHostileInput(t *testing.T) {
 					what  string
 					items []string
 				}{{"server errors", tally.serverErrors}, {"values stored otherwise than sent", tally.altered},
-					{"refusals that do not say which field", tally.unexplained}} {
+					{"refusals that do not say which field", tally.unexplained},
+					{"one-line fields that kept a line break or control character (a textarea goes in multiLineFields)", tally.multiLine}} {
 					if len(list.items) > 0 {
 						t.Errorf("%d %s:\n  %s", len(list.items), list.what, strings.Join(list.items, "\n  "))
 					}
@@ -1928,6 +2022,7 @@ func hostileGroups(payloads []hostilePayload, max int) []hostilePayload {
 		if p.unstorable() || p.Name == "long" {
 			continue
 		}
+		p.Value = oneLine(p.Value)
 		if cur.Value != "" && utf8.RuneCountInString(cur.Value)+1+utf8.RuneCountInString(p.Value) > max {
 			out = append(out, cur)
 			cur = hostilePayload{}

@@ -18,7 +18,8 @@ const (
 	PermOutbox      = "mail.outbox" // read the outbox
 	PermAudit       = "audit.read"  // read the audit log
 	PermManageUsers = "users.manage"
-	PermMailLinks   = "mail.links" // see sign-in links in the outbox
+	PermMailLinks   = "mail.links"    // see sign-in links in the outbox
+	PermMetrics     = web.PermMetrics // read /metrics with an API token on the site's address
 
 	PermMembersReview = "members.review" // review applications, decide, see the queue
 	PermMembersManage = "members.manage" // change memberships, export
@@ -41,6 +42,7 @@ var grants = map[string][]string{
 	PermAudit:       {RoleAdmin},
 	PermManageUsers: {RoleAdmin},
 	PermMailLinks:   {RoleAdmin},
+	PermMetrics:     {RoleAdmin},
 
 	PermMembersReview: {RoleAdmin, RoleSecretariat},
 	PermMembersManage: {RoleAdmin, RoleSecretariat},

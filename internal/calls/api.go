@@ -323,6 +323,21 @@ func (h *Handlers) apiSaveReview(c *web.Ctx) error {
 	return c.JSON(http.StatusOK, map[string]any{"id": id, "status": status})
 }
 
+// apiReopen gives a submitted review back to its reviewer, for the
+// secretariat: 200 with the review; 409 when it is not submitted or the
+// results are out.
+func (h *Handlers) apiReopen(c *web.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.Store.ReopenReview(c.Context(), c.User, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": r.ID, "submission_id": r.SubmissionID, "status": r.Status})
+}
+
 func (h *Handlers) apiConflict(c *web.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {

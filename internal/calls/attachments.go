@@ -45,6 +45,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/pdf"
 )
 
 // Attachments is what a call's submission form takes. The API's shape:
@@ -485,8 +486,8 @@ func errForbiddenFile() error { return errs.New(errs.Forbidden, "calls.attachmen
 
 // AttachmentFile returns file id with its content to viewer (nil: the
 // public) if they may download it: the submission's authors, the
-// secretariat, its assigned reviewers (a neutral name under blind
-// review), and anyone once it is a published selected case. Anyone else
+// secretariat, its assigned reviewers (under blind review a neutral
+// name, and a PDF without its document metadata), and anyone once it is a published selected case. Anyone else
 // gets Forbidden; a file that does not exist is NotFound.
 func (s *Store) AttachmentFile(ctx context.Context, viewer *actor.Actor, id int64) (*Attachment, error) {
 	row := s.DB.QueryRow(ctx, "SELECT "+attachmentColumns+", data FROM call_attachments WHERE id = ?", id)
@@ -523,7 +524,13 @@ func (s *Store) AttachmentFile(ctx context.Context, viewer *actor.Actor, id int6
 		}
 		if n > 0 {
 			if c.Blind {
+				// Blind review: neither the file's name nor its document
+				// metadata (/Info, XMP) may name the authors. Images
+				// carry none: they were re-encoded when uploaded.
 				a.Name = a.neutralName()
+				if a.Kind == KindPDF {
+					a.Data = pdf.StripMetadata(a.Data)
+				}
 			}
 			return &a, nil
 		}

@@ -223,6 +223,14 @@ func trimText(t *Text) {
 	t.En, t.Hans, t.Hant = strings.TrimSpace(t.En), strings.TrimSpace(t.Hans), strings.TrimSpace(t.Hant)
 }
 
+// lineText refuses at field name a one-line text with a control
+// character in any of its languages (errs.OneLine).
+func lineText(fe *errs.Fields, name string, t Text) {
+	for _, v := range []string{t.En, t.Hans, t.Hant} {
+		fe.Line(name, v)
+	}
+}
+
 // validate checks the call; errors are at the fields of the API body.
 func (c *Call) validate() error {
 	c.normalize()
@@ -238,6 +246,7 @@ func (c *Call) validate() error {
 	if c.Title.Empty() {
 		fe.Add("title", "calls.title_required")
 	}
+	lineText(&fe, "title", c.Title)
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {
 		fe.Add("timezone", "calls.timezone_invalid")
 	}
@@ -278,6 +287,8 @@ func (c *Call) validate() error {
 			fe.Add(name+".code", "calls.criterion_code_invalid")
 		case cr.Name.Empty():
 			fe.Add(name+".name", "calls.criterion_name_required")
+		case !errs.OneLine(cr.Name.En) || !errs.OneLine(cr.Name.Hans) || !errs.OneLine(cr.Name.Hant):
+			fe.Add(name+".name", errs.OneLineKey)
 		case !(cr.Weight > 0 && cr.Weight <= 100):
 			fe.Add(name+".weight", "calls.criterion_weight_invalid")
 		case cr.Max < 1 || cr.Max > 100:
@@ -470,6 +481,7 @@ func (s *Submission) validate(c *Call, complete bool) error {
 			}
 		}
 	}
+	lineText(&fe, "title", s.Title)
 	for name, v := range map[string]string{"title.en": s.Title.En, "title.zh-Hans": s.Title.Hans, "title.zh-Hant": s.Title.Hant} {
 		if utf8.RuneCountInString(v) > maxTitle {
 			fe.Add(name, "calls.too_long", maxTitle)
@@ -498,7 +510,7 @@ func (s *Submission) validate(c *Call, complete bool) error {
 		fe.Add("partners", "calls.partners_max", maxPartners)
 	}
 	for _, p := range s.Partners {
-		if _, ok := geo.Lookup(p.Country); p.Country != "" && !ok || utf8.RuneCountInString(p.Name) > maxTitle {
+		if _, ok := geo.Lookup(p.Country); p.Country != "" && !ok || utf8.RuneCountInString(p.Name) > maxTitle || !errs.OneLine(p.Name) {
 			fe.Add("partners", "calls.partner_invalid")
 			break
 		}
@@ -559,8 +571,11 @@ type Review struct {
 	Scores       map[string]float64 `json:"scores,omitempty"`
 	Comment      string             `json:"comment,omitempty"`
 	Reason       string             `json:"conflict_reason,omitempty"`
-	AssignedAt   time.Time          `json:"assigned_at"`
-	SubmittedAt  *time.Time         `json:"submitted_at,omitempty"`
+	// Withdrawn is why the platform withdrew the review when a conflict
+	// of interest arose after assignment; NoConflict otherwise.
+	Withdrawn   ConflictReason `json:"withdrawn,omitempty"`
+	AssignedAt  time.Time      `json:"assigned_at"`
+	SubmittedAt *time.Time     `json:"submitted_at,omitempty"`
 }
 
 // emailValid reports whether s is one plain address.

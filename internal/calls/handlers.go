@@ -73,6 +73,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/admin/submissions/{id}/decision", Access: manage, Handle: h.decide},
 		{Method: "POST", Path: "/admin/submissions/{id}/assign", Access: manage, Handle: h.assignOne},
 		{Method: "POST", Path: "/admin/reviews/{id}/remove", Access: manage, Handle: h.unassign},
+		{Method: "POST", Path: "/admin/reviews/{id}/reopen", Access: manage, Handle: h.reopen},
 
 		{Method: "POST", Path: "/api/v1/calls", Access: manage, Handle: h.apiCreateCall},
 		{Method: "GET", Path: "/api/v1/calls", Access: web.Public, Handle: h.apiCalls},
@@ -85,6 +86,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Path: "/api/v1/reviews/{id}", Access: web.SignedIn, Handle: h.apiReview},
 		{Method: "POST", Path: "/api/v1/reviews/{id}", Access: web.SignedIn, Handle: h.apiSaveReview},
 		{Method: "POST", Path: "/api/v1/reviews/{id}/conflict", Access: web.SignedIn, Handle: h.apiConflict},
+		{Method: "POST", Path: "/api/v1/reviews/{id}/reopen", Access: manage, Handle: h.apiReopen},
 		{Method: "GET", Path: "/api/v1/calls/{slug}/ranking", Access: manage, Handle: h.apiRanking},
 		{Method: "POST", Path: "/api/v1/submissions/{id}/decision", Access: manage, Handle: h.apiDecide},
 		{Method: "POST", Path: "/api/v1/calls/{slug}/publish-results", Access: manage, Handle: h.apiPublishResults},
@@ -951,6 +953,9 @@ type adminSubmissionData struct {
 	Scores  map[int64]string
 	Options options
 	Round   *roundView
+	// Withdrawn are the reviews the platform withdrew because a conflict
+	// of interest arose after assignment, flagged at the top of the page.
+	Withdrawn []SubmissionReview
 }
 
 func (h *Handlers) renderAdminSubmission(c *web.Ctx, status int, f *web.Form, id int64) error {
@@ -967,7 +972,11 @@ func (h *Handlers) renderAdminSubmission(c *web.Ctx, status int, f *web.Form, id
 		return err
 	}
 	scores := map[int64]string{}
+	var withdrawn []SubmissionReview
 	for _, r := range reviews {
+		if r.Withdrawn != NoConflict {
+			withdrawn = append(withdrawn, r)
+		}
 		if r.Status == ReviewSubmitted {
 			scores[r.ID] = strconv.FormatFloat(ReviewScore(call.Criteria, r.Scores), 'f', 1, 64)
 		}
@@ -982,7 +991,7 @@ func (h *Handlers) renderAdminSubmission(c *web.Ctx, status int, f *web.Form, id
 		f = &web.Form{Values: url.Values{"screening": {string(sub.Screening)}, "reason": {sub.ScreeningReason}, "decision": {string(sub.Decision)}}}
 	}
 	return c.RenderForm(status, "calls/admin_submission", f, adminSubmissionData{S: sub, Call: call, Reviews: reviews, Pool: active,
-		Scores: scores, Options: optionsFor(c.Lang), Round: h.roundOf(c, sub, call)})
+		Scores: scores, Options: optionsFor(c.Lang), Round: h.roundOf(c, sub, call), Withdrawn: withdrawn})
 }
 
 func (h *Handlers) adminSubmission(c *web.Ctx) error {
@@ -1026,6 +1035,24 @@ func (h *Handlers) assignOne(c *web.Ctx) error {
 		rid, _ := strconv.ParseInt(f.Get("reviewer"), 10, 64)
 		return h.Store.AssignReviewer(c.Context(), c.User, id, rid)
 	})
+}
+
+// reopen gives a submitted review back to its reviewer (ReopenReview)
+// and goes back to the submission's page, or shows it with the error.
+func (h *Handlers) reopen(c *web.Ctx) error {
+	id, f, err := posted(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.Store.ReopenReview(c.Context(), c.User, id)
+	back, _ := strconv.ParseInt(f.Get("submission"), 10, 64)
+	if err != nil {
+		if errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.NotFound || back == 0 {
+			return err
+		}
+		return h.renderAdminSubmission(c, c.Fail(f, err), f, back)
+	}
+	return c.Redirect(fmt.Sprintf("/admin/submissions/%d", r.SubmissionID))
 }
 
 func (h *Handlers) unassign(c *web.Ctx) error {

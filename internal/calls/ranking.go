@@ -206,14 +206,14 @@ func (s *Store) RankingRound(ctx context.Context, slug string, round int) (*Call
 	if err := s.withAuthors(ctx, s.DB, subs); err != nil {
 		return nil, nil, err
 	}
-	reviews, err := s.scoredReviews(ctx, s.DB, c, round)
-	if err != nil {
-		return nil, nil, err
-	}
 	ids := make([]int64, len(subs))
 	byID := map[int64]*Submission{}
 	for i, sub := range subs {
 		ids[i], byID[sub.ID] = sub.ID, sub
+	}
+	reviews, err := s.scoredReviews(ctx, s.DB, c, round, byID)
+	if err != nil {
+		return nil, nil, err
 	}
 	ranks := Rankings(ids, reviews)
 	out := make([]RankedSubmission, len(ranks))
@@ -223,11 +223,18 @@ func (s *Store) RankingRound(ctx context.Context, slug string, round int) (*Call
 	return c, out, nil
 }
 
-// scoredReviews returns the submitted reviews of reviewable submissions
-// of c, scored.
-func (s *Store) scoredReviews(ctx context.Context, q db.Querier, c *Call, round int) ([]ScoredReview, error) {
-	return db.All(ctx, q, "calls: scored reviews", func(r db.Scanner) (ScoredReview, error) {
-		var x ScoredReview
+// scoredReviews returns the submitted reviews of round of reviewable
+// submissions of c, scored; a review missing a criterion's score does not
+// count, nor does one whose reviewer has a conflict of interest with the
+// submission (conflictOf: subs holds the submissions with their authors),
+// whatever the state of its row.
+func (s *Store) scoredReviews(ctx context.Context, q db.Querier, c *Call, round int, subs map[int64]*Submission) ([]ScoredReview, error) {
+	type row struct {
+		ScoredReview
+		complete bool
+	}
+	rows, err := db.All(ctx, q, "calls: scored reviews", func(r db.Scanner) (row, error) {
+		var x row
 		var raw string
 		if err := r.Scan(&x.Submission, &x.Reviewer, &raw); err != nil {
 			return x, err
@@ -236,11 +243,36 @@ func (s *Store) scoredReviews(ctx context.Context, q db.Querier, c *Call, round 
 		if err := decodeList(raw, &scores); err != nil {
 			return x, err
 		}
-		x.Score = ReviewScore(c.Criteria, scores)
+		x.Score, x.complete = ReviewScore(c.Criteria, scores), complete(c, scores)
 		return x, nil
-	}, `SELECT r.submission_id, r.reviewer_id, r.scores FROM call_reviews r JOIN call_submissions s ON s.id = r.submission_id
+	}, `-- calls.scoredReviews
+		SELECT r.submission_id, r.reviewer_id, r.scores FROM call_reviews r JOIN call_submissions s ON s.id = r.submission_id
 		WHERE s.call_id = ? AND s.status = 'submitted' AND s.screening <> 'ineligible' AND r.status = 'submitted' AND r.round = ?
 		ORDER BY r.id`, c.ID, round)
+	if err != nil {
+		return nil, err
+	}
+	reviewers, err := s.reviewers(ctx, q, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*Reviewer{}
+	for _, r := range reviewers {
+		byID[r.ID] = r
+	}
+	declared, err := declaredConflicts(ctx, q, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ScoredReview
+	for _, x := range rows {
+		v, sub := byID[x.Reviewer], subs[x.Submission]
+		if !x.complete || v == nil || sub == nil || conflictOf(c, sub, v, declared[v.ID]) != NoConflict {
+			continue
+		}
+		out = append(out, x.ScoredReview)
+	}
+	return out, nil
 }
 
 // Decide records the secretariat's decision on submission id. Decisions

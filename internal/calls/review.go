@@ -57,6 +57,8 @@ func (r *Reviewer) normalize() error {
 	if !emailValid(r.Email) {
 		fe.Add("email", "calls.email_invalid")
 	}
+	fe.Line("name", r.Name)
+	fe.Line("organization", r.Organization)
 	if r.Country != "" {
 		if _, ok := geo.Lookup(r.Country); !ok {
 			fe.Add("country", "calls.country_invalid")
@@ -570,12 +572,12 @@ func (s *Store) Unassign(ctx context.Context, by *actor.Actor, reviewID int64) e
 
 // ---- reviews ----
 
-const reviewColumns = `id, submission_id, reviewer_id, status, scores, comment, conflict_reason, assigned_at, submitted_at, round`
+const reviewColumns = `id, submission_id, reviewer_id, status, scores, comment, conflict_reason, assigned_at, submitted_at, round, withdrawn`
 
 func scanReview(row db.Scanner) (*Review, error) {
 	r := &Review{}
 	var scores string
-	if err := row.Scan(&r.ID, &r.SubmissionID, &r.ReviewerID, &r.Status, &scores, &r.Comment, &r.Reason, &r.AssignedAt, &r.SubmittedAt, &r.Round); err != nil {
+	if err := row.Scan(&r.ID, &r.SubmissionID, &r.ReviewerID, &r.Status, &scores, &r.Comment, &r.Reason, &r.AssignedAt, &r.SubmittedAt, &r.Round, &r.Withdrawn); err != nil {
 		return nil, err
 	}
 	return r, decodeList(scores, &r.Scores)
@@ -689,15 +691,19 @@ func (s *Store) Review(ctx context.Context, by *actor.Actor, id int64) (*ReviewV
 
 // SaveReview records the scores and comment of review id, for its
 // reviewer. Each score must be a criterion of the call's rubric, within
-// 0 and the criterion's maximum (Invalid at "scores.CODE"). With submit,
-// every criterion must be scored and the review counts in the ranking;
-// without, it is saved to come back to. A review may be changed until the
-// results are published (then: Conflict); one declared a conflict on,
-// never. Audited.
+// 0 and the criterion's maximum (Invalid at "scores.CODE"). The scores
+// given are added to those saved before: a save never removes a score.
+// With submit, every criterion must then be scored and the review counts
+// in the ranking; without, it is saved to come back to. A submitted
+// review is not changed (Conflict) unless the secretariat reopens it
+// (ReopenReview); nor is one once the results are published, one whose
+// reviewer declared or was found to have a conflict of interest, or one
+// whose reviewer has a conflict with the submission now (Conflict).
+// Audited.
 func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, scores map[string]float64, comment string, submit bool) error {
 	comment = strings.TrimSpace(comment)
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		r, _, err := s.review(ctx, tx, by.ID, id, tx.ForUpdate())
+		r, v, err := s.review(ctx, tx, by.ID, id, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
@@ -713,10 +719,23 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 			return err
 		}
 		switch {
+		case r.Status == ReviewConflict && r.Withdrawn != NoConflict:
+			return errs.New(errs.Conflict, "integrity.review_withdrawn")
 		case r.Status == ReviewConflict:
 			return errs.New(errs.Conflict, "calls.review_conflicted")
 		case c.ResultsOut():
 			return errs.New(errs.Conflict, "calls.results_out")
+		case r.Status == ReviewSubmitted:
+			return errs.New(errs.Conflict, "integrity.review_locked")
+		}
+		if conflicted, err := s.reviewConflicted(ctx, tx, c, sub, v); err != nil {
+			return err
+		} else if conflicted {
+			return errs.New(errs.Conflict, "integrity.review_withdrawn")
+		}
+		merged := map[string]float64{}
+		for code, v := range r.Scores {
+			merged[code] = v
 		}
 		var fe errs.Fields
 		for code, v := range scores {
@@ -726,8 +745,11 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 				fe.Add("scores."+code, "calls.criterion_unknown")
 			case math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > float64(cr.Max):
 				fe.Add("scores."+code, "calls.score_range", cr.Max)
+			default:
+				merged[code] = v
 			}
 		}
+		scores = merged
 		if submit {
 			for _, cr := range c.Criteria {
 				if _, ok := scores[cr.Code]; !ok && !fe.Has("scores."+cr.Code) {
@@ -746,9 +768,6 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 		var submittedAt any
 		if submit {
 			status, submittedAt = ReviewSubmitted, now
-		}
-		if scores == nil {
-			scores = map[string]float64{}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE call_reviews SET scores = ?, comment = ?, status = ?, submitted_at = COALESCE(?, submitted_at),
 			updated_at = ? WHERE id = ?`, mustJSON(scores), comment, status, submittedAt, now, id); err != nil {
@@ -775,6 +794,10 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 // take it.
 func (s *Store) DeclareConflict(ctx context.Context, by *actor.Actor, id int64, reason string) (int64, error) {
 	reason = strings.TrimSpace(reason)
+	var fe errs.Fields
+	if fe.Line("reason", reason); fe.Err() != nil {
+		return 0, fe.Err()
+	}
 	var newID int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		r, _, err := s.review(ctx, tx, by.ID, id, tx.ForUpdate())
@@ -823,8 +846,13 @@ func (s *Store) DeclareConflict(ctx context.Context, by *actor.Actor, id int64, 
 		if replacement != nil {
 			details["replacement_reviewer_id"] = replacement.ID
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.review_conflict",
-			Object: reviewObject(id), Details: details})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.review_conflict",
+			Object: reviewObject(id), Details: details}); err != nil {
+			return err
+		}
+		// The declaration counts in every round: the reviewer's review of
+		// the other round ends too.
+		return s.enforceConflicts(ctx, tx, by, c, sub.ID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("calls: declare conflict: %w", err)

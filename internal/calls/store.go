@@ -203,7 +203,9 @@ func orEmpty(l []string) []string {
 }
 
 // UpdateCall replaces the settings of call slug (its slug stays), for the
-// secretariat. Audited.
+// secretariat. Reviews that a changed rule now forbids (the same-country
+// exclusion) are withdrawn and reassigned in the same transaction.
+// Audited.
 func (s *Store) UpdateCall(ctx context.Context, by *actor.Actor, slug string, c *Call) error {
 	c.Slug = slug
 	if err := c.validate(); err != nil {
@@ -232,7 +234,12 @@ func (s *Store) UpdateCall(ctx context.Context, by *actor.Actor, slug string, c 
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.update", Object: callObject(c.ID)})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.update", Object: callObject(c.ID)}); err != nil {
+			return err
+		}
+		// A rule changed (the same-country exclusion): reviews it now
+		// forbids end and are given to others.
+		return s.enforceConflicts(ctx, tx, by, c)
 	})
 	if err != nil {
 		return fmt.Errorf("calls: update: %w", err)
@@ -413,7 +420,11 @@ type SubmitterInfo struct {
 // submitted one stays submitted (and is checked as such). Submissions are
 // taken only while the call is open by the server's clock: outside, the
 // error is a *DeadlineError. A withdrawn submission is not edited
-// (Conflict). Audited; the first submission is acknowledged by mail.
+// (Conflict). A one-line field with a control character is Invalid at
+// it (errs.OneLine). A change that gives a reviewer of the submission a
+// conflict of interest withdraws that review and reassigns it in the
+// same transaction (enforceConflicts). Audited; the first submission is
+// acknowledged by mail.
 func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string, sub *Submission, info SubmitterInfo, submit bool) error {
 	c, err := s.PublishedCall(ctx, slug)
 	if err != nil {
@@ -432,6 +443,10 @@ func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string
 	}
 	info.Country = strings.ToUpper(strings.TrimSpace(info.Country))
 	info.Organization = strings.TrimSpace(info.Organization)
+	var fe errs.Fields
+	if fe.Line("author_organization", info.Organization); fe.Err() != nil {
+		return fe.Err()
+	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
 		if now.Before(c.OpensAt) {
@@ -514,7 +529,12 @@ func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string
 		if submit {
 			action = "call.submission_submitted"
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: action, Object: submissionObject(sub.ID)})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: action, Object: submissionObject(sub.ID)}); err != nil {
+			return err
+		}
+		// Partners, countries or the submitter's organisation may now be
+		// a reviewer's.
+		return s.enforceConflicts(ctx, tx, by, c, sub.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("calls: save submission: %w", err)
@@ -581,7 +601,9 @@ func hashToken(token string) string {
 // InviteCoauthor invites email as a co-author of submission id, for its
 // submitter, before the deadline and within the call's number of
 // co-authors. The mail, in lang, holds a single-use link that expires
-// after InvitationLife; only its hash is stored. Audited.
+// after InvitationLife; only its hash is stored. An invited address is
+// an author at once: a review by its holder is withdrawn and reassigned
+// in the same transaction (enforceConflicts). Audited.
 func (s *Store) InviteCoauthor(ctx context.Context, by *actor.Actor, id int64, email, name, country, lang string) error {
 	_, err := s.inviteCoauthor(ctx, by, id, email, name, country, lang)
 	return err
@@ -593,6 +615,7 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, e
 	if !emailValid(email) {
 		fe.Add("email", "calls.email_invalid")
 	}
+	fe.Line("name", name)
 	if country != "" {
 		if _, ok := geo.Lookup(country); !ok {
 			fe.Add("country", "calls.country_invalid")
@@ -641,8 +664,12 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, e
 			Text: p.T("mail.calls.coauthor.body", by.Name, sub.Title.For(p.Lang), c.Title.For(p.Lang), link, int(InvitationLife.Hours()/24))}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_invite",
-			Object: submissionObject(id), Details: map[string]any{"email": email}})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_invite",
+			Object: submissionObject(id), Details: map[string]any{"email": email}}); err != nil {
+			return err
+		}
+		// An invited co-author already counts as an author.
+		return s.enforceConflicts(ctx, tx, by, c, id)
 	})
 	if err != nil {
 		return "", fmt.Errorf("calls: invite co-author: %w", err)
@@ -685,8 +712,9 @@ func (s *Store) CoauthorByToken(ctx context.Context, token string) (*CoauthorInv
 
 // ConfirmCoauthor spends a co-author invitation's token for the signed-in
 // account, which becomes a confirmed co-author (and so an author that no
-// reviewer pool assignment will give the submission to). Returns the
-// submission's id. Audited.
+// reviewer pool assignment will give the submission to; a review of it
+// the account holds is withdrawn and reassigned in the same transaction).
+// Returns the submission's id. Audited.
 func (s *Store) ConfirmCoauthor(ctx context.Context, by *actor.Actor, token string) (int64, error) {
 	var subID int64
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -702,8 +730,20 @@ func (s *Store) ConfirmCoauthor(ctx context.Context, by *actor.Actor, token stri
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_confirm",
-			Object: submissionObject(subID), Details: map[string]any{"author_id": authorID}})
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "call.coauthor_confirm",
+			Object: submissionObject(subID), Details: map[string]any{"author_id": authorID}}); err != nil {
+			return err
+		}
+		// The account is an author now, whatever address it was invited at.
+		var callID int64
+		if err := tx.QueryRow(ctx, "SELECT call_id FROM call_submissions WHERE id = ?", subID).Scan(&callID); err != nil {
+			return err
+		}
+		c, err := s.call(ctx, tx, "id = ?", callID)
+		if err != nil {
+			return err
+		}
+		return s.enforceConflicts(ctx, tx, by, c, subID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("calls: confirm co-author: %w", err)
@@ -726,6 +766,7 @@ func (s *Store) Screen(ctx context.Context, by *actor.Actor, id int64, sc Screen
 	default:
 		fe.Add("screening", "calls.screening_invalid")
 	}
+	fe.Line("reason", reason)
 	if err := fe.Err(); err != nil {
 		return err
 	}

@@ -21,14 +21,18 @@ import (
 
 // Config is the process's configuration.
 type Config struct {
-	Addr     string // listen address (serve)
-	Data     string // data folder
-	DB       string // database URL: sqlite:PATH or postgres://…
-	Demo     bool   // load demo content into an empty database (serve)
-	BaseURL  string // public address for links in mail; default from Addr
-	SMTPURL  string // smtp://user:pass@host:587, smtps://…, smtp+insecure://…; empty keeps mail in the outbox
-	MailFrom string // sender address
-	LogJSON  bool   // logs as JSON lines instead of text
+	Addr string // listen address (serve)
+	// MetricsAddr is a second listen address serving only /metrics, to
+	// anyone who reaches it (serve); empty: no such listener, and /metrics
+	// on Addr answers only an admin's API token.
+	MetricsAddr string
+	Data        string // data folder
+	DB          string // database URL: sqlite:PATH or postgres://…
+	Demo        bool   // load demo content into an empty database (serve)
+	BaseURL     string // public address for links in mail; default from Addr
+	SMTPURL     string // smtp://user:pass@host:587, smtps://…, smtp+insecure://…; empty keeps mail in the outbox
+	MailFrom    string // sender address
+	LogJSON     bool   // logs as JSON lines instead of text
 	// SecretKey is the installation's secret (hex or base64, at least 32
 	// bytes): it seals passport details and signs badges. Empty: the key
 	// file in the data folder, made at first start (see Secret).
@@ -70,6 +74,7 @@ func Register(fs *flag.FlagSet) *Config {
 func RegisterServe(fs *flag.FlagSet) *Config {
 	c := Register(fs)
 	fs.StringVar(&c.Addr, "addr", "", "listen address (env WUZHEN_ADDR; default 127.0.0.1:8080)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "listen address serving only /metrics, without sign-in, e.g. 127.0.0.1:9090 (env WUZHEN_METRICS_ADDR; default none: /metrics on --addr needs an admin's API token)")
 	fs.BoolVar(&c.Demo, "demo", false, "load demo content into an empty database (env WUZHEN_DEMO=1)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public address of the site, for links in mail (env WUZHEN_BASE_URL)")
 	fs.StringVar(&c.SMTPURL, "smtp", "", "SMTP server URL; empty keeps mail in the outbox (env WUZHEN_SMTP)")
@@ -97,6 +102,7 @@ func (c *Config) Resolve() error {
 	env(&c.Data, "WUZHEN_DATA", "data")
 	env(&c.DB, "WUZHEN_DB", "")
 	env(&c.Addr, "WUZHEN_ADDR", "127.0.0.1:8080")
+	env(&c.MetricsAddr, "WUZHEN_METRICS_ADDR", "")
 	env(&c.SMTPURL, "WUZHEN_SMTP", "")
 	env(&c.MailFrom, "WUZHEN_MAIL_FROM", "")
 	env(&c.BaseURL, "WUZHEN_BASE_URL", "")

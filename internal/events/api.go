@@ -353,7 +353,7 @@ func (h *Handlers) apiStats(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, st)
+	return c.JSON(http.StatusOK, st.Public())
 }
 
 func (e *Event) checkInOpensISO() string {

@@ -103,6 +103,7 @@ func (c *Category) validate() error {
 		fe.Add("code", "events.code_invalid")
 	}
 	checkText(&fe, "name", c.Name, 100, true)
+	checkLine(&fe, "name", c.Name)
 	checkText(&fe, "consent", c.Consent, maxText, false)
 	if c.Capacity < 1 || c.Capacity > 1_000_000 {
 		fe.Add("capacity", "events.capacity_invalid")
@@ -181,6 +182,14 @@ func (c *Category) check(a Answers, accountName string, files map[string]*RegFil
 	}
 	if a["name"] == "" {
 		a["name"] = strings.TrimSpace(accountName)
+	}
+	for _, k := range []string{"name", "name_latin", "organization"} {
+		fe.Line(k, a[k])
+	}
+	for _, q := range c.Questions {
+		if q.Kind == TextQuestion {
+			fe.Line(q.Code, a[q.Code])
+		}
 	}
 	if a["name"] == "" {
 		fe.Add("name", "events.text_required")

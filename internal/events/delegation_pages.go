@@ -144,7 +144,7 @@ func (h *Handlers) addDelegate(c *web.Ctx) error {
 		return err
 	}
 	a := Answers{}
-	for _, k := range []string{"name", "name_latin", "organization", "country", "stakeholder_group"} {
+	for _, k := range []string{"name", "name_latin", "organization", "country", "stakeholder_group", "consent"} {
 		if v := f.Get(k); v != "" {
 			a[k] = v
 		}

@@ -160,10 +160,9 @@ func (e *Event) validate() error {
 	checkText(&fe, "title", e.Title, maxTitle, true)
 	// A title is one line: it goes into mail subjects, which cannot hold
 	// a line break.
-	if strings.ContainsAny(e.Title.En+e.Title.Hans+e.Title.Hant, "\r\n") && !fe.Has("title") {
-		fe.Add("title", "events.text_invalid")
-	}
+	checkLine(&fe, "title", e.Title)
 	checkText(&fe, "theme", e.Theme, maxTitle, false)
+	checkLine(&fe, "theme", e.Theme)
 	checkText(&fe, "description", e.Description, maxText, false)
 	if _, err := time.LoadLocation(e.TimeZone); err != nil || e.TimeZone == "" || e.TimeZone == "Local" {
 		fe.Add("timezone", "events.timezone_invalid")
@@ -184,6 +183,7 @@ func (e *Event) validate() error {
 	if utf8.RuneCountInString(e.Venue) > maxTitle || !clean(e.Venue) {
 		fe.Add("venue", "events.text_invalid")
 	}
+	fe.Line("venue", e.Venue)
 	if e.Country != "" {
 		e.Country = strings.ToUpper(e.Country)
 		if _, ok := geo.Lookup(e.Country); !ok {
@@ -221,7 +221,17 @@ func (e *Event) validate() error {
 			fe.Add(f.name, "events.text_invalid")
 		}
 	}
+	fe.Line("interpretation", e.Interpretation)
 	return fe.Err()
+}
+
+// checkLine refuses at field name a one-line text with a control
+// character in any of its languages (errs.OneLine), unless the field
+// already has an error.
+func checkLine(fe *errs.Fields, name string, t i18n.Text) {
+	for _, s := range []string{t.En, t.Hans, t.Hant} {
+		fe.Line(name, s)
+	}
 }
 
 // checkText checks a text in several languages: required means at least

@@ -234,7 +234,7 @@ func (h *Handlers) page(c *web.Ctx) error {
 	ld := jsonLD(e, c.BaseURL(), c.Lang)
 	withSubEvents(ld, e, children, sessions, c.BaseURL(), c.Lang)
 	return c.Render(http.StatusOK, "events/event", map[string]any{
-		"Event": e, "Categories": cats, "Children": children, "Stats": st, "Options": optionsFor(c.Lang),
+		"Event": e, "Categories": cats, "Children": children, "Stats": st.Public(), "Options": optionsFor(c.Lang),
 		"LD": ld, "Open": e.Status == Published && c.Now().Before(e.Ends), "Sessions": len(sessions),
 	})
 }

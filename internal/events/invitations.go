@@ -68,6 +68,7 @@ func (s *Store) CreateInvitation(ctx context.Context, by *actor.Actor, slug, cat
 	if !clean(label) || utf8.RuneCountInString(label) > 200 {
 		fe.Add("label", "events.text_invalid")
 	}
+	fe.Line("label", label)
 	if err := fe.Err(); err != nil {
 		return "", err
 	}

@@ -113,6 +113,7 @@ type Person struct {
 func (s *Session) validate(e *Event) error {
 	var fe errs.Fields
 	checkText(&fe, "title", s.Title, maxTitle, true)
+	checkLine(&fe, "title", s.Title)
 	checkText(&fe, "description", s.Description, maxText, false)
 	switch {
 	case s.Starts.IsZero():
@@ -128,7 +129,7 @@ func (s *Session) validate(e *Event) error {
 	}
 	for _, r := range []*string{&s.Room, &s.RoomHans, &s.RoomHant} {
 		*r = strings.TrimSpace(*r)
-		if (utf8.RuneCountInString(*r) > maxRoom || !clean(*r) || strings.ContainsAny(*r, "\r\n")) && !fe.Has("room") {
+		if (utf8.RuneCountInString(*r) > maxRoom || !clean(*r) || !errs.OneLine(*r)) && !fe.Has("room") {
 			fe.Add("room", "events.text_invalid")
 		}
 	}
@@ -203,7 +204,7 @@ func (p *Person) validate() error {
 	switch {
 	case p.Name == "" && p.NameLatin == "":
 		fe.Add("name", "events.text_required")
-	case utf8.RuneCountInString(p.Name) > maxName || !clean(p.Name) || strings.ContainsAny(p.Name, "\r\n\t"):
+	case utf8.RuneCountInString(p.Name) > maxName || !clean(p.Name) || !errs.OneLine(p.Name):
 		fe.Add("name", "events.person.name_invalid", maxName)
 	}
 	if p.Name == "" {
@@ -212,12 +213,13 @@ func (p *Person) validate() error {
 	if p.NameLatin == p.Name {
 		p.NameLatin = ""
 	}
-	if utf8.RuneCountInString(p.NameLatin) > maxName || !clean(p.NameLatin) || strings.ContainsAny(p.NameLatin, "\r\n\t") {
+	if utf8.RuneCountInString(p.NameLatin) > maxName || !clean(p.NameLatin) || !errs.OneLine(p.NameLatin) {
 		fe.Add("name_latin", "events.person.name_invalid", maxName)
 	} else if !latin(p.NameLatin) {
 		fe.Add("name_latin", "events.person.latin_invalid")
 	}
 	checkText(&fe, "organization", p.Organization, maxTitle, false)
+	checkLine(&fe, "organization", p.Organization)
 	checkText(&fe, "bio", p.Bio, maxText, false)
 	if p.Country != "" {
 		p.Country = strings.ToUpper(strings.TrimSpace(p.Country))

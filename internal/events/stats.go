@@ -4,8 +4,10 @@ import (
 	"context"
 	"sort"
 
+	"github.com/wuzhen/wuzhen/internal/chart"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/geo"
+	"github.com/wuzhen/wuzhen/internal/members"
 )
 
 // Stats are an event's aggregate figures: never a person.
@@ -120,3 +122,83 @@ func (s *Store) Stats(ctx context.Context, eventID int64) (*Stats, error) {
 
 // DevelopingPercent is the developing share in whole percent.
 func (st *Stats) DevelopingPercent() int { return int(st.Developing*100 + 0.5) }
+
+// PublicStats are an event's figures as the public sees them (the event
+// page and GET /api/v1/events/{slug}/stats): every count below
+// chart.SmallCell is "fewer than" it and, where one small count could be
+// found from a published total, another with it (chart.Suppress); a
+// country is listed only from chart.SmallCell participants, the others
+// counted together as other_countries; continents
+// and stakeholder groups are listed whole, so that none appears with
+// its first participant; and check-ins, which date a person's arrival,
+// are never shown. Staff pages use Stats.
+type PublicStats struct {
+	SmallCell  int        `json:"small_cell"` // counts below it are shown as "<N"
+	Registered chart.Cell `json:"registered"`
+	Confirmed  chart.Cell `json:"confirmed"`
+	Pending    chart.Cell `json:"pending"`
+	Waitlisted chart.Cell `json:"waitlisted"`
+	Countries  int        `json:"countries"`
+	// Developing is the share of confirmed participants from developing
+	// economies; nil when either side of it is a small count.
+	Developing  *float64                `json:"developing_share"`
+	ByContinent map[string]chart.Cell   `json:"by_continent"`
+	ByCategory  map[string]PublicCounts `json:"by_category"`
+	ByGroup     map[string]chart.Cell   `json:"by_stakeholder_group"`
+	ByCountry   []CountryCount          `json:"by_country"`      // countries of chart.SmallCell or more, most first
+	Others      chart.Cell              `json:"other_countries"` // confirmed from the countries not listed
+}
+
+// PublicCounts are a category's public figures.
+type PublicCounts struct {
+	Capacity   int        `json:"capacity"`
+	Confirmed  chart.Cell `json:"confirmed"`
+	Pending    chart.Cell `json:"pending"`
+	Waitlisted chart.Cell `json:"waitlisted"`
+}
+
+// Public returns the figures the public may see of st.
+func (st *Stats) Public() *PublicStats {
+	p := &PublicStats{SmallCell: chart.SmallCell, Registered: chart.Total(st.Registered), Countries: st.Countries,
+		ByCategory: map[string]PublicCounts{}}
+	status := chart.Suppress(map[string]int{"confirmed": st.Confirmed, "pending": st.Pending, "waitlisted": st.Waitlisted})
+	p.Confirmed, p.Pending, p.Waitlisted = status["confirmed"], status["pending"], status["waitlisted"]
+	if dev := int(st.Developing*float64(st.Confirmed) + 0.5); p.Confirmed.Shown() && dev >= chart.SmallCell && st.Confirmed-dev >= chart.SmallCell {
+		share := st.Developing
+		p.Developing = &share
+	}
+	continents := map[string]int{}
+	for _, c := range geo.Continents() {
+		continents[c.Code()] = st.ByContinent[c.Code()]
+	}
+	p.ByContinent = chart.Suppress(continents)
+	groups := map[string]int{}
+	for _, g := range members.Groups {
+		groups[string(g)] = st.ByGroup[string(g)]
+	}
+	p.ByGroup = chart.Suppress(groups)
+	per := func(f func(Counts) int) map[string]chart.Cell {
+		m := map[string]int{}
+		for code, c := range st.ByCategory {
+			m[code] = f(c)
+		}
+		return chart.Suppress(m)
+	}
+	conf, pend, wait := per(func(c Counts) int { return c.Confirmed }), per(func(c Counts) int { return c.Pending }),
+		per(func(c Counts) int { return c.Waitlisted })
+	for code, c := range st.ByCategory {
+		p.ByCategory[code] = PublicCounts{Capacity: c.Capacity, Confirmed: conf[code], Pending: pend[code], Waitlisted: wait[code]}
+	}
+	// Countries below the threshold are not listed at all but counted
+	// together, so that none can be told from the others.
+	others := st.Confirmed
+	p.ByCountry = []CountryCount{}
+	for _, c := range st.ByCountry { // most first
+		if chart.Total(c.Count).Shown() {
+			p.ByCountry = append(p.ByCountry, c)
+			others -= c.Count
+		}
+	}
+	p.Others = chart.Total(others)
+	return p
+}

@@ -55,10 +55,15 @@ var passportNumberRE = regexp.MustCompile(`^[A-Z0-9]{5,20}$`)
 // validate checks p for a letter to event e, as of now.
 func (p *Passport) validate(e *Event, now time.Time) error {
 	var fe errs.Fields
+	// One line as typed: spaces between words are made single below, but
+	// a line break or a control character is refused, not made a space.
+	fe.Line("full_name", strings.TrimSpace(p.FullName))
 	p.FullName = strings.Join(strings.Fields(p.FullName), " ")
-	if p.FullName == "" {
+	switch {
+	case fe.Has("full_name"):
+	case p.FullName == "":
 		fe.Add("full_name", "events.text_required")
-	} else if utf8.RuneCountInString(p.FullName) > 200 || !clean(p.FullName) {
+	case utf8.RuneCountInString(p.FullName) > 200 || !clean(p.FullName):
 		fe.Add("full_name", "events.text_invalid")
 	}
 	p.Nationality = strings.ToUpper(strings.TrimSpace(p.Nationality))
@@ -75,6 +80,7 @@ func (p *Passport) validate(e *Event, now time.Time) error {
 	} else if utf8.RuneCountInString(p.Embassy) > 200 || !clean(p.Embassy) {
 		fe.Add("embassy", "events.text_invalid")
 	}
+	fe.Line("embassy", p.Embassy)
 	loc := e.Location()
 	date := func(name string, v *string) (time.Time, bool) {
 		*v = strings.TrimSpace(*v)
@@ -339,6 +345,9 @@ func (s *Store) DecideVisa(ctx context.Context, by *actor.Actor, regID int64, d 
 		case d == RefuseVisa && v.Status == VisaRequested:
 			if reason == "" || utf8.RuneCountInString(reason) > 2000 || !clean(reason) {
 				return errs.Fields{{Name: "reason", Key: "events.visa.reason_required"}}.Err()
+			}
+			if !errs.OneLine(reason) {
+				return errs.Fields{{Name: "reason", Key: errs.OneLineKey}}.Err()
 			}
 			v.Status, v.Reason, v.Decided, v.DecidedBy = VisaRefused, reason, &now, by.Email
 			_, err = tx.Exec(ctx, `UPDATE event_visa_letters SET status = ?, reason = ?, decided_at = ?, decided_by = ?,

@@ -113,5 +113,5 @@ func (h *Handlers) apiStats(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, st)
+	return c.JSON(http.StatusOK, st.Public())
 }

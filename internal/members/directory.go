@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wuzhen/wuzhen/internal/chart"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
@@ -148,3 +149,32 @@ func (st *Stats) Cumulative() []YearCount {
 
 // YearCount is a count at a year.
 type YearCount struct{ Year, Count int }
+
+// PublicStats are the membership's figures as GET /api/v1/stats/members
+// gives them: counts below chart.SmallCell are "<N", with a second one
+// where a single small count could be found from the total
+// (chart.Suppress). Continents and stakeholder groups are listed whole.
+type PublicStats struct {
+	SmallCell   int                   `json:"small_cell"`
+	Members     chart.Cell            `json:"members"`
+	Countries   int                   `json:"countries"`
+	Continents  int                   `json:"continents"`
+	ByContinent map[string]chart.Cell `json:"by_continent"`
+	ByGroup     map[Group]chart.Cell  `json:"by_stakeholder_group"`
+	ByCountry   map[string]chart.Cell `json:"by_country"`
+}
+
+// Public returns the figures of st the public may see.
+func (st *Stats) Public() *PublicStats {
+	continents := map[string]int{}
+	for _, c := range geo.Continents() {
+		continents[c.Code()] = st.ByContinent[c.Code()]
+	}
+	groups := map[Group]int{}
+	for _, g := range Groups {
+		groups[g] = st.ByGroup[g]
+	}
+	return &PublicStats{SmallCell: chart.SmallCell, Members: chart.Total(st.Members), Countries: st.Countries,
+		Continents: st.Continents, ByContinent: chart.Suppress(continents), ByGroup: chart.Suppress(groups),
+		ByCountry: chart.Suppress(st.ByCountry)}
+}

@@ -190,10 +190,12 @@ func (a *Application) validate(complete bool) error {
 		if utf8.RuneCountInString(s) > maxName {
 			fe.Add(field, "members.too_long", maxName)
 		}
+		fe.Line(field, s)
 	}
 	if utf8.RuneCountInString(a.Acronym) > maxAcronym {
 		fe.Add("acronym", "members.too_long", maxAcronym)
 	}
+	fe.Line("acronym", a.Acronym)
 	if a.Group != "" && !ValidGroup(a.Group) || complete && a.Group == "" {
 		fe.Add("stakeholder_group", "members.group_invalid")
 	}
@@ -211,6 +213,7 @@ func (a *Application) validate(complete bool) error {
 	if utf8.RuneCountInString(a.ContactName) > maxContactName {
 		fe.Add("contact_name", "members.too_long", maxContactName)
 	}
+	fe.Line("contact_name", a.ContactName)
 	if a.ContactEmail != "" || complete {
 		if m, err := mail.ParseAddress(a.ContactEmail); err != nil || m.Address != a.ContactEmail {
 			fe.Add("contact_email", "members.email_invalid")

@@ -44,6 +44,9 @@ func worldMap(c *web.Ctx, st *Stats) template.HTML {
 		NoneLabel: p.T("members.map.none"),
 		Link:      func(code string) string { return "/members?country=" + code },
 		Label: func(code string, n int) string {
+			if n < chart.SmallCell {
+				return p.T("integrity.map.fewer", chart.SmallCell, optionsFor(c.Lang).CountryName(code))
+			}
 			return p.N("members.map.label", n, optionsFor(c.Lang).CountryName(code))
 		},
 		ID: "members-map",

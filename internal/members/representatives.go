@@ -97,6 +97,9 @@ func (p *Profile) validate() error {
 		if utf8.RuneCountInString(f.value) > f.max {
 			fe.Add(f.field, "members.too_long", f.max)
 		}
+		if !strings.HasPrefix(f.field, "description") {
+			fe.Line(f.field, f.value)
+		}
 	}
 	if p.Website != "" && websiteDomain(p.Website) == "" {
 		fe.Add("website", "members.website_invalid")

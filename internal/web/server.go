@@ -83,7 +83,7 @@ func New(cfg Config) *Server {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.mux.Handle("GET /metrics", s.metricsForAdmin())
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
 
 	cop := http.NewCrossOriginProtection()
@@ -130,6 +130,44 @@ type headerProbe struct {
 func (p *headerProbe) Header() http.Header         { return p.header }
 func (p *headerProbe) WriteHeader(code int)        { p.code = code }
 func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+
+// PermMetrics is the permission to read /metrics on the site's own
+// address (an API token of an account holding it); see MetricsHandler.
+const PermMetrics = "metrics.read"
+
+// MetricsHandler answers the Prometheus metrics to anyone who reaches it:
+// serve mounts it on a listener of its own (--metrics-addr), for an
+// address that only the monitoring can reach.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// metricsForAdmin is /metrics on the site's address: per-route counts
+// (visa pages, check-ins, failed sign-ins) are not public, so it answers
+// only a Bearer token whose account holds PermMetrics; without one 401,
+// with another 403, both as problem details.
+func (s *Server) metricsForAdmin() http.Handler {
+	h := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p *Principal
+		if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") && s.cfg.Identity != nil {
+			p, _ = s.cfg.Identity.Bearer(r.Context(), strings.TrimSpace(tok))
+		}
+		lp := i18n.For(i18n.Negotiate(r.Header.Get("Accept-Language")))
+		switch {
+		case p == nil:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="wuzhen"`)
+			writeProblem(w, s.problem(r, lp, http.StatusUnauthorized, "error.unauthorized"))
+		case s.cfg.Policy == nil || !s.cfg.Policy(p, PermMetrics):
+			writeProblem(w, s.problem(r, lp, http.StatusForbidden, "error.forbidden"))
+		default:
+			w.Header().Set("Cache-Control", "no-store")
+			h.ServeHTTP(w, r)
+		}
+	})
+}
 
 // Handle adds routes to the table. It panics on a pattern that ServeMux
 // rejects or that is already taken: both are programming errors.
