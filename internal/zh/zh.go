@@ -3,17 +3,19 @@
 // The platform stores Chinese text in whatever script it was written in and
 // converts it for display: zh-Hans readers see Simplified, zh-Hant readers see
 // Traditional. Conversion uses OpenCC's script-only profiles through
-// github.com/liuzl/gocc: s2t (Simplified → Traditional) and t2s (Traditional →
-// Simplified). They change characters (using phrase tables to choose between
-// 后/後, 发/發/髮 and the like) but keep vocabulary (互联网 ↔ 互聯網), and
-// t2s(s2t(x)) == x for ordinary text; a few characters do not come back
+// github.com/liuzl/gocc: s2tw (Simplified → Traditional in Taiwan's standard
+// characters, 為 and 峰 rather than OpenCC's 爲 and 峯, so that converted
+// content matches the 繁體中文 interface catalogue on one page) and tw2s
+// (Traditional, in either standard → Simplified). They change characters
+// (using phrase tables to choose between 后/後, 发/發/髮 and the like) but
+// keep vocabulary (互联网 ↔ 互聯網), and tw2s(s2tw(x)) == x for ordinary text; a few characters do not come back
 // (昵称 → 暱稱 → 暱称, 熏陶 → 薰陶, 坂本 → 阪本; see
 // TestRoundTripKnownExceptions). The Taiwan-idiom profiles
 // s2twp/tw2sp rewrite vocabulary (互联网 → 網際網路) and must never be used to
 // normalise text; this package deliberately does not expose them.
 //
 // All functions are safe for concurrent use. The converters are built lazily
-// on first use (s2t builds a trie from about 49 000 phrases, which takes tens of
+// on first use (s2tw builds a trie from about 49 000 phrases, which takes tens of
 // milliseconds and a few MiB of heap) and shared afterwards: a built gocc
 // converter is only read by Convert, so no lock is needed.
 package zh
@@ -29,8 +31,8 @@ import (
 )
 
 var (
-	toHans = sync.OnceValue(func() *gocc.OpenCC { return mustLoad("t2s") })
-	toHant = sync.OnceValue(func() *gocc.OpenCC { return mustLoad("s2t") })
+	toHans = sync.OnceValue(func() *gocc.OpenCC { return mustLoad("tw2s") })
+	toHant = sync.OnceValue(func() *gocc.OpenCC { return mustLoad("s2tw") })
 )
 
 // mustLoad builds a gocc converter. Its config and dictionaries are embedded
@@ -45,7 +47,7 @@ func mustLoad(conversion string) *gocc.OpenCC {
 	return cc
 }
 
-// ToHans converts Traditional Chinese to Simplified Chinese (OpenCC t2s),
+// ToHans converts Traditional Chinese to Simplified Chinese (OpenCC tw2s),
 // e.g. 數字鴻溝 → 数字鸿沟. Non-Han text (Latin letters, digits, punctuation,
 // whitespace, emoji) is kept exactly. A string without Han characters is
 // returned unchanged without loading the converter.
@@ -54,7 +56,8 @@ func mustLoad(conversion string) *gocc.OpenCC {
 // replaced by U+FFFD, as ranging over the string would decode it.
 func ToHans(s string) string { return convert(s, toHans) }
 
-// ToHant converts Simplified Chinese to Traditional Chinese (OpenCC s2t),
+// ToHant converts Simplified Chinese to Traditional Chinese in Taiwan's
+// standard characters (OpenCC s2tw),
 // e.g. 数字鸿沟 → 數字鴻溝. Vocabulary is kept (互联网治理 → 互聯網治理, never
 // 網際網路). Non-Han text is kept exactly. A string without Han characters is
 // returned unchanged without loading the converter.

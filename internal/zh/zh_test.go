@@ -24,7 +24,7 @@ const paragraph = "世界互联网大会乌镇峰会每年在浙江乌镇举行�
 func TestConcurrent(t *testing.T) {
 	cases := []struct{ in, hant, hans string }{
 		{"数字鸿沟", "數字鴻溝", "数字鸿沟"},
-		{"乌镇峰会 2024", "烏鎮峯會 2024", "乌镇峰会 2024"},
+		{"乌镇峰会 2024", "烏鎮峰會 2024", "乌镇峰会 2024"},
 		{"互联网治理", "互聯網治理", "互联网治理"},
 		{"plain ASCII", "plain ASCII", "plain ASCII"},
 	}
@@ -80,8 +80,8 @@ func TestToHantToHans(t *testing.T) {
 		{"mixed ASCII", "Wuzhen 乌镇 Summit 2024", "Wuzhen 烏鎮 Summit 2024"},
 		{"newlines and spaces", "第一行\n第二行\r\n  第三行\t\t尾 \n", "第一行\n第二行\r\n  第三行\t\t尾 \n"},
 		{"surrounding whitespace", "  \n乌镇\n\n  ", "  \n烏鎮\n\n  "},
-		{"CJK punctuation", "乌镇，峰会！“数字”？《发展》「治理」……", "烏鎮，峯會！“數字”？《發展》「治理」……"},
-		{"emoji and ZWJ", "乌镇😀🇨🇳👨\u200d👩\u200d👧峰会", "烏鎮😀🇨🇳👨\u200d👩\u200d👧峯會"},
+		{"CJK punctuation", "乌镇，峰会！“数字”？《发展》「治理」……", "烏鎮，峰會！“數字”？《發展》「治理」……"},
+		{"emoji and ZWJ", "乌镇😀🇨🇳👨\u200d👩\u200d👧峰会", "烏鎮😀🇨🇳👨\u200d👩\u200d👧峰會"},
 		{"fullwidth dot in a phrase", "乔治．布希", "喬治．布希"},
 		{"NUL byte", "a\x00b乌镇", "a\x00b烏鎮"},
 		{"empty", "", ""},
@@ -139,7 +139,7 @@ func TestRoundTripParagraph(t *testing.T) {
 	if hant == paragraph {
 		t.Fatal("ToHant(paragraph) did not change anything")
 	}
-	for _, w := range []string{"世界互聯網大會烏鎮峯會", "數字鴻溝", "網絡安全", "發展中國家"} {
+	for _, w := range []string{"世界互聯網大會烏鎮峰會", "數字鴻溝", "網絡安全", "發展中國家"} {
 		if !strings.Contains(hant, w) {
 			t.Errorf("ToHant(paragraph) lacks %q:\n%s", w, hant)
 		}
@@ -416,5 +416,22 @@ func TestDictionaryKeysAreConvertible(t *testing.T) {
 				t.Logf("%s %s: %d keys", name, g.Files[i], len(keys))
 			}
 		}
+	}
+}
+
+// TestTaiwanStandard: Traditional is written in Taiwan's standard characters,
+// as the 繁體中文 catalogue is (為, 峰, 裡, 線), not OpenCC's 爲, 峯, 裏, 綫, and
+// either standard comes back to the same Simplified text.
+func TestTaiwanStandard(t *testing.T) {
+	for hans, hant := range map[string]string{"为了发展": "為了發展", "乌镇峰会": "烏鎮峰會", "里面的线": "裡面的線"} {
+		if got := ToHant(hans); got != hant {
+			t.Errorf("ToHant(%s) = %s, want %s", hans, got, hant)
+		}
+		if got := ToHans(hant); got != hans {
+			t.Errorf("ToHans(%s) = %s, want %s", hant, got, hans)
+		}
+	}
+	if got := ToHans("爲了烏鎮峯會"); got != "为了乌镇峰会" {
+		t.Errorf("ToHans of OpenCC's standard = %s", got)
 	}
 }
