@@ -546,10 +546,8 @@ var multiLineFields = map[string]bool{
 	"POST /members/manage/{id}/edit description_zh_hant":                    true,
 	"POST /reviews/{id} comment":                                            true,
 	"POST /submissions/{id}/round material":                                 true,
-	// Not one-line text, or not this change's: a password is a secret of
-	// any characters; the account's name belongs to internal/auth.
+	// Not one-line text: a password is a secret of any characters.
 	"POST /signup password": true,
-	"POST /signup name":     true,
 }
 
 // storageCorpus is the part of the corpus each field gets one value at a

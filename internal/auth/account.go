@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -33,17 +33,6 @@ type Profile struct {
 	TimeZone   string // an IANA zone, "" for the organisation's
 }
 
-// oneLineOK reports whether s holds no control characters (line breaks,
-// NUL, bidi overrides): a one-line field.
-func oneLineOK(s string) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			return false
-		}
-	}
-	return true
-}
-
 // validName adds errors at field for a person's name.
 func validName(fe *errs.Fields, field, name string, required bool) {
 	switch {
@@ -51,8 +40,8 @@ func validName(fe *errs.Fields, field, name string, required bool) {
 		fe.Add(field, "auth.name_required")
 	case utf8.RuneCountInString(name) > 200:
 		fe.Add(field, "auth.name_too_long")
-	case !oneLineOK(name):
-		fe.Add(field, "account.one_line")
+	case !errs.OneLine(name):
+		fe.Add(field, errs.OneLineKey)
 	}
 }
 
@@ -132,7 +121,7 @@ func (s *Store) ChangePassword(ctx context.Context, by *actor.Actor, current, ne
 		return "", time.Time{}, err
 	}
 	hash := HashPassword(next, s.Params)
-	token, hashed := newToken()
+	token, hashed := crypt.NewToken()
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, "-- auth.ChangePassword\nUPDATE users SET password_hash = ? WHERE id = ?", hash, by.ID); err != nil {
 			return err
@@ -198,7 +187,7 @@ func (s *Store) RequestEmailChange(ctx context.Context, by *actor.Actor, email, 
 		if err != nil {
 			return err
 		}
-		token, hash := newToken()
+		token, hash := crypt.NewToken()
 		now := tx.Now()
 		if _, err := tx.Exec(ctx, `-- auth.RequestEmailChange
 			INSERT INTO auth_tokens (token_hash, user_id, purpose, created_at, expires_at, data) VALUES (?, ?, 'email', ?, ?, ?)`,
@@ -229,7 +218,7 @@ func (s *Store) ConfirmEmail(ctx context.Context, token string) error {
 		err := tx.QueryRow(ctx, `-- auth.ConfirmEmail
 			UPDATE auth_tokens SET used_at = ?
 			WHERE token_hash = ? AND purpose = 'email' AND used_at IS NULL AND expires_at > ?
-			RETURNING user_id, data`, tx.Now(), hashToken(token), tx.Now()).Scan(&id, &email)
+			RETURNING user_id, data`, tx.Now(), crypt.HashToken(token), tx.Now()).Scan(&id, &email)
 		if db.IsNotFound(err) {
 			return errs.New(errs.Invalid, "auth.token_invalid")
 		}
@@ -290,8 +279,8 @@ func (s *Store) NewToken(ctx context.Context, by *actor.Actor, label string, exp
 		fe.Add("label", "account.token_label_required")
 	case utf8.RuneCountInString(label) > 100:
 		fe.Add("label", "account.token_label_long")
-	case !oneLineOK(label):
-		fe.Add("label", "account.one_line")
+	case !errs.OneLine(label):
+		fe.Add("label", errs.OneLineKey)
 	}
 	if expires == nil {
 		e := now.Add(DefaultTokenLife)
@@ -302,14 +291,14 @@ func (s *Store) NewToken(ctx context.Context, by *actor.Actor, label string, exp
 	if err := fe.Err(); err != nil {
 		return APIToken{}, "", err
 	}
-	token, _ := newToken()
+	token, _ := crypt.NewToken()
 	token = "wz_" + token
 	t := APIToken{Label: label, Expires: expires}
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		t.Created = tx.Now()
 		if err := tx.QueryRow(ctx, `-- auth.NewToken
 			INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			by.ID, label, hashToken(token), t.Created, *expires).Scan(&t.ID); err != nil {
+			by.ID, label, crypt.HashToken(token), t.Created, *expires).Scan(&t.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "token.create",
@@ -355,7 +344,7 @@ const sessionIDLen = 16
 func (s *Store) Sessions(ctx context.Context, userID int64, current string) ([]Session, error) {
 	cur := ""
 	if current != "" {
-		cur = hashToken(current)[:sessionIDLen]
+		cur = crypt.HashToken(current)[:sessionIDLen]
 	}
 	return db.All(ctx, s.DB, "auth: sessions", func(r db.Scanner) (Session, error) {
 		var x Session
@@ -382,7 +371,7 @@ func (s *Store) EndSessions(ctx context.Context, by *actor.Actor, id, current st
 			}
 			res, err = tx.Exec(ctx, "-- auth.EndSessions one\nDELETE FROM sessions WHERE user_id = ? AND token_hash LIKE ?", by.ID, id+"%")
 		} else {
-			res, err = tx.Exec(ctx, "-- auth.EndSessions others\nDELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", by.ID, hashToken(current))
+			res, err = tx.Exec(ctx, "-- auth.EndSessions others\nDELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", by.ID, crypt.HashToken(current))
 		}
 		if err != nil {
 			return err

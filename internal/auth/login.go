@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -79,7 +80,7 @@ func (s *Store) SignIn(ctx context.Context, a Attempt) (*SignedIn, error) {
 	now := s.DB.Now()
 	device := ""
 	if a.Device != "" {
-		device = hashToken(a.Device)
+		device = crypt.HashToken(a.Device)
 	}
 	// Reserve the attempt before checking the password: the count and the
 	// insert happen in one write transaction, serialised per account and
@@ -176,11 +177,11 @@ func (s *Store) SignIn(ctx context.Context, a Attempt) (*SignedIn, error) {
 		return nil, errs.New(errs.Forbidden, "auth.unverified")
 	}
 	r := &SignedIn{User: u, Expires: now.Add(SessionLife)}
-	token, hashed := newToken()
+	token, hashed := crypt.NewToken()
 	r.Token = token
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if a.Old != "" {
-			if _, err := tx.Exec(ctx, "-- auth.SignIn renew\nDELETE FROM sessions WHERE token_hash = ?", hashToken(a.Old)); err != nil {
+			if _, err := tx.Exec(ctx, "-- auth.SignIn renew\nDELETE FROM sessions WHERE token_hash = ?", crypt.HashToken(a.Old)); err != nil {
 				return err
 			}
 		}
@@ -202,7 +203,7 @@ func (s *Store) SignIn(ctx context.Context, a Attempt) (*SignedIn, error) {
 				return err
 			}
 		} else {
-			tok, h := newToken()
+			tok, h := crypt.NewToken()
 			if _, err := tx.Exec(ctx, `-- auth.SignIn new device
 				INSERT INTO login_devices (token_hash, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)`,
 				h, u.ID, tx.Now(), tx.Now()); err != nil {

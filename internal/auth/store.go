@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -84,11 +85,7 @@ func validate(fe *errs.Fields, email, name, password string) {
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !strings.Contains(email, ".") {
 		fe.Add("email", "auth.email_invalid")
 	}
-	if strings.TrimSpace(name) == "" {
-		fe.Add("name", "auth.name_required")
-	} else if utf8.RuneCountInString(name) > 200 {
-		fe.Add("name", "auth.name_too_long")
-	}
+	validName(fe, "name", strings.TrimSpace(name), true)
 	ValidatePassword(fe, "password", password)
 }
 
@@ -196,7 +193,7 @@ func object(userID int64) string { return fmt.Sprintf("user:%d", userID) }
 
 // mailToken stores a new single-use token for purpose and mails its link.
 func (s *Store) mailToken(ctx context.Context, tx *db.Tx, u *User, purpose string, life time.Duration) error {
-	token, hash := newToken()
+	token, hash := crypt.NewToken()
 	now := tx.Now()
 	if _, err := tx.Exec(ctx, `-- auth.mailToken
 		INSERT INTO auth_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
@@ -245,7 +242,7 @@ func (s *Store) useToken(ctx context.Context, tx *db.Tx, token, purpose string) 
 	err := tx.QueryRow(ctx, `-- auth.useToken
 		UPDATE auth_tokens SET used_at = ?
 		WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
-		RETURNING user_id`, tx.Now(), hashToken(token), purpose, tx.Now()).Scan(&id)
+		RETURNING user_id`, tx.Now(), crypt.HashToken(token), purpose, tx.Now()).Scan(&id)
 	if db.IsNotFound(err) {
 		return 0, errs.New(errs.Invalid, "auth.token_invalid")
 	}
@@ -256,7 +253,7 @@ func (s *Store) useToken(ctx context.Context, tx *db.Tx, token, purpose string) 
 func (s *Store) Logout(ctx context.Context, token string) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var id int64
-		err := tx.QueryRow(ctx, "DELETE FROM sessions WHERE token_hash = ? RETURNING user_id", hashToken(token)).Scan(&id)
+		err := tx.QueryRow(ctx, "DELETE FROM sessions WHERE token_hash = ? RETURNING user_id", crypt.HashToken(token)).Scan(&id)
 		if db.IsNotFound(err) {
 			return nil
 		}
@@ -433,9 +430,9 @@ func (s *Store) CreateToken(ctx context.Context, email, label string) (string, e
 	if label == "" {
 		label = "token"
 	}
-	token, _ := newToken()
+	token, _ := crypt.NewToken()
 	token = "wz_" + token
-	hash := hashToken(token)
+	hash := crypt.HashToken(token)
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
@@ -513,7 +510,7 @@ func (s *Store) Session(ctx context.Context, token string) (*web.Principal, erro
 	err := s.DB.QueryRow(ctx, `-- auth.Session
 		SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL AND u.deleted_at IS NULL`,
-		hashToken(token), s.DB.Now()).Scan(&id)
+		crypt.HashToken(token), s.DB.Now()).Scan(&id)
 	if db.IsNotFound(err) {
 		return nil, nil
 	}
@@ -537,7 +534,7 @@ func (s *Store) Bearer(ctx context.Context, token string) (*web.Principal, error
 	err := s.DB.QueryRow(ctx, `-- auth.Bearer
 		SELECT t.user_id, t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL AND u.deleted_at IS NULL`,
-		hashToken(token), now).Scan(&id, &tokenID, &used)
+		crypt.HashToken(token), now).Scan(&id, &tokenID, &used)
 	if db.IsNotFound(err) {
 		return nil, nil
 	}

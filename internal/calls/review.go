@@ -14,6 +14,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
@@ -126,7 +127,7 @@ func (s *Store) addReviewer(ctx context.Context, by *actor.Actor, slug string, r
 			}
 		} else {
 			var h string
-			token, h = newToken()
+			token, h = crypt.NewToken()
 			hash = h
 		}
 		err = tx.QueryRow(ctx, `-- calls.AddReviewer
@@ -170,7 +171,7 @@ func (s *Store) ReviewerInvitation(ctx context.Context, token string) (*Call, st
 	var callID int64
 	var email string
 	err := s.DB.QueryRow(ctx, `SELECT call_id, email FROM call_reviewers WHERE token_hash = ? AND user_id IS NULL AND invited_at > ?`,
-		hashToken(token), s.DB.Now().Add(-InvitationLife)).Scan(&callID, &email)
+		crypt.HashToken(token), s.DB.Now().Add(-InvitationLife)).Scan(&callID, &email)
 	if db.IsNotFound(err) {
 		return nil, "", errs.New(errs.Invalid, "calls.invitation_invalid")
 	}
@@ -192,7 +193,7 @@ func (s *Store) JoinPool(ctx context.Context, by *actor.Actor, token string) (*C
 		err := tx.QueryRow(ctx, `UPDATE call_reviewers SET user_id = ?, joined_at = ?, token_hash = NULL,
 				name = CASE WHEN name = '' THEN ? ELSE name END
 			WHERE token_hash = ? AND user_id IS NULL AND invited_at > ? RETURNING id, call_id`,
-			by.ID, now, by.Name, hashToken(token), now.Add(-InvitationLife)).Scan(&id, &callID)
+			by.ID, now, by.Name, crypt.HashToken(token), now.Add(-InvitationLife)).Scan(&id, &callID)
 		if db.IsNotFound(err) {
 			return errs.New(errs.Invalid, "calls.invitation_invalid")
 		}

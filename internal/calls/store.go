@@ -2,10 +2,6 @@ package calls
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -14,6 +10,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
@@ -586,18 +583,6 @@ func (s *Store) Withdraw(ctx context.Context, by *actor.Actor, id int64) error {
 	return nil
 }
 
-func newToken() (token, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token)
-}
-
-func hashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
 // InviteCoauthor invites email as a co-author of submission id, for its
 // submitter, before the deadline and within the call's number of
 // co-authors. The mail, in lang, holds a single-use link that expires
@@ -624,7 +609,7 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, e
 	if err := fe.Err(); err != nil {
 		return "", err
 	}
-	token, hash := newToken()
+	token, hash := crypt.NewToken()
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		sub, err := s.submission(ctx, tx, id, tx.ForUpdate())
 		if err != nil {
@@ -699,7 +684,7 @@ func (s *Store) CoauthorByToken(ctx context.Context, token string) (*CoauthorInv
 	err := s.DB.QueryRow(ctx, `-- calls.CoauthorByToken
 		SELECT a.submission_id, a.email, s.title_en, s.title_zh_hans, s.title_zh_hant, c.title_en, c.title_zh_hans, c.title_zh_hant
 		FROM call_authors a JOIN call_submissions s ON s.id = a.submission_id JOIN calls c ON c.id = s.call_id
-		WHERE a.token_hash = ? AND a.confirmed_at IS NULL AND a.invited_at > ?`, hashToken(token), s.DB.Now().Add(-InvitationLife)).
+		WHERE a.token_hash = ? AND a.confirmed_at IS NULL AND a.invited_at > ?`, crypt.HashToken(token), s.DB.Now().Add(-InvitationLife)).
 		Scan(&v.SubmissionID, &v.Email, &v.Title.En, &v.Title.Hans, &v.Title.Hant, &v.Call.En, &v.Call.Hans, &v.Call.Hant)
 	if db.IsNotFound(err) {
 		return nil, errs.New(errs.Invalid, "calls.invitation_invalid")
@@ -723,7 +708,7 @@ func (s *Store) ConfirmCoauthor(ctx context.Context, by *actor.Actor, token stri
 		err := tx.QueryRow(ctx, `-- calls.ConfirmCoauthor
 			UPDATE call_authors SET user_id = ?, confirmed_at = ?, token_hash = NULL, name = CASE WHEN name = '' THEN ? ELSE name END
 			WHERE token_hash = ? AND confirmed_at IS NULL AND invited_at > ?
-			RETURNING id, submission_id`, by.ID, now, by.Name, hashToken(token), now.Add(-InvitationLife)).Scan(&authorID, &subID)
+			RETURNING id, submission_id`, by.ID, now, by.Name, crypt.HashToken(token), now.Add(-InvitationLife)).Scan(&authorID, &subID)
 		if db.IsNotFound(err) {
 			return errs.New(errs.Invalid, "calls.invitation_invalid")
 		}

@@ -17,6 +17,8 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 )
@@ -126,3 +128,21 @@ func RandomCode(n int) string {
 // Equal reports whether a and b are equal, in time that does not depend
 // on where they differ.
 func Equal(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
+
+// NewToken returns a random bearer token for a person to hold (32 random
+// bytes, URL-safe base64) and its hash for the database, which never
+// stores the token itself: sessions, API tokens, invitations, reset and
+// confirmation links, calendar addresses.
+func NewToken() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token)
+}
+
+// HashToken is the SHA-256 of a token, in hex: what is stored and looked
+// up in place of the token.
+func HashToken(token string) string {
+	s := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(s[:])
+}

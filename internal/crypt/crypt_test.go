@@ -2,6 +2,7 @@ package crypt
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +62,18 @@ func TestSign(t *testing.T) {
 	}
 	if _, err := New(make([]byte, 31)); err == nil {
 		t.Fatal("a short secret was accepted")
+	}
+}
+
+// TestNewToken: tokens differ, are URL-safe, and their stored hash is the
+// hash of the token alone.
+func TestNewToken(t *testing.T) {
+	a, ha := NewToken()
+	b, _ := NewToken()
+	if a == b || len(a) != 43 || strings.ContainsAny(a, "+/=") {
+		t.Fatalf("tokens %q and %q", a, b)
+	}
+	if ha != HashToken(a) || len(ha) != 64 || ha == HashToken(b) {
+		t.Fatalf("hash %q of %q", ha, a)
 	}
 }

@@ -3,15 +3,14 @@ package events
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 )
@@ -79,7 +78,7 @@ func (s *Store) NewFeed(ctx context.Context, by *actor.Actor) (string, error) {
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO programme_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
-			by.ID, feedHash(token), tx.Now())
+			by.ID, crypt.HashToken(token), tx.Now())
 		if err != nil {
 			return fmt.Errorf("events: agenda feed: %w", err)
 		}
@@ -114,7 +113,7 @@ func (s *Store) FeedOwner(ctx context.Context, token string) (int64, error) {
 		return 0, errs.New(errs.NotFound, "error.not_found")
 	}
 	var id int64
-	err := s.DB.QueryRow(ctx, "SELECT user_id FROM programme_feeds WHERE token_hash = ?", feedHash(token)).Scan(&id)
+	err := s.DB.QueryRow(ctx, "SELECT user_id FROM programme_feeds WHERE token_hash = ?", crypt.HashToken(token)).Scan(&id)
 	if db.IsNotFound(err) {
 		return 0, errs.New(errs.NotFound, "error.not_found")
 	}
@@ -122,9 +121,4 @@ func (s *Store) FeedOwner(ctx context.Context, token string) (int64, error) {
 		return 0, fmt.Errorf("events: agenda feed: %w", err)
 	}
 	return id, nil
-}
-
-func feedHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }

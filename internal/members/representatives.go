@@ -8,10 +8,6 @@ package members
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	netmail "net/mail"
@@ -25,6 +21,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
@@ -303,7 +300,7 @@ func (s *Store) invite(ctx context.Context, by *actor.Actor, memberID int64, ema
 	if err := fe.Err(); err != nil {
 		return "", err
 	}
-	token, hash := newInvitationToken()
+	token, hash := crypt.NewToken()
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		m, _, err := s.lockForRepresentative(ctx, tx, by, memberID)
 		if err != nil {
@@ -357,18 +354,6 @@ func (s *Store) invite(ctx context.Context, by *actor.Actor, memberID int64, ema
 	return token, nil
 }
 
-func newInvitationToken() (token, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashInvitationToken(token)
-}
-
-func hashInvitationToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
 const invitationColumns = `i.id, i.member_id, m.name_en, m.name_zh_hans, m.name_zh_hant, i.email, i.invited_by,
 	i.created_at, i.expires_at, i.accepted_at`
 
@@ -392,7 +377,7 @@ func (s *Store) Invitations(ctx context.Context, memberID int64) ([]*Invitation,
 func (s *Store) InvitationByToken(ctx context.Context, token string) (*Invitation, error) {
 	v, err := scanInvitation(s.DB.QueryRow(ctx, "-- members.InvitationByToken\nSELECT "+invitationColumns+`
 		FROM member_invitations i JOIN members m ON m.id = i.member_id
-		WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.expires_at > ?`, hashInvitationToken(token), s.DB.Now()))
+		WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.expires_at > ?`, crypt.HashToken(token), s.DB.Now()))
 	if db.IsNotFound(err) {
 		return nil, errs.New(errs.Invalid, "members.invitation_invalid")
 	}
@@ -418,7 +403,7 @@ func (s *Store) Accept(ctx context.Context, by *actor.Actor, token string) (int6
 		err := tx.QueryRow(ctx, `-- members.Accept
 			UPDATE member_invitations SET accepted_at = ?, accepted_by = ?
 			WHERE token_hash = ? AND accepted_at IS NULL AND expires_at > ?
-			RETURNING id, member_id, email`, now, by.ID, hashInvitationToken(token), now).Scan(&invID, &memberID, &email)
+			RETURNING id, member_id, email`, now, by.ID, crypt.HashToken(token), now).Scan(&invID, &memberID, &email)
 		if db.IsNotFound(err) {
 			return errs.New(errs.Invalid, "members.invitation_invalid")
 		}

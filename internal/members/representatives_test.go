@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/actor"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -134,7 +135,7 @@ func TestRepresentatives(t *testing.T) {
 			}
 			token = match[1]
 			var stored int
-			d.QueryRow(ctx, "SELECT count(*) FROM member_invitations WHERE token_hash = ? OR token_hash = ?", token, hashInvitationToken(token)).Scan(&stored)
+			d.QueryRow(ctx, "SELECT count(*) FROM member_invitations WHERE token_hash = ? OR token_hash = ?", token, crypt.HashToken(token)).Scan(&stored)
 			if stored != 1 {
 				t.Errorf("%d rows hold the token or its hash", stored)
 			}
