@@ -292,15 +292,15 @@ func RenderPDF(r *Reading, org string) ([]byte, error) {
 	return d.Bytes()
 }
 
-// versionLine names a version for print: "Version 4 (final), published
-// 2019-11-20 (UTC)".
+// versionLine names a version for print: "Version 4 (final), published on
+// Wed 20 November 2019".
 func versionLine(p *i18n.Printer, v *Version) string {
 	s := p.T("documents.version.number", v.Number)
 	if v.Name != "" {
 		s += p.T("documents.version.named", v.Name)
 	}
 	if v.PublishedAt != nil {
-		s += p.T("documents.version.published_on", v.PublishedAt.UTC().Format("2006-01-02"))
+		s += p.T("documents.version.published_on", p.Date(v.PublishedAt.In(i18n.Home)))
 	}
 	return s
 }

@@ -210,3 +210,19 @@ func TestAreaFiles(t *testing.T) {
 	}()
 	mustLoad(fsys)
 }
+
+// TestOthersInTheReadersScript: a subtitle of other languages never shows
+// a Chinese reader the other script's text, even when its words differ
+// (数据 and 資料); an English reader still sees the Chinese name.
+func TestOthersInTheReadersScript(t *testing.T) {
+	title := Text{En: "Trustworthy data flows", Hans: "可信数据流动", Hant: "可信資料流動"}
+	if got := title.Others(ZhHant); len(got) != 1 || got[0] != title.En {
+		t.Errorf("Others(zh-Hant) = %q, want only the English", got)
+	}
+	if got := title.Others(ZhHans); len(got) != 1 || got[0] != title.En {
+		t.Errorf("Others(zh-Hans) = %q, want only the English", got)
+	}
+	if got := title.Others(En); len(got) == 0 || got[0] != title.Hans {
+		t.Errorf("Others(en) = %q, want the Chinese first", got)
+	}
+}

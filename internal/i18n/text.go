@@ -30,11 +30,19 @@ func (t Text) For(lang string) string {
 // subtitle: the English name beside the Chinese, and the reverse.
 func (t Text) Others(lang string) []string {
 	main := t.For(lang)
+	chinese := lang == ZhHans || lang == ZhHant
 	var out []string
 	for _, s := range []string{t.En, t.Hans, t.Hant} {
-		if s != "" && s != main && zh.ToHans(s) != zh.ToHans(main) {
-			out = append(out, s)
+		if s == "" || s == main || zh.ToHans(s) == zh.ToHans(main) {
+			continue
 		}
+		// A Chinese reader reads Chinese in their own script only: the
+		// other script's text (perhaps in another region's words) is not
+		// shown beside it.
+		if chinese && zh.HasHan(s) && (s == t.Hans || s == t.Hant) {
+			continue
+		}
+		out = append(out, s)
 	}
 	return out
 }

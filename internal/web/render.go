@@ -103,6 +103,14 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		// (i18n.Home) or, as whenIn, in the IANA zone given.
 		"when":   func(t any) string { return when(p, t, "") },
 		"whenIn": func(t any, zone string) string { return when(p, t, zone) },
+		// day writes the date of an instant in the home zone, without a
+		// time: "Tue 19 January 2027", "2027年1月19日 星期二".
+		"day": func(t any) string {
+			if at, ok := instant(t); ok {
+				return p.Date(at.In(i18n.Home))
+			}
+			return ""
+		},
 		"iso":    iso,
 		// weekdays and months name days and months for the local-time script.
 		"weekdays": p.Weekdays,
