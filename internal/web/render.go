@@ -111,7 +111,7 @@ func funcs(p *i18n.Printer) template.FuncMap {
 			}
 			return ""
 		},
-		"iso":    iso,
+		"iso": iso,
 		// weekdays and months name days and months for the local-time script.
 		"weekdays": p.Weekdays,
 		"months":   p.Months,
