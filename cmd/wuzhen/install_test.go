@@ -65,10 +65,14 @@ func TestFirstRunSetup(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *testApp) {
 		const far = "203.0.113.9:41000"
 		local := a.browser(t)
-		local.get("/").expect(t, http.StatusOK, `href="/setup"`)
-		if r := a.remote(t, "GET", "/", far, nil); r.Code != 200 || strings.Contains(r.Body.String(), `href="/setup"`) {
-			t.Errorf("the home page points elsewhere to /setup: %d", r.Code)
+		// Another machine first: the page it gets is not the one this
+		// machine gets, nor kept for it.
+		for range 2 {
+			if r := a.remote(t, "GET", "/", far, nil); r.Code != 200 || strings.Contains(r.Body.String(), `href="/setup"`) {
+				t.Errorf("the home page points elsewhere to /setup: %d", r.Code)
+			}
 		}
+		local.get("/").expect(t, http.StatusOK, `href="/setup"`)
 		local.get("/setup").expect(t, http.StatusOK, `name="admin_email"`, `name="name.zh-Hant"`)
 		if a.setupCode == "" {
 			t.Fatal("no setup code")
