@@ -194,12 +194,83 @@ func (h *Handlers) apiSettings(c *web.Ctx) error {
 	return c.JSON(http.StatusOK, st)
 }
 
+// SettingsChange is the body of PUT /api/v1/settings: each field given
+// replaces that setting whole (a text in every language, the whole list
+// of links or country names, the whole rule); a field left out keeps its
+// value, so that a script that changes one thing cannot wipe another.
+type SettingsChange struct {
+	Name        *i18n.Text `json:"name"`
+	Tagline     *i18n.Text `json:"tagline"`
+	Description *i18n.Text `json:"description"`
+	Charter     *i18n.Text `json:"charter"`
+	Privacy     *i18n.Text `json:"privacy"`
+
+	ShortName       *string       `json:"short_name"`
+	DefaultLang     *string       `json:"default_language"`
+	TimeZone        *string       `json:"time_zone"`
+	ContactEmail    *string       `json:"contact_email"`
+	PostalAddress   *string       `json:"postal_address"`
+	SiteURL         *string       `json:"site_url"`
+	SocialLinks     *[]SocialLink `json:"social_links"`
+	MailFromName    *string       `json:"mail_from_name"`
+	MailFromAddress *string       `json:"mail_from_address"`
+	SignatoryName   *string       `json:"signatory_name"`
+	SignatoryTitle  *string       `json:"signatory_title"`
+
+	CountryNames *geo.Overrides `json:"country_names"`
+	Developing   *geo.Rule      `json:"developing"`
+
+	// Read-only fields of GET, accepted back and ignored, so that what
+	// GET answered can be sent as it is.
+	LogoURL *string `json:"logo_url"`
+	Updated *string `json:"updated_at"`
+}
+
+// Apply returns st with the change's fields.
+func (ch SettingsChange) Apply(st Settings) Settings {
+	texts := []struct {
+		from *i18n.Text
+		to   *i18n.Text
+	}{{ch.Name, &st.Name}, {ch.Tagline, &st.Tagline}, {ch.Description, &st.Description}, {ch.Charter, &st.Charter}, {ch.Privacy, &st.Privacy}}
+	for _, x := range texts {
+		if x.from != nil {
+			*x.to = *x.from
+		}
+	}
+	strs := []struct {
+		from *string
+		to   *string
+	}{{ch.ShortName, &st.ShortName}, {ch.DefaultLang, &st.DefaultLang}, {ch.TimeZone, &st.TimeZone},
+		{ch.ContactEmail, &st.ContactEmail}, {ch.PostalAddress, &st.PostalAddress}, {ch.SiteURL, &st.SiteURL},
+		{ch.MailFromName, &st.MailFromName}, {ch.MailFromAddress, &st.MailFromAddress},
+		{ch.SignatoryName, &st.SignatoryName}, {ch.SignatoryTitle, &st.SignatoryTitle}}
+	for _, x := range strs {
+		if x.from != nil {
+			*x.to = *x.from
+		}
+	}
+	if ch.SocialLinks != nil {
+		st.SocialLinks = *ch.SocialLinks
+	}
+	if ch.CountryNames != nil {
+		st.CountryNames = *ch.CountryNames
+	}
+	if ch.Developing != nil {
+		st.Developing = *ch.Developing
+	}
+	return st
+}
+
 func (h *Handlers) apiSaveSettings(c *web.Ctx) error {
-	var st Settings
-	if err := c.DecodeJSON(&st); err != nil {
+	var ch SettingsChange
+	if err := c.DecodeJSON(&ch); err != nil {
 		return err
 	}
-	if err := h.Store.SaveSettings(c.Context(), c.User, st); err != nil {
+	cur, err := h.Store.Settings(c.Context())
+	if err != nil {
+		return err
+	}
+	if err := h.Store.SaveSettings(c.Context(), c.User, ch.Apply(*cur)); err != nil {
 		return err
 	}
 	saved, err := h.Store.Settings(c.Context())

@@ -371,7 +371,7 @@ func changedFields(a, b *Settings) []string {
 	var ma, mb map[string]json.RawMessage
 	json.Unmarshal(ja, &ma)
 	json.Unmarshal(jb, &mb)
-	var out []string
+	out := []string{}
 	for k, v := range mb {
 		if k != "updated_at" && k != "logo_url" && string(ma[k]) != string(v) {
 			out = append(out, k)

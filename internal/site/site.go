@@ -180,13 +180,15 @@ func (h *Handlers) home(c *web.Ctx) error {
 		return err
 	}
 	d := homeData{Profile: p, Sections: Sections, LogoURL: st.LogoURL}
-	if c.Local() {
-		if d.Setup, err = h.Store.SetupPending(c.Context()); err != nil {
-			return err
-		}
-		if d.Setup {
-			c.Private() // others get the page without the pointer
-		}
+	pending, err := h.Store.SetupPending(c.Context())
+	if err != nil {
+		return err
+	}
+	if pending {
+		// Whether the page points to /setup depends on the reader: no
+		// page is cached until setup is done (which bumps the cache).
+		c.Private()
+		d.Setup = c.Local()
 	}
 	return c.Render(http.StatusOK, "site/home", d)
 }
