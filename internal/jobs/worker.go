@@ -118,8 +118,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	var running sync.WaitGroup
 	defer running.Wait()
 
-	w.log.Info("jobs: worker started", "concurrency", w.concurrency, "poll", w.poll, "lease", w.lease)
-	defer w.log.Info("jobs: worker stopped")
+	w.log.Debug("jobs: worker started", "concurrency", w.concurrency, "poll", w.poll, "lease", w.lease)
+	defer w.log.Debug("jobs: worker stopped")
 	for {
 		select {
 		case slots <- struct{}{}:
