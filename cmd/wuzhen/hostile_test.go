@@ -1312,14 +1312,13 @@ func eventForm(update, api bool) *hostileForm {
 		hostileField{name: "online_url"},
 		hostileField{name: "interpretation"})
 	// The venue and the interpretation line in Chinese, and when check-in opens.
-	zh := []string{"_zh_hans", "_zh_hant"}
-	venue, interp := "venue", "interpretation"
+	zh, venue, interp, errID := []string{"_zh_hans", "_zh_hant"}, "venue", "interpretation", "e-"
 	if api {
-		zh, venue, interp = []string{".zh-Hans", ".zh-Hant"}, "venues", "interpretations"
+		zh, venue, interp, errID = []string{".zh-Hans", ".zh-Hant"}, "venues", "interpretations", ""
 	}
 	for _, l := range zh {
-		f.fields = append(f.fields, hostileField{name: venue + l, errID: "e-venue", variant: true},
-			hostileField{name: interp + l, errID: "e-interpretation", variant: true})
+		f.fields = append(f.fields, hostileField{name: venue + l, errID: errID + "venue", variant: true},
+			hostileField{name: interp + l, errID: errID + "interpretation", variant: true})
 	}
 	f.fields = append(f.fields, hostileField{name: "checkin_opens_at", code: true})
 	if !api {

@@ -217,7 +217,11 @@ func (e *Event) validate() error {
 	}{{"venue", &e.VenueHans}, {"venue", &e.VenueHant}, {"interpretation", &e.Interpretation},
 		{"interpretation", &e.InterpretationHans}, {"interpretation", &e.InterpretationHant}} {
 		*f.s = strings.TrimSpace(*f.s)
-		if (utf8.RuneCountInString(*f.s) > maxTitle || !clean(*f.s)) && !fe.Has(f.name) {
+		switch {
+		case fe.Has(f.name):
+		case utf8.RuneCountInString(*f.s) > maxTitle:
+			fe.Add(f.name, "events.text_too_long", maxTitle)
+		case !clean(*f.s):
 			fe.Add(f.name, "events.text_invalid")
 		}
 	}

@@ -135,7 +135,12 @@ func sessionLine(x *Session, lang string) string {
 	}
 	var names []string
 	for _, a := range x.People {
-		names = append(names, a.Person.DisplayName(lang))
+		// The Latin spelling for English readers; a Chinese name for Chinese ones.
+		name := a.Person.SortName()
+		if lang != i18n.En && zh.HasHan(a.Person.Name) {
+			name = a.Person.DisplayName(lang)
+		}
+		names = append(names, name)
 	}
 	if len(names) > 0 {
 		parts = append(parts, p.T("events.role.label", p.T("events.role.speakers"))+" "+strings.Join(names, sep(lang, ", ", "、")))
