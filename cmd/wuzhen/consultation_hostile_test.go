@@ -310,3 +310,74 @@ func consultationHostileForms() map[string]*hostileForm {
 			stored:   func(*hostileEnv, hostileResponse, map[string]string, string) (string, bool) { return "", false }},
 	}
 }
+
+// showConsultation puts payload p in what the consultation pages show:
+// a comment with an amendment and a reply on the shown document's second
+// version, the secretariat's answer, an endorsement's statement, and a
+// vote's title.
+func (h *hostileEnv) showConsultation(sh *hostileShown, p hostilePayload, title string) {
+	t := h.t
+	t.Helper()
+	sec := h.people["secretariat"].p
+	now := h.a.db.Now()
+	if _, err := h.a.docs.OpenConsultation(h.ctx, sec, sh.document, documents.ConsultationInput{Version: 2, OpensAt: now.Add(-time.Hour),
+		ClosesAt: now.Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, v, err := h.a.docs.Version(h.ctx, sh.document, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.post("applicant", "/documents/"+sh.document+"/consultation/comment", map[string]string{"version": "2",
+		"paragraph": fmt.Sprint(v.Paragraphs[1].ID), "kind": "amendment", "text": p.Value, "amendment": title, "organisation": p.Value,
+		"country": "KE", "stakeholder_group": "academia"}, redirectTo(`#c-\d+$`))
+	comment := lastID(r.header.Get("Location"))
+	h.post("secretariat", "/documents/"+sh.document+"/consultation/comment", map[string]string{"version": "2", "parent": fmt.Sprint(comment),
+		"text": p.Value}, redirectTo(`#c-\d+$`))
+	h.post("secretariat", fmt.Sprintf("/admin/comments/%d/decision", comment), map[string]string{"decision": "declined", "note": p.Value},
+		redirectTo(`/consultation`))
+	if _, err := h.a.docs.AskEndorsement(h.ctx, sec, sh.document, 2, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.post("representative", "/documents/"+sh.document+"/endorse", map[string]string{"version": "2", "decision": "endorse",
+		"statement": p.Value, "member": fmt.Sprint(h.repOwned)}, redirectTo(`/endorse\?version=2$`))
+	option := []rune(title) // an option is at most 100 characters
+	if len(option) > 100 {
+		option = option[:100]
+	}
+	r = h.post("secretariat", "/admin/votes", map[string]string{"title_en": title, "title_zh_hant": title, "document": sh.document,
+		"version": "2", "opens_at": now.Add(-time.Hour).UTC().Format("2006-01-02T15:04"),
+		"closes_at": now.Add(24 * time.Hour).UTC().Format("2006-01-02T15:04"), "timezone": "UTC", "quorum": "0", "options": string(option) + "\nNo"},
+		redirectTo(`^/votes/\d+$`))
+	consultVotesMu.Lock()
+	consultVotes[sh] = lastID(r.header.Get("Location"))
+	consultVotesMu.Unlock()
+}
+
+var (
+	consultVotesMu sync.Mutex
+	consultVotes   = map[*hostileShown]int64{}
+)
+
+// hostileConsultationPages opens the consultation pages that show the
+// payloads, as the public, a representative and the secretariat.
+func hostileConsultationPages(h *hostileEnv, shown []*hostileShown, as func(*hostilePerson), open func(string) string,
+	whole func(string, *hostileShown)) {
+	as(h.people["anonymous"])
+	for _, sh := range shown {
+		whole(open("/documents/"+sh.document+"/consultation"), sh)
+		whole(open("/documents/"+sh.document), sh)
+		open(fmt.Sprintf("/votes/%d", consultVotes[sh]))
+	}
+	as(h.people["representative"])
+	for _, sh := range shown {
+		whole(open("/documents/"+sh.document+"/endorse"), sh)
+		open(fmt.Sprintf("/votes/%d", consultVotes[sh]))
+	}
+	as(h.people["secretariat"])
+	open("/admin/consultations")
+	open("/admin/votes")
+	for _, sh := range shown {
+		whole(open("/admin/documents/"+sh.document+"/consultation"), sh)
+	}
+}

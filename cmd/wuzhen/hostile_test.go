@@ -2181,6 +2181,8 @@ func (h *hostileEnv) show(i int, p hostilePayload) *hostileShown {
 			redirectTo(`/versions/\d+$`))
 		h.post("secretariat", location(r)+"/publish", map[string]string{}, redirectTo(`/versions/\d+$`))
 	}
+	// Its consultation, endorsement and vote (consultation_hostile_test.go).
+	h.showConsultation(sh, p, title)
 	return sh
 }
 
@@ -2540,6 +2542,8 @@ func hostileInBrowser(t *testing.T, h *hostileEnv, payloads []hostilePayload) {
 		open("/admin/documents/" + sh.document + "/edit")
 		open("/admin/documents/" + sh.document + "/compare?from=1&to=2")
 	}
+	// Consultation, endorsements and votes (consultation_hostile_test.go).
+	hostileConsultationPages(h, shown, as, open, whole)
 
 	// Every form sent back with the payloads in it: one value made of
 	// them all (each form refuses it somewhere: too long, or not an
