@@ -15,6 +15,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/calls"
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/documents"
 	"github.com/wuzhen/wuzhen/internal/events"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
@@ -199,6 +200,27 @@ func TestDeleteAccountLeavesNoPersonalData(t *testing.T) {
 		if err := a.calls.SaveSubmission(ctx, me, pe.call.slug, sub, calls.SubmitterInfo{Country: "PL", Organization: "Quillfeather Institute"}, true); err != nil {
 			t.Fatal(err)
 		}
+		// A comment with an amendment in a consultation, under the
+		// person's name and organisation.
+		if err := a.docs.CreateDocument(ctx, root, &documents.Document{Slug: "quill-concept", Kind: documents.KindConceptPaper, Year: 2030,
+			Title: i18n.Text{En: "Concept"}}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.docs.SaveVersion(ctx, root, "quill-concept", documents.VersionInput{Body: "# Aim\n\nThe first paragraph."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := a.db.Now()
+		if _, err := a.docs.OpenConsultation(ctx, root, "quill-concept", documents.ConsultationInput{Version: v.Number,
+			OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		amend := "The first paragraph, amended."
+		if _, err := a.docs.AddComment(ctx, me, "quill-concept", documents.CommentInput{Version: v.Number,
+			Paragraph: v.Paragraphs[len(v.Paragraphs)-1].ID, Text: "Say more.", Amendment: &amend,
+			Organisation: "Quillfeather Institute"}); err != nil {
+			t.Fatal(err)
+		}
 		// The secretariat comments on the application, naming the person.
 		if err := a.members.AddComment(ctx, root, app.ID, "Spoke with "+name+" ("+email+")."); err != nil {
 			t.Fatal(err)
@@ -218,6 +240,9 @@ func TestDeleteAccountLeavesNoPersonalData(t *testing.T) {
 		regs := data["events"].(map[string]any)["registrations"].([]any)
 		subs := data["calls"].(map[string]any)["submissions"].([]any)
 		apps := data["members"].(map[string]any)["applications"].([]any)
+		if comments := data["documents"].(map[string]any)["comments"].([]any); len(comments) != 1 {
+			t.Fatalf("export: comments %v", comments)
+		}
 		if len(regs) != 1 || regs[0].(map[string]any)["id"].(float64) != float64(reg.ID) || len(subs) != 1 || len(apps) != 1 {
 			t.Fatalf("export: registrations %v, submissions %v, applications %v", regs, subs, apps)
 		}

@@ -102,9 +102,9 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
 	// What each capability holds about a person: for their data download,
 	// their account page and the deletion of their account.
-	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
-		calls.Personal{Store: a.calls}}
 	a.docs = &documents.Store{DB: d, Members: a.members}
+	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
+		calls.Personal{Store: a.calls}, documents.Personal{Store: a.docs}}
 	// The organisation's country names and developing-country rule, for
 	// every page, export and command of this process (serve keeps them
 	// fresh with site.Store.Watch).
