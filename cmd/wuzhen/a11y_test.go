@@ -478,7 +478,7 @@ func TestAccessibility(t *testing.T) {
 		defer signOut(t)
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			for _, path := range []string{"/admin/documents", "/admin/documents/new", "/admin/documents/action-initiative-2020",
-				"/admin/documents/action-initiative-2020?lang=zh-Hans", "/admin/documents/action-initiative-2020/versions/4",
+				"/admin/documents/action-initiative-2020?text=zh-Hans", "/admin/documents/action-initiative-2020/versions/4",
 				"/admin/documents/action-initiative-2020/edit", "/admin/documents/action-initiative-2020/compare?from=2&to=4"} {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)

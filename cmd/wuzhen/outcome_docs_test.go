@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/demo"
 	"github.com/wuzhen/wuzhen/internal/testenv"
 )
 
@@ -292,5 +293,44 @@ func TestOutcomeDocuments(t *testing.T) {
 		staff.get("/admin/documents/outlook-2031").expect(t, http.StatusOK, "Traditional Chinese")
 		staff.get("/admin/documents/outlook-2031/compare?from=1&to=3").expect(t, http.StatusOK, "<ins>Satellites opened new ways to reach villages.</ins>",
 			"<del>• community networks")
+	})
+}
+
+// TestDemoDocuments loads the demo on both databases and reads its
+// documents: the archive by year, a translation out of date (the 2018
+// outlook, drafted in Chinese), the 2019 outlook's Traditional translation
+// read in Simplified, and a draft the public does not see.
+func TestDemoDocuments(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		if _, loaded, err := demo.Load(context.Background(), a.demoDeps()); err != nil || !loaded {
+			t.Fatalf("demo: %v %v", loaded, err)
+		}
+		var list struct {
+			Documents []struct{ Slug string } `json:"documents"`
+		}
+		apiCall(t, a, "", "GET", "/api/v1/documents", nil, &list)
+		if len(list.Documents) != 5 {
+			t.Errorf("demo documents: %+v", list.Documents)
+		}
+		apiCall(t, a, "", "GET", "/api/v1/documents?kind=outlook", nil, &list)
+		if len(list.Documents) != 3 {
+			t.Errorf("demo outlooks: %+v", list.Documents)
+		}
+		var r readingAnswer
+		apiCall(t, a, "", "GET", "/api/v1/documents/world-internet-outlook-2018?lang=en", nil, &r)
+		if r.Lang != "en" || !r.OutOfDate || len(r.Stale) != 2 {
+			t.Errorf("2018 outlook in English: %+v", r)
+		}
+		apiCall(t, a, "", "GET", "/api/v1/documents/world-internet-outlook-2019?lang=zh-Hans", nil, &r)
+		if r.Lang != "zh-Hant" || !r.OutOfDate || !strings.Contains(r.Paragraphs[1].Text, "论坛") {
+			t.Errorf("2019 outlook in Simplified: %+v", r)
+		}
+		apiCall(t, a, "", "GET", "/api/v1/documents/action-initiative-2020?lang=en", nil, &r)
+		if r.Version != 2 || strings.Contains(fmt.Sprint(r.Paragraphs), "small island") {
+			t.Errorf("the public reads the action initiative's draft: %+v", r)
+		}
+		b := a.browser(t)
+		b.get("/documents?year=2015").expect(t, http.StatusOK, "Wuzhen Initiative")
+		b.get("/documents/wuzhen-initiative-2015?lang=zh-Hant").expect(t, http.StatusOK, "烏鎮倡議", "論壇首屆")
 	})
 }

@@ -164,8 +164,9 @@ func (h *Handlers) renderAdmin(c *web.Ctx, status int, f *web.Form, slug string)
 	}
 	if f == nil {
 		// The form starts from the latest text in the language asked
-		// for (?lang=), or the source language.
-		lang := c.R.URL.Query().Get("lang")
+		// for (?text=; ?lang= is the interface's), or the source
+		// language.
+		lang := c.R.URL.Query().Get("text")
 		if !validLang(lang) {
 			lang = d.SourceLang
 		}

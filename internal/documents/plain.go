@@ -23,7 +23,7 @@ func (h *Handlers) plain(c *web.Ctx) *template.Template {
 		for _, lang := range i18n.Langs {
 			p := i18n.For(lang)
 			fm := template.FuncMap{"t": p.T, "n": p.N, "zh": func(s string) string { return zh.ForLang(lang, s) }}
-			plainTemplates.sets[lang] = template.Must(template.New("plain").Funcs(fm).ParseFS(templates, "templates/_markup.html", "templates/plain/*.html"))
+			plainTemplates.sets[lang] = template.Must(template.New("plain").Funcs(fm).ParseFS(templates, "templates/_markup.html", "templates/_hooks.html", "templates/plain/*.html"))
 		}
 	})
 	return plainTemplates.sets[c.Lang]

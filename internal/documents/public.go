@@ -227,7 +227,9 @@ func (h *Handlers) renderCompare(c *web.Ctx, admin bool) error {
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	cmp, err := h.Store.Compare(c.Context(), c.R.PathValue("slug"), c.R.URL.Query().Get("lang"), from, to, !admin)
+	// The versions' numbers name their language: ?lang= is the
+	// interface's, not the text's.
+	cmp, err := h.Store.Compare(c.Context(), c.R.PathValue("slug"), "", from, to, !admin)
 	if err != nil {
 		return err
 	}

@@ -258,3 +258,15 @@ func (r *Reading) TextLang() string {
 	}
 	return r.Text.Lang
 }
+
+// Behind lists, in reading order, the paragraphs shown from an out-of-date
+// translation or untranslated.
+func (r *Reading) Behind() []int {
+	var out []int
+	for _, p := range r.Paragraphs {
+		if p.Stale || p.Untranslated {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wuzhen/wuzhen/internal/actor"
@@ -596,8 +597,8 @@ type TranslationState struct {
 	SourceNumber int
 	Changed      []int
 	Added        []int
-	// Refs name the changed and added paragraphs as the latest source
-	// version numbers them ("¶3", or a heading's text).
+	// Refs name the changed and added paragraphs in the latest source
+	// version's order and numbering ("¶3", or a heading's text).
 	Refs []string
 }
 
@@ -634,8 +635,11 @@ func (s *Store) Translations(ctx context.Context, d *Document) ([]TranslationSta
 					st.Added = append(st.Added, c.ID)
 				}
 			}
-			for _, id := range st.Behind() {
-				st.Refs = append(st.Refs, refOf(src.Paragraphs, id))
+			behind := st.Behind()
+			for _, p := range src.Paragraphs {
+				if slices.Contains(behind, p.ID) {
+					st.Refs = append(st.Refs, refOf(src.Paragraphs, p.ID))
+				}
 			}
 		}
 		out = append(out, st)
