@@ -66,6 +66,12 @@ func (c *Consultation) State(now time.Time) string {
 	return "closed"
 }
 
+// Window is the consultation's window in its own zone, for pages that
+// are cached and so cannot show a reader's zone or the state at the hour.
+func (c *Consultation) Window() string {
+	return FormatTime(c.OpensAt, c.Timezone) + " – " + FormatTime(c.ClosesAt, c.Timezone)
+}
+
 // Open reports whether comments are taken at now.
 func (c *Consultation) Open(now time.Time) bool { return c.State(now) == "open" }
 

@@ -69,6 +69,9 @@ type pageData struct {
 	Permalink    string             // the address to cite, without a fragment
 	Org          string             // the organisation's name, for the plain HTML download
 	Plain        bool               // the plain HTML download, without the site's style
+	// Consultations are the document's consultations, the latest first
+	// (documents-page-hook links them).
+	Consultations []*Consultation
 }
 
 // contentsEntry is a heading in the table of contents.
@@ -117,6 +120,9 @@ func (h *Handlers) pageDataOf(c *web.Ctx, r *Reading) (pageData, error) {
 	}
 	d := pageData{Reading: r, Endorsements: e, Latest: r.Source.ID == r.Doc.PublishedVersionID,
 		Permalink: c.BaseURL() + "/documents/" + r.Doc.Slug}
+	if d.Consultations, err = h.Store.Consultations(c.Context(), r.Doc.ID); err != nil {
+		return pageData{}, err
+	}
 	for _, p := range r.Paragraphs {
 		switch p.Kind {
 		case BlockFootnote:
