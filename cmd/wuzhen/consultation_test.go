@@ -15,6 +15,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/auth"
 	"github.com/wuzhen/wuzhen/internal/documents"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
 )
 
@@ -100,8 +101,8 @@ func TestConsultationHTTP(t *testing.T) {
 		// Version 1's consultation has not opened: 422 naming the window.
 		req := map[string]any{"version": 1, "paragraph": 2, "text": "太早了"}
 		status, problem := apiProblem(t, a, cp.token(cp.plain), "/api/v1/documents/trust-paper/comments", req)
-		closes := now.Add(48 * time.Hour).In(mustZone(t, "Asia/Taipei")).Format("2006-01-02 15:04")
-		if status != http.StatusUnprocessableEntity || !strings.Contains(problem, closes+" (Asia/Taipei, UTC+08:00)") {
+		closes := i18n.For(i18n.En).Moment(now.Add(48*time.Hour), mustZone(t, "Asia/Taipei"), nil)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(problem, closes) {
 			t.Errorf("comment before the window: %d %s", status, problem)
 		}
 		open = map[string]any{"version": 2, "opens_at": rfc(-time.Hour), "closes_at": rfc(48 * time.Hour)}

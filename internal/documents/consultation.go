@@ -24,6 +24,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/geo"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 )
@@ -66,12 +67,6 @@ func (c *Consultation) State(now time.Time) string {
 	return "closed"
 }
 
-// Window is the consultation's window in its own zone, for pages that
-// are cached and so cannot show a reader's zone or the state at the hour.
-func (c *Consultation) Window() string {
-	return FormatTime(c.OpensAt, c.Timezone) + " – " + FormatTime(c.ClosesAt, c.Timezone)
-}
-
 // Open reports whether comments are taken at now.
 func (c *Consultation) Open(now time.Time) bool { return c.State(now) == "open" }
 
@@ -89,24 +84,15 @@ func validZone(name string) bool {
 	return err == nil && name != "" && name != "Local"
 }
 
-// FormatTime formats t in zone with the zone's name and offset:
-// "2026-12-20 18:00 (Asia/Shanghai, UTC+08:00)". Every time the
-// consultation, endorsement and vote pages show goes through it.
-func FormatTime(t time.Time, zone string) string {
-	loc := zoneOf(zone)
-	lt := t.In(loc)
-	_, off := lt.Zone()
-	sign := '+'
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	return fmt.Sprintf("%s (%s, UTC%c%02d:%02d)", lt.Format("2006-01-02 15:04"), loc.String(), sign, off/3600, off%3600/60)
-}
+// moment writes t in zone (an IANA name; UTC when not one) in p's
+// language, the zone named.
+func moment(p *i18n.Printer, t time.Time, zone string) string { return p.Moment(t, zoneOf(zone), nil) }
 
 // windowError is the refusal of a comment or ballot outside its window:
 // Invalid, naming the window.
 func windowError(key string, opens, closes time.Time, zone string) error {
-	return errs.Newf(errs.Invalid, key, FormatTime(opens, zone), FormatTime(closes, zone))
+	loc := zoneOf(zone)
+	return errs.Newf(errs.Invalid, key, i18n.At{T: opens, Loc: loc}, i18n.At{T: closes, Loc: loc})
 }
 
 // Comment is a comment, reply or amendment on a paragraph of a consulted

@@ -115,7 +115,7 @@ func (h *Handlers) consultationPage(c *web.Ctx) error {
 	}
 	now := c.Now()
 	zone := readerZone(c, cs.Timezone)
-	pg := consultPage{Doc: d, C: cs, Version: v, State: cs.State(now), Opens: FormatTime(cs.OpensAt, zone), Closes: FormatTime(cs.ClosesAt, zone),
+	pg := consultPage{Doc: d, C: cs, Version: v, State: cs.State(now), Opens: moment(c.P, cs.OpensAt, zone), Closes: moment(c.P, cs.ClosesAt, zone),
 		Zone:       zonesFor(zone, "/documents/"+d.Slug+"/consultation", map[string]string{"version": strconv.Itoa(v.Number)}),
 		CanComment: c.User != nil && cs.Open(now), Staff: staff, Others: others}
 	pg.CanAnswer = pg.CanComment || (staff && pg.State == "closed")
@@ -155,7 +155,7 @@ func (h *Handlers) commentTarget(c *web.Ctx, f *web.Form) (*commentFormPage, err
 	if err != nil {
 		return nil, err
 	}
-	pg := &commentFormPage{Doc: d, C: cs, Version: v, Closes: FormatTime(cs.ClosesAt, readerZone(c, cs.Timezone)),
+	pg := &commentFormPage{Doc: d, C: cs, Version: v, Closes: moment(c.P, cs.ClosesAt, readerZone(c, cs.Timezone)),
 		Countries: geo.Countries(), Groups: members.Groups, Lang: c.Lang}
 	pid, _ := strconv.Atoi(f.Get("paragraph"))
 	if parent, _ := strconv.ParseInt(f.Get("parent"), 10, 64); parent > 0 {
@@ -280,7 +280,7 @@ func (h *Handlers) renderEndorse(c *web.Ctx, status int, f *web.Form) error {
 	if err != nil {
 		return err
 	}
-	pg := endorsePage{Doc: d, Version: v, Asked: FormatTime(*at, readerZone(c, "UTC")), Members: mine, Answers: map[int64]*Endorsement{},
+	pg := endorsePage{Doc: d, Version: v, Asked: moment(c.P, *at, readerZone(c, "UTC")), Members: mine, Answers: map[int64]*Endorsement{},
 		Tally: tally, Lang: c.Lang}
 	for _, e := range all {
 		if slices.ContainsFunc(mine, func(m *members.ManagedMember) bool { return m.ID == e.MemberID }) {
@@ -349,7 +349,7 @@ func (h *Handlers) votePageData(c *web.Ctx, withResults bool) (*votePage, error)
 	}
 	zone := readerZone(c, v.Timezone)
 	now := h.Store.DB.Now()
-	pg := &votePage{Vote: v, State: v.State(now), Opens: FormatTime(v.OpensAt, zone), Closes: FormatTime(v.ClosesAt, zone),
+	pg := &votePage{Vote: v, State: v.State(now), Opens: moment(c.P, v.OpensAt, zone), Closes: moment(c.P, v.ClosesAt, zone),
 		Zone: zonesFor(zone, c.R.URL.Path, nil), Own: map[int64]*Ballot{}, Staff: c.Can(PermManage), Lang: c.Lang}
 	if v.DocumentSlug != "" {
 		if pg.Document, err = h.Store.Document(c.Context(), v.DocumentSlug); err != nil {
@@ -504,7 +504,7 @@ func (h *Handlers) renderModeration(c *web.Ctx, status int, f *web.Form) error {
 	}
 	if pg.C != nil {
 		zone := readerZone(c, pg.C.Timezone)
-		pg.Opens, pg.Closes, pg.State = FormatTime(pg.C.OpensAt, zone), FormatTime(pg.C.ClosesAt, zone), pg.C.State(c.Now())
+		pg.Opens, pg.Closes, pg.State = moment(c.P, pg.C.OpensAt, zone), moment(c.P, pg.C.ClosesAt, zone), pg.C.State(c.Now())
 		if pg.Threads, err = h.Store.Comments(c.Context(), pg.C, true); err != nil {
 			return err
 		}

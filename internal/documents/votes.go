@@ -24,6 +24,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 )
@@ -342,7 +343,7 @@ func (s *Store) Results(ctx context.Context, id int64, withBallots bool) (*Resul
 		return nil, err
 	}
 	if !v.Closed(s.DB.Now()) {
-		return nil, errs.Newf(errs.Conflict, "consultation.vote.results_after_close", FormatTime(v.ClosesAt, v.Timezone))
+		return nil, errs.Newf(errs.Conflict, "consultation.vote.results_after_close", i18n.At{T: v.ClosesAt, Loc: zoneOf(v.Timezone)})
 	}
 	list, err := db.All(ctx, s.DB, "documents: ballots", scanBallot, "-- documents.Results\nSELECT "+ballotColumns+
 		" FROM document_ballots WHERE vote_id = ? ORDER BY member_name_en, member_name_zh_hans, member_id", id)
