@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/mail"
 )
 
@@ -392,7 +393,7 @@ func TestSecondRoundHTTP(t *testing.T) {
 				Detail string `json:"detail"`
 			}
 			if code := api.call("POST", fmt.Sprintf("/api/v1/submissions/%d/round", s2.ID), `{"material":"Late."}`, &late); code != 422 ||
-				!strings.Contains(late.Detail, deadline.Format("2006-01-02 15:04")) || !strings.Contains(late.Detail, "Asia/Shanghai") {
+				!strings.Contains(late.Detail, i18n.For(i18n.En).Moment(deadline, mustZone(t, "Asia/Shanghai"), nil)) {
 				t.Errorf("late: %d %+v", code, late)
 			}
 		})

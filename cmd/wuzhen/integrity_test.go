@@ -126,7 +126,8 @@ func TestPublicFiguresSuppressSmallCells(t *testing.T) {
 		desk := a.api(t, "desk@example.org", auth.RoleCheckIn)
 		start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Minute)
 		if got := sec.call("POST", "/api/v1/events", fmt.Sprintf(`{"slug":"forum-s","kind":"regional_forum","title":{"en":"Forum S"},
-			"starts_at":%q,"ends_at":%q,"timezone":"UTC","venue":"Dakar"}`, start.Format(time.RFC3339), start.Add(8*time.Hour).Format(time.RFC3339)), nil); got != http.StatusCreated {
+			"starts_at":%q,"ends_at":%q,"timezone":"UTC","venue":"Dakar","checkin_opens_at":%q}`, start.Format(time.RFC3339),
+			start.Add(8*time.Hour).Format(time.RFC3339), time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)), nil); got != http.StatusCreated {
 			t.Fatalf("event: %d", got)
 		}
 		if got := sec.call("POST", "/api/v1/events/forum-s/categories", `{"code":"delegate","name":{"en":"Delegate"},"capacity":100}`, nil); got != http.StatusCreated {

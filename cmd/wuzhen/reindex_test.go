@@ -59,7 +59,7 @@ func TestReindex(t *testing.T) {
 		}
 		want := []string{fmt.Sprintf("%d members", types["member"]),
 			fmt.Sprintf("%d events (with their sessions and speakers)", types["event"]),
-			fmt.Sprintf("%d cases", types["case"])}
+			fmt.Sprintf("%d cases", types["case"]), fmt.Sprintf("%d documents", types["document"])}
 		if !reflect.DeepEqual(counts, want) {
 			t.Errorf("counts %q, want %q", counts, want)
 		}
