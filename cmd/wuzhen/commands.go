@@ -117,7 +117,7 @@ func serve(args []string) error {
 	case demoLoaded:
 		fmt.Println("Demo accounts (shown once, keep them):")
 		for _, c := range creds {
-			fmt.Printf("  %-12s %-36s password: %s\n", c.Role, c.Email, c.Password)
+			fmt.Printf("  %-14s %-36s password: %s\n", c.Role, c.Email, c.Password)
 		}
 	case cfg.Demo:
 		fmt.Println("Demo content not loaded: the database already has accounts.")

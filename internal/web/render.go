@@ -89,6 +89,11 @@ func (t *Templates) Pages() []string {
 	return out
 }
 
+// Funcs are the template functions of pages in p's language (t, n, zh,
+// when, day, …), for a package that renders a document of its own outside
+// the layout, so that it writes texts, dates and times as pages do.
+func Funcs(p *i18n.Printer) template.FuncMap { return funcs(p) }
+
 func funcs(p *i18n.Printer) template.FuncMap {
 	return template.FuncMap{
 		"t": p.T,
