@@ -22,6 +22,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
 	"github.com/wuzhen/wuzhen/internal/site"
+	"github.com/wuzhen/wuzhen/internal/training"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
@@ -30,11 +31,12 @@ var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations, events.Migrations,
 	calls.Migrations,
+	training.Migrations,
 }
 
 // pages lists every package's templates.
 var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates, events.Templates,
-	calls.Templates}
+	calls.Templates, training.Templates}
 
 // app is every concrete part, wired.
 type app struct {
@@ -46,9 +48,11 @@ type app struct {
 	members *members.Store
 	events  *events.Store
 	calls   *calls.Store
-	sender  *mail.Sender
-	web     *web.Server
-	keyMade bool // open made the secret key file; serve says so
+	// training: programmes for developing countries
+	training *training.Store
+	sender   *mail.Sender
+	web      *web.Server
+	keyMade  bool // open made the secret key file; serve says so
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
@@ -93,6 +97,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		return nil, err
 	}
 	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
+	a.training = &training.Store{DB: d}
 	// What each capability holds about a person: for their data download,
 	// their account page and the deletion of their account.
 	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
@@ -116,17 +121,19 @@ func (a *app) handler() (*web.Server, error) {
 		Brand: a.site.Brand, Ready: a.db.Ready, Templates: tpl, Now: a.db.Now, Cache: pagecache.New(a.db, 2000),
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
-	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"documents", "training"}}).Routes()...)
+	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"documents"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
 	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
+	srv.Handle((&training.Handlers{Store: a.training}).Routes()...)
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
+		{Path: "/admin/training", Key: "training.admin.title", Perm: training.PermManage},
 		{Path: "/admin/people", Key: "account.people.title", Perm: auth.PermManageUsers},
 	}}).Routes()...)
 	if a.keyMade {
@@ -168,6 +175,11 @@ func (a *app) maintain(ctx context.Context, period time.Duration) {
 			a.log.Error("purge registration files", "err", err)
 		} else if n > 0 {
 			a.log.Info("deleted registration files after their events", "files", n, "retention_days", a.cfg.VisaRetentionDays)
+		}
+		if n, err := a.training.Sweep(ctx); err != nil {
+			a.log.Error("expire training offers", "err", err)
+		} else if n > 0 {
+			a.log.Info("expired training offers and filled their seats from the waitlists", "programmes", n)
 		}
 		if _, err := jobs.Prune(ctx, a.db, 30*24*time.Hour); err != nil {
 			a.log.Error("prune jobs", "err", err)

@@ -27,6 +27,11 @@ const (
 	PermEventsCheckIn = "events.checkin" // check people in at the venue
 
 	PermCallsManage = "calls.manage" // run calls: set up, screen, reviewers, assign, rank, decide, publish results
+
+	// Training: trainers hold no role; their scope is per programme
+	// (training's programme_trainers), checked by the training store.
+	PermTrainingManage     = "training.manage"     // run programmes: intake, offers, sessions, attendance, certificates
+	PermTrainingAttendance = "training.attendance" // record attendance at any programme's session (the check-in desk)
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -46,6 +51,9 @@ var grants = map[string][]string{
 	PermEventsCheckIn: {RoleAdmin, RoleSecretariat, RoleCheckIn},
 
 	PermCallsManage: {RoleAdmin, RoleSecretariat},
+
+	PermTrainingManage:     {RoleAdmin, RoleSecretariat},
+	PermTrainingAttendance: {RoleAdmin, RoleSecretariat, RoleCheckIn},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is

@@ -1,0 +1,34 @@
+package training
+
+import "github.com/wuzhen/wuzhen/internal/web"
+
+// Routes is the training part of the route table. Routes a trainer uses
+// are open to anyone signed in; the store serves only the secretariat
+// and the programme's own trainers (NotFound for everyone else).
+func (h *Handlers) Routes() []web.Route {
+	manage := web.Perm(PermManage)
+	return []web.Route{
+		{Method: "GET", Path: "/training", Access: web.Public, Handle: h.list, Cache: true},
+		{Method: "GET", Path: "/training/{slug}", Access: web.Public, Handle: h.page, Cache: true},
+		{Method: "GET", Path: "/training/{slug}/apply", Access: web.SignedIn, Handle: h.applyForm},
+		{Method: "POST", Path: "/training/{slug}/apply", Access: web.SignedIn, Handle: h.apply},
+		{Method: "GET", Path: "/training/applications", Access: web.SignedIn, Handle: h.mine},
+		{Method: "POST", Path: "/training/applications/{id}/accept", Access: web.SignedIn, Handle: h.accept},
+		{Method: "POST", Path: "/training/applications/{id}/decline", Access: web.SignedIn, Handle: h.decline},
+
+		{Method: "GET", Path: "/admin/training", Access: manage, Handle: h.adminList},
+		{Method: "GET", Path: "/admin/training/{slug}", Access: manage, Handle: h.adminProgramme},
+		{Method: "POST", Path: "/admin/training/{slug}/publish", Access: manage, Handle: h.adminPublish},
+		{Method: "POST", Path: "/admin/training/{slug}/offers", Access: manage, Handle: h.adminOffer},
+
+		{Method: "POST", Path: "/api/v1/programmes", Access: manage, Handle: h.apiCreate},
+		{Method: "GET", Path: "/api/v1/programmes", Access: web.Public, Handle: h.apiList},
+		{Method: "POST", Path: "/api/v1/programmes/{slug}/publish", Access: manage, Handle: h.apiPublish},
+		{Method: "GET", Path: "/api/v1/programmes/{slug}/eligibility", Access: web.Public, Handle: h.apiEligibility},
+		{Method: "POST", Path: "/api/v1/programmes/{slug}/applications", Access: web.SignedIn, Handle: h.apiApply},
+		{Method: "GET", Path: "/api/v1/programme-applications/{id}", Access: web.SignedIn, Handle: h.apiApplication},
+		{Method: "POST", Path: "/api/v1/programmes/{slug}/offers", Access: manage, Handle: h.apiOffer},
+		{Method: "POST", Path: "/api/v1/programme-applications/{id}/accept", Access: web.SignedIn, Handle: h.apiAccept},
+		{Method: "POST", Path: "/api/v1/programme-applications/{id}/decline", Access: web.SignedIn, Handle: h.apiDecline},
+	}
+}
