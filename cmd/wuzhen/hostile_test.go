@@ -1152,6 +1152,18 @@ func hostileForms() map[string]*hostileForm {
 				return "(no invitation)", true
 			},
 		},
+		// Training programmes (cmd/wuzhen/training_test.go).
+		"POST /api/v1/programmes":                          programmeAPIForm(),
+		"POST /api/v1/programmes/{slug}/publish":           {none: "no fields: publishes the programme in the path"},
+		"POST /admin/training/{slug}/publish":              {none: "no fields: publishes the programme in the path"},
+		"POST /training/{slug}/apply":                      trainingApplyForm(false),
+		"POST /api/v1/programmes/{slug}/applications":      trainingApplyForm(true),
+		"POST /admin/training/{slug}/offers":               trainingOfferForm(false),
+		"POST /api/v1/programmes/{slug}/offers":            trainingOfferForm(true),
+		"POST /training/applications/{id}/accept":          {none: "no fields: the application is in the path"},
+		"POST /training/applications/{id}/decline":         {none: "no fields: the application is in the path"},
+		"POST /api/v1/programme-applications/{id}/accept":  {none: "no fields: the application is in the path"},
+		"POST /api/v1/programme-applications/{id}/decline": {none: "no fields: the application is in the path"},
 	}
 }
 

@@ -81,7 +81,7 @@ func scanApplication(row db.Scanner) (*Application, error) {
 
 func (s *Store) application(ctx context.Context, q db.Querier, id int64) (*Application, error) {
 	a, err := scanApplication(q.QueryRow(ctx, "-- training.application\nSELECT "+applicationColumns+
-		" FROM programme_applications WHERE id = ?", id))
+		" FROM training_applications WHERE id = ?", id))
 	if db.IsNotFound(err) {
 		return nil, notFound()
 	}
@@ -133,7 +133,7 @@ func (s *Store) Apply(ctx context.Context, by *actor.Actor, slug string, a *Appl
 		c, _ := geo.Lookup(a.Country)
 		a.ProgrammeID, a.UserID, a.Name, a.Region, a.Status, a.Created, a.Programme = p.ID, by.ID, by.Name, c.Region, Submitted, now, p
 		err = tx.QueryRow(ctx, `-- training.Apply
-			INSERT INTO programme_applications (programme_id, user_id, name, country, region, birth_year, stakeholder_group,
+			INSERT INTO training_applications (programme_id, user_id, name, country, region, birth_year, stakeholder_group,
 				gender, answers, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.ID, by.ID, by.Name, a.Country, a.Region, a.BirthYear, a.Group, a.Gender, mustJSON(a.Answers), a.Status, now, now).Scan(&a.ID)
@@ -173,7 +173,7 @@ func (s *Store) Application(ctx context.Context, by *actor.Actor, id int64) (*Ap
 // Mine lists by's applications with their programmes, the latest first.
 func (s *Store) Mine(ctx context.Context, by *actor.Actor) ([]*Application, error) {
 	list, err := db.All(ctx, s.DB, "training: my applications", scanApplication, "-- training.Mine\nSELECT "+applicationColumns+
-		" FROM programme_applications WHERE user_id = ? ORDER BY created_at DESC, id DESC", by.ID)
+		" FROM training_applications WHERE user_id = ? ORDER BY created_at DESC, id DESC", by.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (s *Store) Applications(ctx context.Context, by *actor.Actor, slug string) 
 		return nil, nil, err
 	}
 	list, err := db.All(ctx, s.DB, "training: applications", scanApplication, "-- training.Applications\nSELECT "+applicationColumns+
-		" FROM programme_applications WHERE programme_id = ? ORDER BY created_at, id", p.ID)
+		" FROM training_applications WHERE programme_id = ? ORDER BY created_at, id", p.ID)
 	return p, list, err
 }
 
@@ -257,8 +257,8 @@ func (s *Store) Offer(ctx context.Context, by *actor.Actor, slug string, ids []i
 			}
 			if a.Status != Waitlisted {
 				if _, err := tx.Exec(ctx, `-- training.Offer
-					UPDATE programme_applications SET status = 'waitlisted', updated_at = ?,
-						waitlist = (SELECT COALESCE(MAX(waitlist), 0) + 1 FROM programme_applications WHERE programme_id = ?)
+					UPDATE training_applications SET status = 'waitlisted', updated_at = ?,
+						waitlist = (SELECT COALESCE(MAX(waitlist), 0) + 1 FROM training_applications WHERE programme_id = ?)
 					WHERE id = ?`, now, p.ID, a.ID); err != nil {
 					return err
 				}
@@ -276,7 +276,7 @@ func (s *Store) Offer(ctx context.Context, by *actor.Actor, slug string, ids []i
 
 func (s *Store) offer(ctx context.Context, tx *db.Tx, a *Application, now, respondBy time.Time) error {
 	_, err := tx.Exec(ctx, `-- training.offer
-		UPDATE programme_applications SET status = 'offered', offered_at = ?, respond_by = ?, updated_at = ? WHERE id = ?`,
+		UPDATE training_applications SET status = 'offered', offered_at = ?, respond_by = ?, updated_at = ? WHERE id = ?`,
 		now, respondBy, now, a.ID)
 	return err
 }
@@ -286,7 +286,7 @@ func (s *Store) offer(ctx context.Context, tx *db.Tx, a *Application, now, respo
 func (s *Store) fits(ctx context.Context, tx *db.Tx, p *Programme, a *Application) (bool, error) {
 	var total int
 	if err := tx.QueryRow(ctx, `-- training.fits
-		SELECT COUNT(*) FROM programme_applications WHERE programme_id = ? AND status IN ('offered', 'accepted')`,
+		SELECT COUNT(*) FROM training_applications WHERE programme_id = ? AND status IN ('offered', 'accepted')`,
 		p.ID).Scan(&total); err != nil {
 		return false, err
 	}
@@ -299,7 +299,7 @@ func (s *Store) fits(ctx context.Context, tx *db.Tx, p *Programme, a *Applicatio
 		}
 		var n int
 		if err := tx.QueryRow(ctx, `-- training.fits
-			SELECT COUNT(*) FROM programme_applications
+			SELECT COUNT(*) FROM training_applications
 			WHERE programme_id = ? AND status IN ('offered', 'accepted') AND (country = ? OR region = ?)`,
 			p.ID, key, key).Scan(&n); err != nil {
 			return false, err
@@ -315,7 +315,7 @@ func (s *Store) fits(ctx context.Context, tx *db.Tx, p *Programme, a *Applicatio
 // from the waitlist. The caller holds the programme's row.
 func (s *Store) expire(ctx context.Context, tx *db.Tx, p *Programme, now time.Time) error {
 	res, err := tx.Exec(ctx, `-- training.expire
-		UPDATE programme_applications SET status = 'expired', updated_at = ?
+		UPDATE training_applications SET status = 'expired', updated_at = ?
 		WHERE programme_id = ? AND status = 'offered' AND respond_by <= ?`, now, p.ID, now)
 	if err != nil {
 		return err
@@ -336,7 +336,7 @@ func (s *Store) fill(ctx context.Context, tx *db.Tx, p *Programme, now time.Time
 		return nil // the cohort has begun: no more offers
 	}
 	waiting, err := db.All(ctx, tx, "training: waitlist", scanApplication, "-- training.fill\nSELECT "+applicationColumns+
-		" FROM programme_applications WHERE programme_id = ? AND status = 'waitlisted' ORDER BY waitlist, id", p.ID)
+		" FROM training_applications WHERE programme_id = ? AND status = 'waitlisted' ORDER BY waitlist, id", p.ID)
 	if err != nil {
 		return err
 	}
@@ -400,7 +400,7 @@ func (s *Store) Respond(ctx context.Context, by *actor.Actor, id int64, accept b
 			status = Accepted
 		}
 		if _, err := tx.Exec(ctx, `-- training.Respond
-			UPDATE programme_applications SET status = ?, responded_at = ?, updated_at = ? WHERE id = ?`, status, now, now, a.ID); err != nil {
+			UPDATE training_applications SET status = ?, responded_at = ?, updated_at = ? WHERE id = ?`, status, now, now, a.ID); err != nil {
 			return err
 		}
 		a.Status = status
@@ -429,7 +429,7 @@ func (s *Store) Sweep(ctx context.Context) (int, error) {
 		var slug string
 		return slug, r.Scan(&slug)
 	}, `-- training.Sweep
-		SELECT DISTINCT p.slug FROM programmes p JOIN programme_applications a ON a.programme_id = p.id
+		SELECT DISTINCT p.slug FROM training_programmes p JOIN training_applications a ON a.programme_id = p.id
 		WHERE a.status = 'offered' AND a.respond_by <= ?`, s.DB.Now())
 	if err != nil {
 		return 0, err

@@ -68,7 +68,7 @@ func scanProgramme(row db.Scanner) (*Programme, error) {
 }
 
 func (s *Store) programme(ctx context.Context, q db.Querier, where string, args ...any) (*Programme, error) {
-	p, err := scanProgramme(q.QueryRow(ctx, "-- training.programme\nSELECT "+programmeColumns+" FROM programmes WHERE "+where, args...))
+	p, err := scanProgramme(q.QueryRow(ctx, "-- training.programme\nSELECT "+programmeColumns+" FROM training_programmes WHERE "+where, args...))
 	if db.IsNotFound(err) {
 		return nil, notFound()
 	}
@@ -106,14 +106,14 @@ func firstErr(errs ...error) error {
 // Published lists the published programmes, the latest start first.
 func (s *Store) Published(ctx context.Context) ([]*Programme, error) {
 	return db.All(ctx, s.DB, "training: programmes", scanProgramme,
-		"-- training.Published\nSELECT "+programmeColumns+" FROM programmes WHERE status = 'published' ORDER BY starts_on DESC, id DESC")
+		"-- training.Published\nSELECT "+programmeColumns+" FROM training_programmes WHERE status = 'published' ORDER BY starts_on DESC, id DESC")
 }
 
 // All lists every programme, for the secretariat (the caller's route
 // holds PermManage).
 func (s *Store) All(ctx context.Context) ([]*Programme, error) {
 	return db.All(ctx, s.DB, "training: programmes", scanProgramme,
-		"-- training.All\nSELECT "+programmeColumns+" FROM programmes ORDER BY starts_on DESC, id DESC")
+		"-- training.All\nSELECT "+programmeColumns+" FROM training_programmes ORDER BY starts_on DESC, id DESC")
 }
 
 // Create adds a draft programme. For the secretariat (Forbidden else);
@@ -129,7 +129,7 @@ func (s *Store) Create(ctx context.Context, by *actor.Actor, p *Programme) error
 		now := tx.Now()
 		p.Status, p.Created = Draft, now
 		err := tx.QueryRow(ctx, `-- training.Create
-			INSERT INTO programmes (slug, kind, format, title_en, title_zh_hans, title_zh_hant, description_en,
+			INSERT INTO training_programmes (slug, kind, format, title_en, title_zh_hans, title_zh_hant, description_en,
 				description_zh_hans, description_zh_hant, languages, starts_on, ends_on, hours, seats, seats_by, eligibility,
 				questions, criteria, completion, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -166,7 +166,7 @@ func (s *Store) Publish(ctx context.Context, by *actor.Actor, slug string) (*Pro
 		}
 		now := tx.Now()
 		p.Status, p.PublishedAt = Published, &now
-		if _, err := tx.Exec(ctx, "-- training.Publish\nUPDATE programmes SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?",
+		if _, err := tx.Exec(ctx, "-- training.Publish\nUPDATE training_programmes SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?",
 			now, now, p.ID); err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (s *Store) AddTrainer(ctx context.Context, by *actor.Actor, slug string, us
 			return fe.Err()
 		}
 		if _, err := tx.Exec(ctx, `-- training.AddTrainer
-			INSERT INTO programme_trainers (programme_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			INSERT INTO training_trainers (programme_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			p.ID, userID, tx.Now()); err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func (s *Store) teaches(ctx context.Context, q db.Querier, by *actor.Actor, id i
 		return false, nil
 	}
 	var n int
-	err := q.QueryRow(ctx, "-- training.teaches\nSELECT COUNT(*) FROM programme_trainers WHERE programme_id = ? AND user_id = ?",
+	err := q.QueryRow(ctx, "-- training.teaches\nSELECT COUNT(*) FROM training_trainers WHERE programme_id = ? AND user_id = ?",
 		id, by.ID).Scan(&n)
 	return n > 0, err
 }
@@ -230,7 +230,7 @@ func (s *Store) teaches(ctx context.Context, q db.Querier, by *actor.Actor, id i
 // Teaching lists the programmes by teaches.
 func (s *Store) Teaching(ctx context.Context, by *actor.Actor) ([]*Programme, error) {
 	return db.All(ctx, s.DB, "training: teaching", scanProgramme, "-- training.Teaching\nSELECT "+programmeColumns+
-		" FROM programmes WHERE id IN (SELECT programme_id FROM programme_trainers WHERE user_id = ?) ORDER BY starts_on DESC", by.ID)
+		" FROM training_programmes WHERE id IN (SELECT programme_id FROM training_trainers WHERE user_id = ?) ORDER BY starts_on DESC", by.ID)
 }
 
 // scoped returns the programme of slug when by runs programmes or

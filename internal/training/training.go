@@ -42,7 +42,7 @@ const PermManage = auth.PermTrainingManage
 
 // PermAttendance is the permission to record attendance at any
 // programme's sessions (the check-in desk). Trainers record it at their
-// own programme's sessions through their scope (programme_trainers).
+// own programme's sessions through their scope (training_trainers).
 const PermAttendance = auth.PermTrainingAttendance
 
 // Text is content in several languages.

@@ -3,7 +3,7 @@
 -- do not rename. starts_on and ends_on are dates (YYYY-MM-DD). languages,
 -- seats_by ({"002": 10, "KE": 3}), eligibility, questions and criteria
 -- are JSON.
-CREATE TABLE programmes (
+CREATE TABLE training_programmes (
     id {{id}},
     slug TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
@@ -35,9 +35,9 @@ CREATE TABLE programmes (
 -- M49 region when the application was made (seats per region count it).
 -- waitlist orders the waitlist (a counter per programme); answers is
 -- JSON {question code: text}.
-CREATE TABLE programme_applications (
+CREATE TABLE training_applications (
     id {{id}},
-    programme_id BIGINT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    programme_id BIGINT NOT NULL REFERENCES training_programmes (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL,
     name TEXT NOT NULL DEFAULT '',
     country TEXT NOT NULL,
@@ -55,23 +55,23 @@ CREATE TABLE programme_applications (
     updated_at {{time}} NOT NULL,
     UNIQUE (programme_id, user_id)
 );
-CREATE INDEX programme_applications_user ON programme_applications (user_id);
-CREATE INDEX programme_applications_status ON programme_applications (programme_id, status);
+CREATE INDEX training_applications_user ON training_applications (user_id);
+CREATE INDEX training_applications_status ON training_applications (programme_id, status);
 
 -- Trainers: an account that teaches a programme sees its participants
 -- and sessions, and nothing of other programmes.
-CREATE TABLE programme_trainers (
-    programme_id BIGINT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+CREATE TABLE training_trainers (
+    programme_id BIGINT NOT NULL REFERENCES training_programmes (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL,
     created_at {{time}} NOT NULL,
     PRIMARY KEY (programme_id, user_id)
 );
-CREATE INDEX programme_trainers_user ON programme_trainers (user_id);
+CREATE INDEX training_trainers_user ON training_trainers (user_id);
 
 -- The cohort's sessions.
-CREATE TABLE programme_sessions (
+CREATE TABLE training_sessions (
     id {{id}},
-    programme_id BIGINT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+    programme_id BIGINT NOT NULL REFERENCES training_programmes (id) ON DELETE CASCADE,
     title_en TEXT NOT NULL DEFAULT '',
     title_zh_hans TEXT NOT NULL DEFAULT '',
     title_zh_hant TEXT NOT NULL DEFAULT '',
@@ -79,13 +79,13 @@ CREATE TABLE programme_sessions (
     ends_at {{time}} NOT NULL,
     created_at {{time}} NOT NULL
 );
-CREATE INDEX programme_sessions_programme ON programme_sessions (programme_id, starts_at);
+CREATE INDEX training_sessions_programme ON training_sessions (programme_id, starts_at);
 
 -- Attendance: one row per participant and session; recorded_by is the
 -- account that took it.
-CREATE TABLE programme_attendance (
-    session_id BIGINT NOT NULL REFERENCES programme_sessions (id) ON DELETE CASCADE,
-    application_id BIGINT NOT NULL REFERENCES programme_applications (id) ON DELETE CASCADE,
+CREATE TABLE training_attendance (
+    session_id BIGINT NOT NULL REFERENCES training_sessions (id) ON DELETE CASCADE,
+    application_id BIGINT NOT NULL REFERENCES training_applications (id) ON DELETE CASCADE,
     recorded_by BIGINT NOT NULL,
     recorded_at {{time}} NOT NULL,
     PRIMARY KEY (session_id, application_id)

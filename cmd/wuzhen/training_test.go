@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/training"
+)
+
+// hostileProgramme is the published programme the hostile corpus applies
+// to, made at first use: open to every country, far in the future.
+func (h *hostileEnv) hostileProgramme() string {
+	h.t.Helper()
+	const slug = "hostile-programme"
+	if _, err := h.a.training.Programme(h.ctx, nil, slug); err == nil {
+		return slug
+	}
+	p := &training.Programme{Slug: slug, Title: i18n.Text{En: "Hostile Programme"}, Kind: training.Skills, Format: training.Online,
+		StartsOn: "2031-01-01", EndsOn: "2031-02-01", Seats: 100000, Eligibility: training.Eligibility{},
+		Questions: []training.Question{{Code: "motivation", Kind: training.QuestionLongText, Label: i18n.Text{En: "Motivation"}, Required: true}}}
+	sec := h.actor("secretariat")
+	if err := h.a.training.Create(h.ctx, sec, p); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.a.training.Publish(h.ctx, sec, slug); err != nil {
+		h.t.Fatal(err)
+	}
+	return slug
+}
+
+// programmeAPIForm is a programme created by the API.
+func programmeAPIForm() *hostileForm {
+	return &hostileForm{who: "secretariat", api: true, target: func(*hostileEnv) string { return "/api/v1/programmes" },
+		base: map[string]string{"slug": "proof-programme-%n", "title.en": "Proof Programme %n", "kind": "skills", "format": "online",
+			"starts_on": "2031-01-01", "ends_on": "2031-02-01", "seats": "json:10"},
+		fields: []hostileField{{name: "slug", code: true}, {name: "title.en", errID: "title"},
+			{name: "title.zh-Hans", errID: "title", variant: true}, {name: "description.en", errID: "description"},
+			{name: "description.zh-Hans", errID: "description", variant: true}, {name: "kind", choice: true},
+			{name: "format", choice: true}, {name: "starts_on", code: true}, {name: "ends_on", code: true}},
+		accepted: answered(http.StatusCreated),
+		stored: func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+			p, err := h.a.training.Programme(h.ctx, h.actor("secretariat"), strings.TrimPrefix(r.header.Get("Location"), "/api/v1/programmes/"))
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			v, ok := map[string]string{"slug": p.Slug, "title.en": p.Title.En, "title.zh-Hans": p.Title.Hans,
+				"description.en": p.Description.En, "description.zh-Hans": p.Description.Hans, "kind": string(p.Kind),
+				"format": string(p.Format), "starts_on": p.StartsOn, "ends_on": p.EndsOn}[field]
+			return v, ok
+		}}
+}
+
+// trainingApplyForm is an application to the hostile programme, by a new
+// account each time (one application per person), by form or API.
+func trainingApplyForm(api bool) *hostileForm {
+	stored := func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+		list, err := h.a.training.Mine(h.ctx, h.people["fresh"].p)
+		if err != nil || len(list) != 1 {
+			h.t.Fatalf("applications %v, %v", list, err)
+		}
+		a := list[0]
+		v, ok := map[string]string{"country": a.Country, "answer.motivation": a.Answers["motivation"],
+			"answers.motivation": a.Answers["motivation"], "stakeholder_group": a.Group, "gender": a.Gender}[field]
+		return v, ok
+	}
+	if api {
+		return &hostileForm{who: "fresh", fresh: true, api: true,
+			target: func(h *hostileEnv) string { return "/api/v1/programmes/" + h.hostileProgramme() + "/applications" },
+			base:   map[string]string{"country": "KE", "answers.motivation": "To learn %n."},
+			fields: []hostileField{{name: "country", norm: upper, code: true}, {name: "stakeholder_group", choice: true},
+				{name: "gender", choice: true}, {name: "answers.motivation"}},
+			accepted: answered(http.StatusCreated), stored: stored}
+	}
+	return &hostileForm{who: "fresh", fresh: true,
+		target: func(h *hostileEnv) string { return "/training/" + h.hostileProgramme() + "/apply" },
+		base:   map[string]string{"country": "KE", "answer.motivation": "To learn %n."},
+		fields: []hostileField{{name: "country", norm: upper, code: true}, {name: "birth_year", code: true},
+			{name: "stakeholder_group", choice: true}, {name: "gender", choice: true}, {name: "answer.motivation"}},
+		accepted: redirectTo(`^/training/applications$`), stored: stored}
+}
+
+// trainingOfferForm offers seats: the form keeps no text (ids and a
+// time), so it is sent the codes for 5xx answers only.
+func trainingOfferForm(api bool) *hostileForm {
+	if api {
+		return &hostileForm{who: "secretariat", api: true, echo: true,
+			target: func(h *hostileEnv) string { return "/api/v1/programmes/" + h.hostileProgramme() + "/offers" },
+			base:   map[string]string{"application_ids": "json:[1]", "respond_by": "2030-12-01T00:00:00Z"},
+			fields: []hostileField{{name: "respond_by", code: true}}}
+	}
+	return &hostileForm{who: "secretariat", echo: true,
+		target: func(h *hostileEnv) string { return "/admin/training/" + h.hostileProgramme() + "/offers" },
+		base:   map[string]string{"application": "1", "respond_by": "2030-12-01T00:00"},
+		fields: []hostileField{{name: "respond_by", code: true}, {name: "application", choice: true}}}
+}
+
+// apiJSON sends a JSON request with a bearer token and decodes the answer.
+func apiJSON(t *testing.T, a *testApp, token, method, path string, body any, out any) int {
+	t.Helper()
+	var rd *strings.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	} else {
+		rd = strings.NewReader("")
+	}
+	req, err := http.NewRequest(method, a.ts.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if out != nil {
+		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+			t.Fatalf("%s %s: %d, not JSON: %v", method, path, res.StatusCode, err)
+		}
+	}
+	return res.StatusCode
+}
+
+// TestTrainingAPI follows the contract: a programme created and
+// published, eligibility asked, an ineligible country refused with the
+// rule named, an application made, offered, accepted; another declined,
+// whose seat the waitlist takes.
+func TestTrainingAPI(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		token := func(email string, roles ...string) string {
+			if _, err := a.users.Create(ctx, email, "Person "+email, "a good password", roles...); err != nil {
+				t.Fatal(err)
+			}
+			tok, err := a.users.CreateToken(ctx, email, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}
+		sec := token("sec@example.org", "secretariat")
+		plain := token("plain@example.org")
+		prog := map[string]any{"slug": "ig-fellowship", "title": map[string]string{"en": "Internet governance fellowship", "zh-Hans": "互联网治理研修"},
+			"kind": "fellowship", "format": "hybrid", "languages": []string{"en", "zh-Hans"}, "starts_on": "2031-03-01",
+			"ends_on": "2031-05-31", "hours": 60, "seats": 1,
+			"eligibility": map[string]any{"developing": true, "countries": []string{"CL"}, "age_min": 18, "age_max": 35},
+			"questions":   []map[string]any{{"code": "motivation", "kind": "long_text", "label": map[string]string{"en": "Motivation"}, "required": true}},
+			"criteria":    []map[string]any{{"code": "impact", "name": map[string]string{"en": "Impact"}}}}
+		if s := apiJSON(t, a, plain, "POST", "/api/v1/programmes", prog, nil); s != http.StatusForbidden {
+			t.Fatalf("created by a plain account: %d", s)
+		}
+		var created struct{ Slug, Status string }
+		if s := apiJSON(t, a, sec, "POST", "/api/v1/programmes", prog, &created); s != http.StatusCreated || created.Status != "draft" {
+			t.Fatalf("create: %d %+v", s, created)
+		}
+		if s := apiJSON(t, a, "", "GET", "/api/v1/programmes/ig-fellowship/eligibility?country=KE", nil, nil); s != http.StatusNotFound {
+			t.Fatalf("a draft's eligibility: %d", s)
+		}
+		if s := apiJSON(t, a, sec, "POST", "/api/v1/programmes/ig-fellowship/publish", nil, &created); s != http.StatusOK || created.Status != "published" {
+			t.Fatalf("publish: %d %+v", s, created)
+		}
+		var el struct {
+			Eligible bool
+			Reasons  []struct{ Rule, Message string }
+		}
+		for _, tc := range []struct {
+			q    string
+			ok   bool
+			rule string
+		}{{"country=DE", false, "country"}, {"country=ET", true, ""}, {"country=CL", true, ""},
+			{"country=KE&birth_year=1970", false, "age"}, {"country=KE&birth_year=2000", true, ""}} {
+			el.Reasons = nil
+			if s := apiJSON(t, a, "", "GET", "/api/v1/programmes/ig-fellowship/eligibility?"+tc.q, nil, &el); s != http.StatusOK ||
+				el.Eligible != tc.ok || (!tc.ok && (len(el.Reasons) != 1 || el.Reasons[0].Rule != tc.rule)) {
+				t.Errorf("%s: %d %+v", tc.q, s, el)
+			}
+		}
+		var prob struct {
+			Status int
+			Detail string
+			Errors []struct{ Field, Message string }
+		}
+		if s := apiJSON(t, a, plain, "POST", "/api/v1/programmes/ig-fellowship/applications",
+			map[string]any{"country": "DE", "birth_year": 2000, "answers": map[string]string{"motivation": "x"}}, &prob); s != http.StatusUnprocessableEntity ||
+			!strings.Contains(prob.Detail, "Germany is not a developing country") || len(prob.Errors) != 1 || prob.Errors[0].Field != "country" {
+			t.Fatalf("from Germany: %d %+v", s, prob)
+		}
+		apply := func(tok, country string) int64 {
+			var out struct {
+				ID     int64
+				Status string
+			}
+			if s := apiJSON(t, a, tok, "POST", "/api/v1/programmes/ig-fellowship/applications",
+				map[string]any{"country": country, "birth_year": 2000, "gender": "woman", "answers": map[string]string{"motivation": "To learn."}}, &out); s != http.StatusCreated || out.Status != "submitted" {
+				t.Fatalf("apply from %s: %d %+v", country, s, out)
+			}
+			return out.ID
+		}
+		first := apply(plain, "KE")
+		other := token("other@example.org")
+		second := apply(other, "CL")
+		var app struct {
+			ID        int64
+			Status    string
+			Programme string
+		}
+		if s := apiJSON(t, a, other, "GET", fmt.Sprintf("/api/v1/programme-applications/%d", first), nil, nil); s != http.StatusNotFound {
+			t.Fatalf("another's application: %d", s)
+		}
+		var offer struct{ Offered, Waitlisted []int64 }
+		if s := apiJSON(t, a, sec, "POST", "/api/v1/programmes/ig-fellowship/offers",
+			map[string]any{"application_ids": []int64{first, second}, "respond_by": "2030-12-01T12:00:00+08:00"}, &offer); s != http.StatusOK ||
+			len(offer.Offered) != 1 || offer.Offered[0] != first || len(offer.Waitlisted) != 1 {
+			t.Fatalf("offer: %d %+v", s, offer)
+		}
+		if s := apiJSON(t, a, plain, "POST", fmt.Sprintf("/api/v1/programme-applications/%d/decline", first), nil, &app); s != http.StatusOK || app.Status != "declined" {
+			t.Fatalf("decline: %d %+v", s, app)
+		}
+		if s := apiJSON(t, a, other, "GET", fmt.Sprintf("/api/v1/programme-applications/%d", second), nil, &app); s != http.StatusOK || app.Status != "offered" {
+			t.Fatalf("the waitlisted application after the decline: %d %+v", s, app)
+		}
+		if s := apiJSON(t, a, other, "POST", fmt.Sprintf("/api/v1/programme-applications/%d/accept", second), nil, &app); s != http.StatusOK || app.Status != "accepted" {
+			t.Fatalf("accept: %d %+v", s, app)
+		}
+		if s := apiJSON(t, a, plain, "POST", fmt.Sprintf("/api/v1/programme-applications/%d/accept", first), nil, nil); s != http.StatusConflict {
+			t.Fatalf("accepted a declined offer: %d", s)
+		}
+		// The public pages, in three languages.
+		for _, lang := range []string{"en", "zh-Hans", "zh-Hant"} {
+			for _, path := range []string{"/training", "/training/ig-fellowship", "/training/ig-fellowship?country=DE"} {
+				res, err := http.Get(a.ts.URL + path + map[bool]string{true: "&", false: "?"}[strings.Contains(path, "?")] + "lang=" + lang)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s in %s: %d", path, lang, res.StatusCode)
+				}
+			}
+		}
+	})
+}
