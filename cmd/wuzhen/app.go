@@ -205,7 +205,7 @@ func (a *app) close() {
 
 // demoDeps are the stores the demo loader fills.
 func (a *app) demoDeps() demo.Deps {
-	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls}
+	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls, Training: a.training}
 }
 
 // actsForMember reports whether an account represents an active member:

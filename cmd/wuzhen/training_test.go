@@ -249,3 +249,159 @@ func TestTrainingAPI(t *testing.T) {
 		}
 	})
 }
+
+// trainerForm makes an account a trainer of the hostile programme by
+// its address: it keeps the account, not the text typed.
+func trainerForm() *hostileForm {
+	return &hostileForm{who: "secretariat", echo: true,
+		target: func(h *hostileEnv) string { return "/admin/training/" + h.hostileProgramme() + "/trainers" },
+		base:   map[string]string{"email": "applicant@example.org"},
+		fields: []hostileField{{name: "email", norm: lower}}}
+}
+
+// trainingSessionForm adds a session to the hostile programme, by form
+// (the secretariat) or API.
+func trainingSessionForm(api bool) *hostileForm {
+	stored := func(h *hostileEnv, _ hostileResponse, sent map[string]string, field string) (string, bool) {
+		co, err := h.a.training.Cohort(h.ctx, h.actor("secretariat"), h.hostileProgramme())
+		if err != nil || len(co.Sessions) == 0 {
+			h.t.Fatalf("sessions %v, %v", co, err)
+		}
+		latest := co.Sessions[0]
+		for _, x := range co.Sessions {
+			if x.ID > latest.ID {
+				latest = x
+			}
+		}
+		v, ok := map[string]string{"title_en": latest.Title.En, "title_zh": latest.Title.Hans, "title.en": latest.Title.En,
+			"title.zh-Hans": latest.Title.Hans}[field]
+		return v, ok
+	}
+	if api {
+		return &hostileForm{who: "secretariat", api: true,
+			target: func(h *hostileEnv) string { return "/api/v1/programmes/" + h.hostileProgramme() + "/sessions" },
+			base:   map[string]string{"title.en": "Week %n", "starts_at": "2031-01-05T09:00:00Z", "ends_at": "2031-01-05T11:00:00Z"},
+			fields: []hostileField{{name: "title.en", errID: "title"}, {name: "title.zh-Hans", errID: "title", variant: true},
+				{name: "starts_at", code: true}, {name: "ends_at", code: true}},
+			accepted: answered(http.StatusCreated), stored: stored}
+	}
+	return &hostileForm{who: "secretariat",
+		target: func(h *hostileEnv) string { return "/training/" + h.hostileProgramme() + "/cohort/sessions" },
+		base:   map[string]string{"title_en": "Week %n", "starts_at": "2031-01-05T09:00", "ends_at": "2031-01-05T11:00"},
+		fields: []hostileField{{name: "title_en"}, {name: "title_zh", errID: "e-title_en", variant: true},
+			{name: "starts_at", code: true}, {name: "ends_at", code: true}},
+		accepted: redirectTo(`^/training/hostile-programme/cohort$`), stored: stored}
+}
+
+// TestTrainerScope: a trainer runs their own programme's cohort and sees
+// nothing of another's; attendance by the trainer, the check-in desk or
+// the secretariat, once (409 twice), not before the session (422).
+func TestTrainerScope(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		token := func(email string, roles ...string) (string, int64) {
+			u, err := a.users.Create(ctx, email, "Person "+email, "a good password", roles...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := a.users.CreateToken(ctx, email, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok, u.ID
+		}
+		sec, _ := token("sec@example.org", "secretariat")
+		desk, _ := token("desk@example.org", "checkin")
+		trainer, trainerID := token("trainer@example.org")
+		learner, _ := token("learner@example.org")
+		for _, slug := range []string{"mine", "theirs"} {
+			prog := map[string]any{"slug": slug, "title": map[string]string{"en": "Programme " + slug}, "kind": "skills",
+				"format": "online", "starts_on": "2031-03-01", "ends_on": "2031-05-31", "seats": 10}
+			if s := apiJSON(t, a, sec, "POST", "/api/v1/programmes", prog, nil); s != http.StatusCreated {
+				t.Fatalf("create %s: %d", slug, s)
+			}
+			if s := apiJSON(t, a, sec, "POST", "/api/v1/programmes/"+slug+"/publish", nil, nil); s != http.StatusOK {
+				t.Fatalf("publish %s: %d", slug, s)
+			}
+		}
+		secUser, err := a.users.ByEmail(ctx, "sec@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.training.AddTrainer(ctx, secUser.Principal(), "mine", trainerID); err != nil {
+			t.Fatal(err)
+		}
+		var app struct{ ID int64 }
+		if s := apiJSON(t, a, learner, "POST", "/api/v1/programmes/mine/applications", map[string]any{"country": "KE"}, &app); s != http.StatusCreated {
+			t.Fatalf("apply: %d", s)
+		}
+		if s := apiJSON(t, a, sec, "POST", "/api/v1/programmes/mine/offers",
+			map[string]any{"application_ids": []int64{app.ID}, "respond_by": "2030-12-01T00:00:00Z"}, nil); s != http.StatusOK {
+			t.Fatalf("offer: %d", s)
+		}
+		if s := apiJSON(t, a, learner, "POST", fmt.Sprintf("/api/v1/programme-applications/%d/accept", app.ID), nil, nil); s != http.StatusOK {
+			t.Fatalf("accept: %d", s)
+		}
+		session := func(tok, slug, starts string) (int, int64) {
+			var out struct{ ID int64 }
+			s := apiJSON(t, a, tok, "POST", "/api/v1/programmes/"+slug+"/sessions", map[string]any{"title": map[string]string{"en": "Week 1"},
+				"starts_at": starts, "ends_at": "2031-01-01T00:00:00Z"}, &out)
+			return s, out.ID
+		}
+		past := "2020-01-01T09:00:00Z"
+		s, held := session(trainer, "mine", past)
+		if s != http.StatusCreated {
+			t.Fatalf("the trainer's session: %d", s)
+		}
+		if s, _ := session(trainer, "theirs", past); s != http.StatusNotFound {
+			t.Fatalf("a session in another programme: %d", s)
+		}
+		if s, _ := session(learner, "mine", past); s != http.StatusNotFound {
+			t.Fatalf("a session by a participant: %d", s)
+		}
+		_, ahead := session(sec, "mine", "2030-06-01T09:00:00Z")
+		for _, tc := range []struct {
+			who, path string
+			want      int
+		}{
+			{trainer, "/api/v1/programmes/mine/participants", http.StatusOK},
+			{trainer, "/api/v1/programmes/theirs/participants", http.StatusNotFound},
+			{learner, "/api/v1/programmes/mine/participants", http.StatusNotFound},
+			{desk, "/api/v1/programmes/mine/participants", http.StatusNotFound},
+			{trainer, fmt.Sprintf("/api/v1/programme-applications/%d", app.ID), http.StatusOK},
+		} {
+			if s := apiJSON(t, a, tc.who, "GET", tc.path, nil, nil); s != tc.want {
+				t.Errorf("GET %s: %d, want %d", tc.path, s, tc.want)
+			}
+		}
+		attend := func(tok, slug string, session int64) int {
+			return apiJSON(t, a, tok, "POST", fmt.Sprintf("/api/v1/programmes/%s/sessions/%d/attendance", slug, session),
+				map[string]any{"participant": app.ID}, nil)
+		}
+		if s := attend(trainer, "theirs", held); s != http.StatusNotFound {
+			t.Errorf("attendance through another programme: %d", s)
+		}
+		if s := attend(learner, "mine", held); s != http.StatusNotFound {
+			t.Errorf("attendance by a participant: %d", s)
+		}
+		if s := attend(trainer, "mine", ahead); s != http.StatusUnprocessableEntity {
+			t.Errorf("attendance before the session: %d", s)
+		}
+		if s := attend(desk, "mine", held); s != http.StatusOK {
+			t.Errorf("attendance by the check-in desk: %d", s)
+		}
+		if s := attend(trainer, "mine", held); s != http.StatusConflict {
+			t.Errorf("attendance twice: %d", s)
+		}
+		var parts struct {
+			Items []struct {
+				Attended, Held int
+				Complete       bool
+			}
+		}
+		if s := apiJSON(t, a, trainer, "GET", "/api/v1/programmes/mine/participants", nil, &parts); s != http.StatusOK ||
+			len(parts.Items) != 1 || parts.Items[0].Attended != 1 || parts.Items[0].Held != 1 || !parts.Items[0].Complete {
+			t.Errorf("participants: %d %+v", s, parts)
+		}
+	})
+}

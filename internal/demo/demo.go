@@ -18,6 +18,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/site"
+	"github.com/wuzhen/wuzhen/internal/training"
 )
 
 // Credential is a demo account and its password.
@@ -33,6 +34,8 @@ type Deps struct {
 	Members *members.Store
 	Events  *events.Store
 	Calls   *calls.Store
+	// Training: programmes for developing countries (training.go).
+	Training *training.Store
 }
 
 // Load fills an empty database with demo content and returns the demo
@@ -75,6 +78,9 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 	}
 	if err := loadCalls(ctx, d); err != nil {
 		return nil, false, fmt.Errorf("demo: calls: %w", err)
+	}
+	if err := loadTraining(ctx, d); err != nil {
+		return nil, false, fmt.Errorf("demo: training: %w", err)
 	}
 	return creds, true, nil
 }

@@ -70,6 +70,9 @@ func (v View) Time(t *time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04") + " UTC"
 }
 
+// At shows t in UTC with its zone.
+func (v View) At(t time.Time) string { return v.Time(&t) }
+
 // ---- public ----
 
 type listPage struct {
@@ -183,6 +186,8 @@ func (h *Handlers) apply(c *web.Ctx) error {
 type minePage struct {
 	View
 	Applications []*Application
+	Progress     map[int64]*Participant // by application, for accepted ones
+	Teaching     []*Programme
 }
 
 func (h *Handlers) mine(c *web.Ctx) error {
@@ -190,7 +195,19 @@ func (h *Handlers) mine(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "training/mine", minePage{viewFor(c), list})
+	progress := map[int64]*Participant{}
+	for _, a := range list {
+		if a.Status == Accepted {
+			if progress[a.ID], err = h.Store.Progress(c.Context(), c.User, a.ID); err != nil {
+				return err
+			}
+		}
+	}
+	teaching, err := h.Store.Teaching(c.Context(), c.User)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "training/mine", minePage{viewFor(c), list, progress, teaching})
 }
 
 func (h *Handlers) respond(c *web.Ctx, accept bool) error {
@@ -222,6 +239,7 @@ type adminPage struct {
 	Programme    *Programme
 	Applications []*Application
 	Counts       map[AppStatus]int
+	Trainers     []string
 }
 
 func (h *Handlers) adminPage(c *web.Ctx, status int, f *web.Form) error {
@@ -233,7 +251,11 @@ func (h *Handlers) adminPage(c *web.Ctx, status int, f *web.Form) error {
 	for _, a := range list {
 		counts[a.Status]++
 	}
-	return c.RenderForm(status, "training/admin_programme", f, adminPage{viewFor(c), p, list, counts})
+	trainers, err := h.Store.Trainers(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	return c.RenderForm(status, "training/admin_programme", f, adminPage{viewFor(c), p, list, counts, trainers})
 }
 
 func (h *Handlers) adminProgramme(c *web.Ctx) error { return h.adminPage(c, http.StatusOK, nil) }

@@ -15,11 +15,15 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Path: "/training/applications", Access: web.SignedIn, Handle: h.mine},
 		{Method: "POST", Path: "/training/applications/{id}/accept", Access: web.SignedIn, Handle: h.accept},
 		{Method: "POST", Path: "/training/applications/{id}/decline", Access: web.SignedIn, Handle: h.decline},
+		{Method: "GET", Path: "/training/{slug}/cohort", Access: web.SignedIn, Handle: h.cohort},
+		{Method: "POST", Path: "/training/{slug}/cohort/sessions", Access: web.SignedIn, Handle: h.addSession},
+		{Method: "POST", Path: "/training/{slug}/cohort/sessions/{id}/attendance", Access: web.SignedIn, Handle: h.attend},
 
 		{Method: "GET", Path: "/admin/training", Access: manage, Handle: h.adminList},
 		{Method: "GET", Path: "/admin/training/{slug}", Access: manage, Handle: h.adminProgramme},
 		{Method: "POST", Path: "/admin/training/{slug}/publish", Access: manage, Handle: h.adminPublish},
 		{Method: "POST", Path: "/admin/training/{slug}/offers", Access: manage, Handle: h.adminOffer},
+		{Method: "POST", Path: "/admin/training/{slug}/trainers", Access: manage, Handle: h.adminTrainer},
 
 		{Method: "POST", Path: "/api/v1/programmes", Access: manage, Handle: h.apiCreate},
 		{Method: "GET", Path: "/api/v1/programmes", Access: web.Public, Handle: h.apiList},
@@ -30,5 +34,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/programmes/{slug}/offers", Access: manage, Handle: h.apiOffer},
 		{Method: "POST", Path: "/api/v1/programme-applications/{id}/accept", Access: web.SignedIn, Handle: h.apiAccept},
 		{Method: "POST", Path: "/api/v1/programme-applications/{id}/decline", Access: web.SignedIn, Handle: h.apiDecline},
+		{Method: "POST", Path: "/api/v1/programmes/{slug}/sessions", Access: web.SignedIn, Handle: h.apiAddSession},
+		{Method: "POST", Path: "/api/v1/programmes/{slug}/sessions/{id}/attendance", Access: web.SignedIn, Handle: h.apiAttend},
+		{Method: "GET", Path: "/api/v1/programmes/{slug}/participants", Access: web.SignedIn, Handle: h.apiParticipants},
 	}
 }
