@@ -97,7 +97,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		return nil, err
 	}
 	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
-	a.training = &training.Store{DB: d}
+	a.training = &training.Store{DB: d, Keys: keys, BaseURL: cfg.BaseURL}
 	// What each capability holds about a person: for their data download,
 	// their account page and the deletion of their account.
 	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
@@ -124,10 +124,14 @@ func (a *app) handler() (*web.Server, error) {
 	srv.Handle((&site.Handlers{Store: a.site, Placeholders: []string{"documents"}}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
-	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand}).Routes()...)
+	trainingHandlers := &training.Handlers{Store: a.training, Org: a.site.Brand}
+	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Verifiers: []events.Verifier{
+		{Match: training.IsCertificateCode, Serve: trainingHandlers.VerifyPage},
+	}}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
-	srv.Handle((&training.Handlers{Store: a.training}).Routes()...)
+	srv.Handle(trainingHandlers.Routes()...)
+	srv.Handle(signingKeyRoute(a.training.Keys))
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
@@ -142,6 +146,18 @@ func (a *app) handler() (*web.Server, error) {
 	}
 	a.web = srv
 	return srv, nil
+}
+
+// signingKeyRoute publishes the platform's Ed25519 public key (PEM), with
+// which anyone verifies what the platform signs (certificates) offline.
+func signingKeyRoute(keys *crypt.Keys) web.Route {
+	pem := crypt.PublicKeyPEM(keys.PublicKey())
+	return web.Route{Method: "GET", Path: "/.well-known/wuzhen-signing-key", Access: web.Public, Handle: func(c *web.Ctx) error {
+		c.W.Header().Set("Content-Type", "application/x-pem-file")
+		c.W.Header().Set("Cache-Control", "public, max-age=3600")
+		_, err := c.W.Write(pem)
+		return err
+	}}
 }
 
 // worker builds the background job worker with every job kind.

@@ -126,6 +126,9 @@ type hostileEnv struct {
 	repOwned int64 // a member the representative represents
 	comments int64 // a submitted application for comments
 	event    *proofEvent
+	// certificate is the code of the last training certificate made
+	// for a revocation (training_test.go).
+	certificate string
 }
 
 // startHostileApp is startApp behind a trusted proxy on loopback, so that
@@ -1169,6 +1172,10 @@ func hostileForms() map[string]*hostileForm {
 		"POST /api/v1/programmes/{slug}/sessions":                 trainingSessionForm(true),
 		"POST /training/{slug}/cohort/sessions/{id}/attendance":   {none: "a participant chosen with a button (training.TestCohort)"},
 		"POST /api/v1/programmes/{slug}/sessions/{id}/attendance": {none: "a participant's id, a number (training.TestCohort)"},
+		"POST /admin/training/{slug}/certificates":                {none: "no fields: issues the programme's certificates"},
+		"POST /api/v1/programmes/{slug}/certificates":             {none: "no fields: issues the programme's certificates"},
+		"POST /admin/training/certificates/{code}/revoke":         revokeForm(false),
+		"POST /api/v1/certificates/{code}/revoke":                 revokeForm(true),
 	}
 }
 

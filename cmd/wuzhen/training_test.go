@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/training"
@@ -23,7 +24,7 @@ func (h *hostileEnv) hostileProgramme() string {
 	p := &training.Programme{Slug: slug, Title: i18n.Text{En: "Hostile Programme"}, Kind: training.Skills, Format: training.Online,
 		StartsOn: "2031-01-01", EndsOn: "2031-02-01", Seats: 100000, Eligibility: training.Eligibility{},
 		Questions: []training.Question{{Code: "motivation", Kind: training.QuestionLongText, Label: i18n.Text{En: "Motivation"}, Required: true}}}
-	sec := h.actor("secretariat")
+	sec := h.people["secretariat"].p
 	if err := h.a.training.Create(h.ctx, sec, p); err != nil {
 		h.t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func programmeAPIForm() *hostileForm {
 			{name: "format", choice: true}, {name: "starts_on", code: true}, {name: "ends_on", code: true}},
 		accepted: answered(http.StatusCreated),
 		stored: func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
-			p, err := h.a.training.Programme(h.ctx, h.actor("secretariat"), strings.TrimPrefix(r.header.Get("Location"), "/api/v1/programmes/"))
+			p, err := h.a.training.Programme(h.ctx, h.people["secretariat"].p, strings.TrimPrefix(r.header.Get("Location"), "/api/v1/programmes/"))
 			if err != nil {
 				h.t.Fatal(err)
 			}
@@ -263,7 +264,7 @@ func trainerForm() *hostileForm {
 // (the secretariat) or API.
 func trainingSessionForm(api bool) *hostileForm {
 	stored := func(h *hostileEnv, _ hostileResponse, sent map[string]string, field string) (string, bool) {
-		co, err := h.a.training.Cohort(h.ctx, h.actor("secretariat"), h.hostileProgramme())
+		co, err := h.a.training.Cohort(h.ctx, h.people["secretariat"].p, h.hostileProgramme())
 		if err != nil || len(co.Sessions) == 0 {
 			h.t.Fatalf("sessions %v, %v", co, err)
 		}
@@ -404,4 +405,75 @@ func TestTrainerScope(t *testing.T) {
 			t.Errorf("participants: %d %+v", s, parts)
 		}
 	})
+}
+
+// hostileCertificate makes a certificate of its own (a programme, a
+// participant present at its one session, issued) and returns its code.
+func (h *hostileEnv) hostileCertificate() string {
+	h.t.Helper()
+	h.n++
+	sec := h.people["secretariat"].p
+	slug := fmt.Sprintf("hostile-cert-%d", h.n)
+	p := &training.Programme{Slug: slug, Title: i18n.Text{En: "Certified"}, Kind: training.Skills, Format: training.Online,
+		StartsOn: "2031-01-01", EndsOn: "2031-02-01", Seats: 10}
+	if err := h.a.training.Create(h.ctx, sec, p); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.a.training.Publish(h.ctx, sec, slug); err != nil {
+		h.t.Fatal(err)
+	}
+	u, err := h.a.users.Create(h.ctx, fmt.Sprintf("holder-%d@example.org", h.n), "Holder", "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	app := &training.Application{Country: "KE"}
+	if err := h.a.training.Apply(h.ctx, u.Principal(), slug, app); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.a.training.Offer(h.ctx, sec, slug, []int64{app.ID}, h.a.db.Now().Add(time.Hour)); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.a.training.Respond(h.ctx, u.Principal(), app.ID, true); err != nil {
+		h.t.Fatal(err)
+	}
+	x := &training.Session{Title: i18n.Text{En: "Day 1"}, Starts: time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC), Ends: time.Date(2020, 1, 1, 11, 0, 0, 0, time.UTC)}
+	if err := h.a.training.AddSession(h.ctx, sec, slug, x); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.a.training.Attend(h.ctx, sec, slug, x.ID, app.ID); err != nil {
+		h.t.Fatal(err)
+	}
+	if n, err := h.a.training.Issue(h.ctx, sec, slug); err != nil || n != 1 {
+		h.t.Fatalf("issued %d, %v", n, err)
+	}
+	_, list, err := h.a.training.Certificates(h.ctx, sec, slug)
+	if err != nil || len(list) != 1 {
+		h.t.Fatalf("certificates %v, %v", list, err)
+	}
+	h.certificate = list[0].Code
+	return h.certificate
+}
+
+// revokeForm revokes a certificate of its own with a reason, by form or
+// API.
+func revokeForm(api bool) *hostileForm {
+	stored := func(h *hostileEnv, _ hostileResponse, _ map[string]string, _ string) (string, bool) {
+		c, err := h.a.training.Certificate(h.ctx, h.certificate)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return c.Reason, true
+	}
+	if api {
+		return &hostileForm{who: "secretariat", api: true, base: map[string]string{"reason": "Plagiarism %n"},
+			target:   func(h *hostileEnv) string { return "/api/v1/certificates/" + h.hostileCertificate() + "/revoke" },
+			fields:   []hostileField{{name: "reason"}},
+			accepted: answered(http.StatusOK), stored: stored}
+	}
+	return &hostileForm{who: "secretariat", base: map[string]string{"reason": "Plagiarism %n"},
+		target: func(h *hostileEnv) string {
+			return "/admin/training/certificates/" + h.hostileCertificate() + "/revoke"
+		},
+		fields:   []hostileField{{name: "reason"}},
+		accepted: redirectTo(`^/admin/training/hostile-cert-\d+#certificates$`), stored: stored}
 }

@@ -21,6 +21,18 @@ type Handlers struct {
 	// Org returns the organisation's name in a language, for letterheads
 	// and badges (site.Store.Brand).
 	Org func(ctx context.Context, lang string) string
+	// Verifiers serve the other documents checked at /verify/{code},
+	// told apart by the code (a training certificate's starts WZC-): the
+	// first whose Match takes the code answers. A letter's code matches
+	// none of them.
+	Verifiers []Verifier
+}
+
+// Verifier serves the verification page of another kind of document on
+// the letters' route.
+type Verifier struct {
+	Match func(code string) bool
+	Serve web.HandlerFunc
 }
 
 // Routes is the events part of the route table.

@@ -114,11 +114,13 @@ func (h *Handlers) apiEligibility(c *web.Ctx) error {
 
 // applicationRequest is the body of POST /api/v1/programmes/{slug}/applications.
 type applicationRequest struct {
-	Country   string            `json:"country"`
-	BirthYear int               `json:"birth_year"`
-	Group     string            `json:"stakeholder_group"`
-	Gender    string            `json:"gender"`
-	Answers   map[string]string `json:"answers"`
+	Name       string            `json:"name"`        // in Latin letters; default the account's
+	NameNative string            `json:"name_native"` // in one's own script
+	Country    string            `json:"country"`
+	BirthYear  int               `json:"birth_year"`
+	Group      string            `json:"stakeholder_group"`
+	Gender     string            `json:"gender"`
+	Answers    map[string]string `json:"answers"`
 }
 
 // ApplicationJSON is an application in the API.
@@ -145,7 +147,7 @@ func (h *Handlers) apiApply(c *web.Ctx) error {
 	if err := c.DecodeJSON(&r); err != nil {
 		return err
 	}
-	a := &Application{Country: r.Country, BirthYear: r.BirthYear, Group: r.Group, Gender: r.Gender, Answers: r.Answers}
+	a := &Application{Name: r.Name, NameNative: r.NameNative, Country: r.Country, BirthYear: r.BirthYear, Group: r.Group, Gender: r.Gender, Answers: r.Answers}
 	if err := h.Store.Apply(c.Context(), c.User, c.R.PathValue("slug"), a); err != nil {
 		return Explain(c.P, err)
 	}

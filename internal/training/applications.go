@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
@@ -37,7 +38,8 @@ type Application struct {
 	ID          int64
 	ProgrammeID int64
 	UserID      int64
-	Name        string
+	Name        string // in Latin letters
+	NameNative  string // in the applicant's own script, optional
 	Country     string
 	Region      string
 	BirthYear   int
@@ -60,13 +62,13 @@ func (a *Application) CanRespond(now time.Time) bool {
 	return a.Status == Offered && a.RespondBy != nil && now.Before(*a.RespondBy)
 }
 
-const applicationColumns = `id, programme_id, user_id, name, country, region, birth_year, stakeholder_group, gender, answers,
+const applicationColumns = `id, programme_id, user_id, name, name_native, country, region, birth_year, stakeholder_group, gender, answers,
 	status, waitlist, offered_at, respond_by, created_at`
 
 func scanApplication(row db.Scanner) (*Application, error) {
 	a := &Application{}
 	var answers string
-	if err := row.Scan(&a.ID, &a.ProgrammeID, &a.UserID, &a.Name, &a.Country, &a.Region, &a.BirthYear, &a.Group, &a.Gender,
+	if err := row.Scan(&a.ID, &a.ProgrammeID, &a.UserID, &a.Name, &a.NameNative, &a.Country, &a.Region, &a.BirthYear, &a.Group, &a.Gender,
 		&answers, &a.Status, &a.Waitlist, &a.OfferedAt, &a.RespondBy, &a.Created); err != nil {
 		return nil, err
 	}
@@ -101,6 +103,10 @@ func (s *Store) Apply(ctx context.Context, by *actor.Actor, slug string, a *Appl
 	}
 	a.Country = strings.ToUpper(strings.TrimSpace(a.Country))
 	a.Group, a.Gender = strings.TrimSpace(a.Group), strings.TrimSpace(a.Gender)
+	a.Name, a.NameNative = strings.TrimSpace(a.Name), strings.TrimSpace(a.NameNative)
+	if a.Name == "" {
+		a.Name = by.Name
+	}
 	if a.Answers == nil {
 		a.Answers = map[string]string{}
 	}
@@ -123,6 +129,12 @@ func (s *Store) Apply(ctx context.Context, by *actor.Actor, slug string, a *Appl
 		if a.BirthYear != 0 && (a.BirthYear < 1900 || a.BirthYear > now.Year()) {
 			fe.Add("birth_year", "training.birth_year_invalid")
 		}
+		if utf8.RuneCountInString(a.Name) > 200 {
+			fe.Add("name", "training.too_long", 200)
+		}
+		if utf8.RuneCountInString(a.NameNative) > 200 {
+			fe.Add("name_native", "training.too_long", 200)
+		}
 		checkAnswers(&fe, p.Questions, a.Answers)
 		if len(fe) > 0 {
 			return fe.Err()
@@ -131,12 +143,12 @@ func (s *Store) Apply(ctx context.Context, by *actor.Actor, slug string, a *Appl
 			return &IneligibleError{Reasons: reasons}
 		}
 		c, _ := geo.Lookup(a.Country)
-		a.ProgrammeID, a.UserID, a.Name, a.Region, a.Status, a.Created, a.Programme = p.ID, by.ID, by.Name, c.Region, Submitted, now, p
+		a.ProgrammeID, a.UserID, a.Region, a.Status, a.Created, a.Programme = p.ID, by.ID, c.Region, Submitted, now, p
 		err = tx.QueryRow(ctx, `-- training.Apply
-			INSERT INTO training_applications (programme_id, user_id, name, country, region, birth_year, stakeholder_group,
-				gender, answers, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.ID, by.ID, by.Name, a.Country, a.Region, a.BirthYear, a.Group, a.Gender, mustJSON(a.Answers), a.Status, now, now).Scan(&a.ID)
+			INSERT INTO training_applications (programme_id, user_id, name, name_native, country, region, birth_year,
+				stakeholder_group, gender, answers, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.ID, by.ID, a.Name, a.NameNative, a.Country, a.Region, a.BirthYear, a.Group, a.Gender, mustJSON(a.Answers), a.Status, now, now).Scan(&a.ID)
 		if db.IsUnique(err) {
 			return errs.New(errs.Conflict, "training.already_applied")
 		}

@@ -1,6 +1,7 @@
 package training
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,6 +18,9 @@ import (
 // Handlers serve the training pages and API.
 type Handlers struct {
 	Store *Store
+	// Org returns the organisation's name in a language, for
+	// certificates; nil gives the platform's name.
+	Org func(ctx context.Context, lang string) string
 }
 
 func pathID(c *web.Ctx) (int64, error) {
@@ -154,7 +158,7 @@ func (h *Handlers) apply(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := &Application{Country: f.Get("country"), Group: f.Get("stakeholder_group"), Gender: f.Get("gender"),
+	a := &Application{Name: f.Get("name"), NameNative: f.Get("name_native"), Country: f.Get("country"), Group: f.Get("stakeholder_group"), Gender: f.Get("gender"),
 		Answers: map[string]string{}}
 	if y := strings.TrimSpace(f.Get("birth_year")); y != "" {
 		if a.BirthYear, err = strconv.Atoi(y); err != nil {
@@ -188,6 +192,7 @@ type minePage struct {
 	Applications []*Application
 	Progress     map[int64]*Participant // by application, for accepted ones
 	Teaching     []*Programme
+	Certificates []*Certificate
 }
 
 func (h *Handlers) mine(c *web.Ctx) error {
@@ -207,7 +212,11 @@ func (h *Handlers) mine(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "training/mine", minePage{viewFor(c), list, progress, teaching})
+	certs, err := h.Store.MyCertificates(c.Context(), c.User)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "training/mine", minePage{viewFor(c), list, progress, teaching, certs})
 }
 
 func (h *Handlers) respond(c *web.Ctx, accept bool) error {
@@ -240,6 +249,7 @@ type adminPage struct {
 	Applications []*Application
 	Counts       map[AppStatus]int
 	Trainers     []string
+	Certificates []*Certificate
 }
 
 func (h *Handlers) adminPage(c *web.Ctx, status int, f *web.Form) error {
@@ -255,7 +265,11 @@ func (h *Handlers) adminPage(c *web.Ctx, status int, f *web.Form) error {
 	if err != nil {
 		return err
 	}
-	return c.RenderForm(status, "training/admin_programme", f, adminPage{viewFor(c), p, list, counts, trainers})
+	_, certs, err := h.Store.Certificates(c.Context(), c.User, p.Slug)
+	if err != nil {
+		return err
+	}
+	return c.RenderForm(status, "training/admin_programme", f, adminPage{viewFor(c), p, list, counts, trainers, certs})
 }
 
 func (h *Handlers) adminProgramme(c *web.Ctx) error { return h.adminPage(c, http.StatusOK, nil) }

@@ -24,6 +24,9 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/admin/training/{slug}/publish", Access: manage, Handle: h.adminPublish},
 		{Method: "POST", Path: "/admin/training/{slug}/offers", Access: manage, Handle: h.adminOffer},
 		{Method: "POST", Path: "/admin/training/{slug}/trainers", Access: manage, Handle: h.adminTrainer},
+		{Method: "POST", Path: "/admin/training/{slug}/certificates", Access: manage, Handle: h.adminIssue},
+		{Method: "POST", Path: "/admin/training/certificates/{code}/revoke", Access: manage, Handle: h.adminRevoke},
+		{Method: "GET", Path: "/certificates/{code}/pdf", Access: web.SignedIn, Handle: h.certificatePDF},
 
 		{Method: "POST", Path: "/api/v1/programmes", Access: manage, Handle: h.apiCreate},
 		{Method: "GET", Path: "/api/v1/programmes", Access: web.Public, Handle: h.apiList},
@@ -37,5 +40,10 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/api/v1/programmes/{slug}/sessions", Access: web.SignedIn, Handle: h.apiAddSession},
 		{Method: "POST", Path: "/api/v1/programmes/{slug}/sessions/{id}/attendance", Access: web.SignedIn, Handle: h.apiAttend},
 		{Method: "GET", Path: "/api/v1/programmes/{slug}/participants", Access: web.SignedIn, Handle: h.apiParticipants},
+		{Method: "POST", Path: "/api/v1/programmes/{slug}/certificates", Access: manage, Handle: h.apiIssue},
+		{Method: "GET", Path: "/api/v1/programmes/{slug}/certificates", Access: manage, Handle: h.apiCertificates},
+		{Method: "GET", Path: "/api/v1/me/certificates", Access: web.SignedIn, Handle: h.apiMyCertificates},
+		{Method: "GET", Path: "/api/v1/certificates/{code}", Access: web.Public, Handle: h.apiCheck},
+		{Method: "POST", Path: "/api/v1/certificates/{code}/revoke", Access: manage, Handle: h.apiRevoke},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/pagecache"
@@ -17,6 +18,10 @@ import (
 // attendance.
 type Store struct {
 	DB *db.DB
+	// Keys sign certificates with the platform's Ed25519 key.
+	Keys *crypt.Keys
+	// BaseURL is the platform's address, named in certificates.
+	BaseURL string
 }
 
 func mustJSON(v any) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/actor"
 	"github.com/wuzhen/wuzhen/internal/audit"
 	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/crypt"
 	"github.com/wuzhen/wuzhen/internal/db"
 	"github.com/wuzhen/wuzhen/internal/db/dbtest"
 	"github.com/wuzhen/wuzhen/internal/errs"
@@ -48,7 +49,11 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	c := &clock{t: today}
 	d.Now = c.now
 	users := &auth.Store{DB: d, Params: auth.Params{Memory: 1024, Time: 1, Threads: 1}}
-	f := &fixture{t: t, s: &Store{DB: d}, users: users, clock: c}
+	keys, err := crypt.New(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, s: &Store{DB: d, Keys: keys, BaseURL: "https://wic.example"}, users: users, clock: c}
 	f.sec = f.user(auth.RoleSecretariat)
 	return f
 }

@@ -33,13 +33,16 @@ CREATE TABLE training_programmes (
 -- Applications. status values are stored: submitted, offered, accepted,
 -- declined, expired, waitlisted; do not rename. region is the country's
 -- M49 region when the application was made (seats per region count it).
--- waitlist orders the waitlist (a counter per programme); answers is
+-- name is the name in Latin letters (the account's unless given),
+-- name_native in the applicant's own script (optional), for the
+-- certificate. waitlist orders the waitlist (a counter per programme); answers is
 -- JSON {question code: text}.
 CREATE TABLE training_applications (
     id {{id}},
     programme_id BIGINT NOT NULL REFERENCES training_programmes (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL,
     name TEXT NOT NULL DEFAULT '',
+    name_native TEXT NOT NULL DEFAULT '',
     country TEXT NOT NULL,
     region TEXT NOT NULL DEFAULT '',
     birth_year INTEGER NOT NULL DEFAULT 0,
@@ -90,3 +93,23 @@ CREATE TABLE training_attendance (
     recorded_at {{time}} NOT NULL,
     PRIMARY KEY (session_id, application_id)
 );
+
+-- Certificates, one per completing application. token is the signed
+-- statement the QR code carries ("wzc1." payload "." signature); the
+-- code (WZC-XXXX-XXXX-XXXX) finds it. revoked_at and reason are set when
+-- the secretariat revokes it.
+CREATE TABLE training_certificates (
+    id {{id}},
+    code TEXT NOT NULL UNIQUE,
+    programme_id BIGINT NOT NULL REFERENCES training_programmes (id) ON DELETE CASCADE,
+    application_id BIGINT NOT NULL UNIQUE REFERENCES training_applications (id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL,
+    holder TEXT NOT NULL,
+    holder_native TEXT NOT NULL DEFAULT '',
+    issued_on TEXT NOT NULL,
+    token TEXT NOT NULL,
+    revoked_at {{time}},
+    reason TEXT NOT NULL DEFAULT '',
+    created_at {{time}} NOT NULL
+);
+CREATE INDEX training_certificates_user ON training_certificates (user_id);
