@@ -4,12 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/i18n"
+	"github.com/wuzhen/wuzhen/internal/testenv"
 	"github.com/wuzhen/wuzhen/internal/training"
 )
 
@@ -476,4 +481,121 @@ func revokeForm(api bool) *hostileForm {
 		},
 		fields:   []hostileField{{name: "reason"}},
 		accepted: redirectTo(`^/admin/training/hostile-cert-\d+#certificates$`), stored: stored}
+}
+
+// TestCertificateVerify: a completer's certificate is issued, listed for
+// the secretariat and the holder, checked by its code on the shared
+// /verify/ route (a visa letter's code still goes to the letters), and
+// its PDF verifies with "wuzhen verify" and the published key alone; a
+// tampered PDF does not; a revoked certificate says so.
+func TestCertificateVerify(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		token := func(email string, roles ...string) string {
+			if _, err := a.users.Create(ctx, email, "Amina Yusuf", "a good password", roles...); err != nil {
+				t.Fatal(err)
+			}
+			tok, err := a.users.CreateToken(ctx, email, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}
+		sec, holder := token("sec@example.org", "secretariat"), token("holder@example.org")
+		prog := map[string]any{"slug": "literacy", "title": map[string]string{"en": "Digital literacy", "zh-Hans": "数字素养"}, "kind": "literacy",
+			"format": "online", "starts_on": "2031-03-01", "ends_on": "2031-05-31", "hours": 36, "seats": 10}
+		apiJSON(t, a, sec, "POST", "/api/v1/programmes", prog, nil)
+		apiJSON(t, a, sec, "POST", "/api/v1/programmes/literacy/publish", nil, nil)
+		var app struct{ ID int64 }
+		if s := apiJSON(t, a, holder, "POST", "/api/v1/programmes/literacy/applications", map[string]any{"country": "NG", "name": "Amina Yusuf", "name_native": "أمينة يوسف"}, &app); s != http.StatusCreated {
+			t.Fatalf("apply: %d", s)
+		}
+		apiJSON(t, a, sec, "POST", "/api/v1/programmes/literacy/offers", map[string]any{"application_ids": []int64{app.ID}, "respond_by": "2030-12-01T00:00:00Z"}, nil)
+		apiJSON(t, a, holder, "POST", fmt.Sprintf("/api/v1/programme-applications/%d/accept", app.ID), nil, nil)
+		var session struct{ ID int64 }
+		apiJSON(t, a, sec, "POST", "/api/v1/programmes/literacy/sessions", map[string]any{"title": map[string]string{"en": "Day 1"},
+			"starts_at": "2020-01-01T09:00:00Z", "ends_at": "2020-01-01T11:00:00Z"}, &session)
+		if s := apiJSON(t, a, sec, "POST", fmt.Sprintf("/api/v1/programmes/literacy/sessions/%d/attendance", session.ID), map[string]any{"participant": app.ID}, nil); s != http.StatusOK {
+			t.Fatalf("attendance: %d", s)
+		}
+		var issued struct{ Issued int }
+		if s := apiJSON(t, a, sec, "POST", "/api/v1/programmes/literacy/certificates", nil, &issued); s != http.StatusOK || issued.Issued != 1 {
+			t.Fatalf("issue: %d %+v", s, issued)
+		}
+		var list struct {
+			Items []struct{ Code, Holder, IssuedOn, URL string }
+		}
+		if s := apiJSON(t, a, holder, "GET", "/api/v1/me/certificates", nil, &list); s != http.StatusOK || len(list.Items) != 1 {
+			t.Fatalf("my certificates: %d %+v", s, list)
+		}
+		code := list.Items[0].Code
+		if s := apiJSON(t, a, holder, "GET", "/api/v1/programmes/literacy/certificates", nil, nil); s != http.StatusForbidden {
+			t.Fatalf("the programme's certificates for the holder: %d", s)
+		}
+		var chk struct {
+			Valid, Revoked bool
+			Holder, Reason string
+		}
+		if s := apiJSON(t, a, "", "GET", "/api/v1/certificates/"+code, nil, &chk); s != http.StatusOK || !chk.Valid || !strings.Contains(chk.Holder, "أمينة يوسف") {
+			t.Fatalf("check: %d %+v", s, chk)
+		}
+		get := func(path string, header ...string) (int, []byte) {
+			req, _ := http.NewRequest("GET", a.ts.URL+path, nil)
+			if len(header) == 2 {
+				req.Header.Set(header[0], header[1])
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, b
+		}
+		if s, body := get("/verify/" + strings.ToLower(code)); s != http.StatusOK || !strings.Contains(string(body), "أمينة يوسف") {
+			t.Fatalf("the verification page: %d", s)
+		}
+		if s, body := get("/verify/ABCD-EFGH-JKMN"); s != http.StatusNotFound || strings.Contains(string(body), "WZC") {
+			t.Fatalf("a letter's code went elsewhere: %d", s)
+		}
+		// The PDF, as its holder downloads it, verified offline.
+		b := a.browser(t)
+		b.post("/login", url.Values{"email": {"holder@example.org"}, "password": {"a good password"}}).expect(t, http.StatusSeeOther)
+		r := b.get("/certificates/" + code + "/pdf?lang=zh-Hans")
+		if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.body, "%PDF") {
+			t.Fatalf("the PDF: %d", r.StatusCode)
+		}
+		dir := t.TempDir()
+		pdfPath, keyPath := filepath.Join(dir, "certificate.pdf"), filepath.Join(dir, "key.pem")
+		os.WriteFile(pdfPath, []byte(r.body), 0o600)
+		if s, key := get("/.well-known/wuzhen-signing-key"); s != http.StatusOK || !strings.Contains(string(key), "PUBLIC KEY") {
+			t.Fatalf("the signing key: %d", s)
+		} else {
+			os.WriteFile(keyPath, key, 0o600)
+		}
+		if err := verifyCommand([]string{"--key", keyPath, pdfPath}); err != nil {
+			t.Fatalf("wuzhen verify: %v", err)
+		}
+		tampered := strings.Replace(r.body, "wzc1.", "wzc1.eyJj", 1)
+		os.WriteFile(pdfPath, []byte(tampered), 0o600)
+		if err := verifyCommand([]string{"--key", keyPath, pdfPath}); err == nil {
+			t.Fatal("a tampered PDF verifies")
+		}
+		if err := verifyCommand([]string{"--key", keyPath, code}); err == nil {
+			t.Fatal("a bare code verified offline")
+		}
+		if t.Name() == "TestCertificateVerify/sqlite" {
+			os.WriteFile(filepath.Join(testenv.ArtifactDir(t), "certificate-zh-Hans.pdf"), []byte(r.body), 0o644)
+		}
+		// Revoked, with a reason.
+		if s := apiJSON(t, a, sec, "POST", "/api/v1/certificates/"+code+"/revoke", map[string]string{"reason": "Issued in error"}, &chk); s != http.StatusOK || chk.Valid || !chk.Revoked {
+			t.Fatalf("revoke: %d %+v", s, chk)
+		}
+		if s := apiJSON(t, a, "", "GET", "/api/v1/certificates/"+code, nil, &chk); s != http.StatusOK || chk.Valid || chk.Reason != "Issued in error" {
+			t.Fatalf("check after revocation: %d %+v", s, chk)
+		}
+		if _, body := get("/verify/" + code); !strings.Contains(string(body), "Issued in error") {
+			t.Fatal("the verification page does not say revoked")
+		}
+	})
 }

@@ -1,6 +1,8 @@
 package training
 
 import (
+	"unicode"
+
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/pdf"
 )
@@ -48,7 +50,7 @@ func renderCertificate(c *Certificate, org, lang, base string) ([]byte, error) {
 	y += 20
 	d.Centre(cx, y, p.T("training.certificate.certifies"), 11, false)
 	y += 16
-	if c.HolderNative != "" && c.HolderNative != c.Holder {
+	if c.HolderNative != "" && c.HolderNative != c.Holder && !rightToLeft(c.HolderNative) {
 		d.Centre(cx, y, c.HolderNative, d.Fit(c.HolderNative, width, 26, 12, true), true)
 		y += 12
 		d.Centre(cx, y, c.Holder, d.Fit(c.Holder, width, 16, 10, false), false)
@@ -92,4 +94,17 @@ func renderCertificate(c *Certificate, org, lang, base string) ([]byte, error) {
 	d.Text(tx, qy+16, c.Code, 14, true)
 	d.Paragraph(tx, qy+24, width-qr-8, p.T("training.certificate.verify", base+"/verify/"+c.Code), 8.5, 4.5, false)
 	return d.Bytes()
+}
+
+// rightToLeft reports whether s holds a right-to-left script, which
+// internal/pdf draws neither shaped nor in its order: such a name is left
+// to the signed statement and the verification page, which show it
+// right, and the certificate shows the Latin name alone.
+func rightToLeft(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+			return true
+		}
+	}
+	return false
 }
