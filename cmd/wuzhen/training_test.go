@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wuzhen/wuzhen/internal/actor"
+	"github.com/wuzhen/wuzhen/internal/auth"
+	"github.com/wuzhen/wuzhen/internal/demo"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/testenv"
 	"github.com/wuzhen/wuzhen/internal/training"
@@ -597,5 +600,72 @@ func TestCertificateVerify(t *testing.T) {
 		if _, body := get("/verify/" + code); !strings.Contains(string(body), "Issued in error") {
 			t.Fatal("the verification page does not say revoked")
 		}
+	})
+}
+
+// trainingDemoCertificate is the code of a demo certificate, for the
+// accessibility test's verification page.
+func trainingDemoCertificate(t *testing.T, a *testApp) string {
+	t.Helper()
+	ctx := context.Background()
+	sec := &actor.Actor{Email: "a11y", Roles: []string{auth.RoleSecretariat}}
+	_, list, err := a.training.Certificates(ctx, sec, "ig-fellowship-a")
+	if err != nil || len(list) == 0 {
+		t.Fatalf("demo certificates: %v, %v", list, err)
+	}
+	return list[0].Code
+}
+
+// TestTrainingDemo: the demo has three past programmes with cohorts and
+// certificates (a few revoked) and one open, about 300 applicants from
+// more than 60 countries.
+func TestTrainingDemo(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		if _, loaded, err := demo.Load(ctx, a.demoDeps()); err != nil || !loaded {
+			t.Fatalf("load: %v %v", loaded, err)
+		}
+		sec := &actor.Actor{Email: "test", Roles: []string{auth.RoleSecretariat}}
+		list, err := a.training.All(ctx)
+		if err != nil || len(list) != 4 {
+			t.Fatalf("programmes %d, %v", len(list), err)
+		}
+		open, apps, certs, revoked, attended := 0, 0, 0, 0, 0
+		countries := map[string]bool{}
+		for _, p := range list {
+			if p.Open(a.db.Now()) {
+				open++
+			}
+			_, as, err := a.training.Applications(ctx, sec, p.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			apps += len(as)
+			for _, x := range as {
+				countries[x.Country] = true
+			}
+			_, cs, err := a.training.Certificates(ctx, sec, p.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			certs += len(cs)
+			for _, c := range cs {
+				if c.RevokedAt != nil {
+					revoked++
+				}
+			}
+			co, err := a.training.Cohort(ctx, sec, p.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pt := range co.Participants {
+				attended += pt.Attended
+			}
+		}
+		if open != 1 || apps < 280 || len(countries) < 60 || certs < 120 || certs > 180 || revoked < 2 || attended < 500 {
+			t.Errorf("open %d, applications %d from %d countries, certificates %d (%d revoked), attendances %d",
+				open, apps, len(countries), certs, revoked, attended)
+		}
+		a.browser(t).get("/training?lang=zh-Hans").expect(t, http.StatusOK, "数字合作青年领导力项目")
 	})
 }

@@ -30,19 +30,19 @@ type demoProgramme struct {
 }
 
 var demoProgrammes = []demoProgramme{
-	{slug: "ig-fellowship-a", kind: training.Fellowship, format: training.Hybrid, months: -22, weeks: 10, hours: 60, seats: 40, applicants: 70,
+	{slug: "ig-fellowship-a", kind: training.Fellowship, format: training.Hybrid, months: -22, weeks: 10, hours: 60, seats: 55, applicants: 72,
 		title:       i18n.Text{En: "Internet governance fellowship", Hans: "互联网治理研修项目"},
 		description: i18n.Text{En: "Ten weeks on how the internet is governed: its institutions, its policy processes and how to take part in them. Demo content.", Hans: "为期十周，学习互联网治理的机构、政策进程以及参与方式。演示内容。"},
 		eligibility: training.Eligibility{Developing: true, AgeMin: 21, AgeMax: 40}},
-	{slug: "cyber-skills-smes", kind: training.Skills, format: training.Online, months: -14, weeks: 8, hours: 32, seats: 50, applicants: 70,
+	{slug: "cyber-skills-smes", kind: training.Skills, format: training.Online, months: -14, weeks: 8, hours: 32, seats: 60, applicants: 76,
 		title:       i18n.Text{En: "Cybersecurity skills for small enterprises", Hans: "中小企业网络安全技能"},
 		description: i18n.Text{En: "Eight online weeks of practical security for small businesses: accounts, backups, phishing, incident response. Demo content.", Hans: "八周线上课程，为小企业讲授实用安全知识：账户、备份、网络钓鱼、事件响应。演示内容。"},
 		eligibility: training.Eligibility{Developing: true, StakeholderGroups: []string{"business", "technical_community"}}},
-	{slug: "rural-teachers", kind: training.Literacy, format: training.OnSite, months: -5, weeks: 6, hours: 36, seats: 45, applicants: 70,
+	{slug: "rural-teachers", kind: training.Literacy, format: training.OnSite, months: -5, weeks: 6, hours: 36, seats: 55, applicants: 72,
 		title:       i18n.Text{En: "Digital literacy for rural teachers", Hans: "乡村教师数字素养培训"},
 		description: i18n.Text{En: "Six weeks on site for teachers from rural schools: teaching with the devices and connections the school has. Demo content.", Hans: "为乡村学校教师举办的六周线下培训：利用学校现有设备和网络开展教学。演示内容。"},
 		eligibility: training.Eligibility{Developing: true, Countries: []string{"CL", "UY"}}},
-	{slug: "youth-leadership", kind: training.Leadership, format: training.Hybrid, months: 3, weeks: 12, hours: 48, seats: 30, applicants: 90,
+	{slug: "youth-leadership", kind: training.Leadership, format: training.Hybrid, months: 3, weeks: 12, hours: 48, seats: 30, applicants: 80,
 		title:       i18n.Text{En: "Youth leadership in digital cooperation", Hans: "数字合作青年领导力项目"},
 		description: i18n.Text{En: "Twelve weeks for young people who lead digital projects in their communities. Applications are open. Demo content.", Hans: "面向在社区中领导数字项目的青年，为期十二周，现正接受申请。演示内容。"},
 		eligibility: training.Eligibility{Developing: true, AgeMin: 18, AgeMax: 30}},
@@ -145,6 +145,46 @@ func loadTraining(ctx context.Context, d Deps) error {
 						return err
 					}
 				}
+			}
+		}
+		// The cohort: a weekly session, attended nine times in ten;
+		// certificates to those who completed, a few revoked.
+		weeks := min(dp.weeks, 8)
+		co, err := d.Training.Cohort(ctx, sec, p.Slug)
+		if err != nil {
+			return err
+		}
+		for w := range weeks {
+			at := starts.AddDate(0, 0, 7*w).Add(9 * time.Hour)
+			x := &training.Session{Title: i18n.Text{En: fmt.Sprintf("Week %d", w+1), Hans: fmt.Sprintf("第%d周", w+1)}, Starts: at, Ends: at.Add(2 * time.Hour)}
+			d.DB.Now = func() time.Time { return opened }
+			if err := d.Training.AddSession(ctx, sec, p.Slug, x); err != nil {
+				return err
+			}
+			d.DB.Now = func() time.Time { return at.Add(5 * time.Minute) }
+			for _, pt := range co.Participants {
+				if rng.IntN(10) == 0 {
+					continue
+				}
+				if err := d.Training.Attend(ctx, sec, p.Slug, x.ID, pt.Application.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if dp.months > -2 {
+			continue // the cohort is still meeting: no certificates yet
+		}
+		d.DB.Now = func() time.Time { return starts.AddDate(0, 0, 7*dp.weeks+3) }
+		if _, err := d.Training.Issue(ctx, sec, p.Slug); err != nil {
+			return err
+		}
+		_, certs, err := d.Training.Certificates(ctx, sec, p.Slug)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < len(certs) && i < 2; i++ {
+			if _, err := d.Training.Revoke(ctx, sec, certs[i*7].Code, "Issued in error: attendance was recorded for the wrong participant (demo)."); err != nil {
+				return err
 			}
 		}
 	}
