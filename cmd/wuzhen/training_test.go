@@ -667,5 +667,9 @@ func TestTrainingDemo(t *testing.T) {
 				open, apps, len(countries), certs, revoked, attended)
 		}
 		a.browser(t).get("/training?lang=zh-Hans").expect(t, http.StatusOK, "数字合作青年领导力项目")
+		r, err := a.training.Reach(ctx, sec, "")
+		if err != nil || r.Total.Applicants != apps || r.Total.Completed != certs-revoked || len(r.By["country"]) != len(countries) {
+			t.Errorf("reach %+v, %v", r, err)
+		}
 	})
 }

@@ -87,6 +87,25 @@ func TestCertificates(t *testing.T) {
 		if text, err := pdfText(t, pdf); err == nil && (!strings.Contains(text, "阮氏蘭") || !strings.Contains(text, "Nguyen Thi Lan") || !strings.Contains(text, c.Code)) {
 			t.Errorf("the PDF's text lacks a name or the code:\n%s", text)
 		}
+		// Reach: two applicants (Asia, Africa), both selected and taking
+		// part, one completed.
+		r, err := f.s.Reach(ctx, f.sec, p.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total != (Counts{Applicants: 2, Selected: 2, Participants: 2, Completed: 1}) || r.Total.CompletionRate() != 50 {
+			t.Fatalf("reach %+v", r.Total)
+		}
+		byRegion := map[string]Counts{}
+		for _, row := range r.By["region"] {
+			byRegion[row.Key] = row.Counts
+		}
+		if byRegion["142"].Completed != 1 || byRegion["002"].Completed != 0 || byRegion["002"].Applicants != 1 {
+			t.Fatalf("by region %+v", byRegion)
+		}
+		if _, err := f.s.Reach(ctx, ua, ""); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("reach for a participant: %v", err)
+		}
 		// Revoked: verification says so and why.
 		if _, err := f.s.Revoke(ctx, f.sec, c.Code, " "); !errs.Fields(mustErr(t, err).Fields).Has("reason") {
 			t.Fatalf("revoked without a reason: %v", err)
@@ -97,6 +116,9 @@ func TestCertificates(t *testing.T) {
 		got, err := f.s.Certificate(ctx, strings.ToLower(c.Code))
 		if err != nil || got.RevokedAt == nil || got.Reason != "Plagiarised assignment" {
 			t.Fatalf("after revocation %+v, %v", got, err)
+		}
+		if r, err := f.s.Reach(ctx, f.sec, ""); err != nil || r.Total.Completed != 0 || r.Total.Applicants != 2 {
+			t.Fatalf("reach after the revocation %+v, %v", r, err)
 		}
 		if _, err := f.s.Certificate(ctx, "WZC-0000-0000-0000"); errs.CodeOf(err) != errs.NotFound {
 			t.Fatalf("an unknown code: %v", err)

@@ -21,6 +21,9 @@ func (h *Handlers) Routes() []web.Route {
 
 		{Method: "GET", Path: "/admin/training", Access: manage, Handle: h.adminList},
 		{Method: "GET", Path: "/admin/training/{slug}", Access: manage, Handle: h.adminProgramme},
+		{Method: "GET", Path: "/admin/training/reach", Access: manage, Handle: h.reach},
+		{Method: "GET", Path: "/admin/training/reach.csv", Access: manage, Handle: h.reachCSV},
+		{Method: "GET", Path: "/admin/training/reach.xlsx", Access: manage, Handle: h.reachXLSX},
 		{Method: "POST", Path: "/admin/training/{slug}/publish", Access: manage, Handle: h.adminPublish},
 		{Method: "POST", Path: "/admin/training/{slug}/offers", Access: manage, Handle: h.adminOffer},
 		{Method: "POST", Path: "/admin/training/{slug}/trainers", Access: manage, Handle: h.adminTrainer},
