@@ -31,20 +31,20 @@ type demoProgramme struct {
 
 var demoProgrammes = []demoProgramme{
 	{slug: "ig-fellowship-a", kind: training.Fellowship, format: training.Hybrid, months: -22, weeks: 10, hours: 60, seats: 55, applicants: 72,
-		title:       i18n.Text{En: "Internet governance fellowship", Hans: "互联网治理研修项目"},
-		description: i18n.Text{En: "Ten weeks on how the internet is governed: its institutions, its policy processes and how to take part in them. Demo content.", Hans: "为期十周，学习互联网治理的机构、政策进程以及参与方式。演示内容。"},
+		title:       i18n.Text{En: "Internet governance fellowship", Hans: "互联网治理研修项目", Hant: "網際網路治理研修計畫"},
+		description: i18n.Text{En: "Ten weeks on how the internet is governed: its institutions, its policy processes and how to take part in them. Demo content.", Hans: "为期十周，学习互联网治理的机构、政策进程以及参与方式。演示内容。", Hant: "為期十週，學習網際網路治理的機構、政策程序以及參與方式。示範內容。"},
 		eligibility: training.Eligibility{Developing: true, AgeMin: 21, AgeMax: 40}},
 	{slug: "cyber-skills-smes", kind: training.Skills, format: training.Online, months: -14, weeks: 8, hours: 32, seats: 60, applicants: 76,
-		title:       i18n.Text{En: "Cybersecurity skills for small enterprises", Hans: "中小企业网络安全技能"},
-		description: i18n.Text{En: "Eight online weeks of practical security for small businesses: accounts, backups, phishing, incident response. Demo content.", Hans: "八周线上课程，为小企业讲授实用安全知识：账户、备份、网络钓鱼、事件响应。演示内容。"},
+		title:       i18n.Text{En: "Cybersecurity skills for small enterprises", Hans: "中小企业网络安全技能", Hant: "中小企業資訊安全技能"},
+		description: i18n.Text{En: "Eight online weeks of practical security for small businesses: accounts, backups, phishing, incident response. Demo content.", Hans: "八周线上课程，为小企业讲授实用安全知识：账户、备份、网络钓鱼、事件响应。演示内容。", Hant: "八週線上課程，為小企業講授實用資安知識：帳戶、備份、網路釣魚、事件應變。示範內容。"},
 		eligibility: training.Eligibility{Developing: true, StakeholderGroups: []string{"business", "technical_community"}}},
 	{slug: "rural-teachers", kind: training.Literacy, format: training.OnSite, months: -5, weeks: 6, hours: 36, seats: 55, applicants: 72,
-		title:       i18n.Text{En: "Digital literacy for rural teachers", Hans: "乡村教师数字素养培训"},
-		description: i18n.Text{En: "Six weeks on site for teachers from rural schools: teaching with the devices and connections the school has. Demo content.", Hans: "为乡村学校教师举办的六周线下培训：利用学校现有设备和网络开展教学。演示内容。"},
+		title:       i18n.Text{En: "Digital literacy for rural teachers", Hans: "乡村教师数字素养培训", Hant: "鄉村教師數位素養培訓"},
+		description: i18n.Text{En: "Six weeks on site for teachers from rural schools: teaching with the devices and connections the school has. Demo content.", Hans: "为乡村学校教师举办的六周线下培训：利用学校现有设备和网络开展教学。演示内容。", Hant: "為鄉村學校教師舉辦的六週實體培訓：利用學校現有設備和網路進行教學。示範內容。"},
 		eligibility: training.Eligibility{Developing: true, Countries: []string{"CL", "UY"}}},
 	{slug: "youth-leadership", kind: training.Leadership, format: training.Hybrid, months: 3, weeks: 12, hours: 48, seats: 30, applicants: 80,
-		title:       i18n.Text{En: "Youth leadership in digital cooperation", Hans: "数字合作青年领导力项目"},
-		description: i18n.Text{En: "Twelve weeks for young people who lead digital projects in their communities. Applications are open. Demo content.", Hans: "面向在社区中领导数字项目的青年，为期十二周，现正接受申请。演示内容。"},
+		title:       i18n.Text{En: "Youth leadership in digital cooperation", Hans: "数字合作青年领导力项目", Hant: "數位合作青年領導力計畫"},
+		description: i18n.Text{En: "Twelve weeks for young people who lead digital projects in their communities. Applications are open. Demo content.", Hans: "面向在社区中领导数字项目的青年，为期十二周，现正接受申请。演示内容。", Hant: "面向在社區中領導數位專案的青年，為期十二週，現正接受申請。示範內容。"},
 		eligibility: training.Eligibility{Developing: true, AgeMin: 18, AgeMax: 30}},
 }
 
