@@ -1176,6 +1176,8 @@ func hostileForms() map[string]*hostileForm {
 		"POST /api/v1/programmes/{slug}/certificates":             {none: "no fields: issues the programme's certificates"},
 		"POST /admin/training/certificates/{code}/revoke":         revokeForm(false),
 		"POST /api/v1/certificates/{code}/revoke":                 revokeForm(true),
+		"POST /training-reviews/{id}":                             trainingReviewForm(),
+		"POST /admin/training/{slug}/reviewers":                   trainingReviewerForm(),
 	}
 }
 

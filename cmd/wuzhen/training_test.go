@@ -673,3 +673,55 @@ func TestTrainingDemo(t *testing.T) {
 		}
 	})
 }
+
+// hostileReview makes the calls' reviewer a reviewer of the hostile
+// programme with one application to review, and returns its id.
+func (h *hostileEnv) hostileReview() int64 {
+	h.t.Helper()
+	slug := h.hostileProgramme()
+	rev := h.people["reviewer"].p
+	if q, err := h.a.training.ReviewQueue(h.ctx, rev); err == nil && len(q) > 0 {
+		return q[0].Application.ID
+	}
+	if err := h.a.training.AddReviewer(h.ctx, h.people["secretariat"].p, slug, rev.Email, ""); err != nil {
+		h.t.Fatal(err)
+	}
+	h.n++
+	u, err := h.a.users.Create(h.ctx, fmt.Sprintf("reviewed-%d@example.org", h.n), "Reviewed", "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	app := &training.Application{Country: "KE", Answers: map[string]string{"motivation": "To learn."}}
+	if err := h.a.training.Apply(h.ctx, u.Principal(), slug, app); err != nil {
+		h.t.Fatal(err)
+	}
+	return app.ID
+}
+
+// trainingReviewForm is a review of an application to the hostile
+// programme (it has no criteria: a comment and the buttons).
+func trainingReviewForm() *hostileForm {
+	return &hostileForm{who: "reviewer", base: map[string]string{"comment": "Sound %n", "action": "save"},
+		target:   func(h *hostileEnv) string { return fmt.Sprintf("/training-reviews/%d", h.hostileReview()) },
+		fields:   []hostileField{{name: "comment"}, {name: "action", choice: true}},
+		accepted: redirectTo(`^/training-reviews$`),
+		stored: func(h *hostileEnv, _ hostileResponse, _ map[string]string, field string) (string, bool) {
+			if field != "comment" {
+				return "", false
+			}
+			it, err := h.a.training.ReviewItemFor(h.ctx, h.people["reviewer"].p, h.hostileReview())
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return it.Comment, true
+		}}
+}
+
+// trainingReviewerForm adds a reviewer by address and a country code: it
+// keeps the account and the code, not text.
+func trainingReviewerForm() *hostileForm {
+	return &hostileForm{who: "secretariat", echo: true,
+		target: func(h *hostileEnv) string { return "/admin/training/" + h.hostileProgramme() + "/reviewers" },
+		base:   map[string]string{"reviewer_email": "applicant@example.org", "reviewer_country": "KE"},
+		fields: []hostileField{{name: "reviewer_email", norm: lower}, {name: "reviewer_country", norm: upper, code: true}}}
+}

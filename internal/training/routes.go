@@ -16,6 +16,9 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/training/applications/{id}/accept", Access: web.SignedIn, Handle: h.accept},
 		{Method: "POST", Path: "/training/applications/{id}/decline", Access: web.SignedIn, Handle: h.decline},
 		{Method: "GET", Path: "/training/{slug}/cohort", Access: web.SignedIn, Handle: h.cohort},
+		{Method: "GET", Path: "/training-reviews", Access: web.SignedIn, Handle: h.reviewQueue},
+		{Method: "GET", Path: "/training-reviews/{id}", Access: web.SignedIn, Handle: h.reviewForm},
+		{Method: "POST", Path: "/training-reviews/{id}", Access: web.SignedIn, Handle: h.saveReview},
 		{Method: "POST", Path: "/training/{slug}/cohort/sessions", Access: web.SignedIn, Handle: h.addSession},
 		{Method: "POST", Path: "/training/{slug}/cohort/sessions/{id}/attendance", Access: web.SignedIn, Handle: h.attend},
 
@@ -27,6 +30,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/admin/training/{slug}/publish", Access: manage, Handle: h.adminPublish},
 		{Method: "POST", Path: "/admin/training/{slug}/offers", Access: manage, Handle: h.adminOffer},
 		{Method: "POST", Path: "/admin/training/{slug}/trainers", Access: manage, Handle: h.adminTrainer},
+		{Method: "POST", Path: "/admin/training/{slug}/reviewers", Access: manage, Handle: h.adminReviewer},
+		{Method: "GET", Path: "/admin/training/{slug}/ranking", Access: manage, Handle: h.ranking},
 		{Method: "POST", Path: "/admin/training/{slug}/certificates", Access: manage, Handle: h.adminIssue},
 		{Method: "POST", Path: "/admin/training/certificates/{code}/revoke", Access: manage, Handle: h.adminRevoke},
 		{Method: "GET", Path: "/certificates/{code}/pdf", Access: web.SignedIn, Handle: h.certificatePDF},
