@@ -101,7 +101,7 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 	// What each capability holds about a person: for their data download,
 	// their account page and the deletion of their account.
 	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
-		calls.Personal{Store: a.calls}}
+		calls.Personal{Store: a.calls}, training.Personal{Store: a.training}}
 	return a, nil
 }
 

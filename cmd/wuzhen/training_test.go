@@ -725,3 +725,53 @@ func trainingReviewerForm() *hostileForm {
 		base:   map[string]string{"reviewer_email": "applicant@example.org", "reviewer_country": "KE"},
 		fields: []hostileField{{name: "reviewer_email", norm: lower}, {name: "reviewer_country", norm: upper, code: true}}}
 }
+
+// TestTrainingErase: a deleted account's applications stay for the
+// statistics without its name or answers, its certificate is withdrawn,
+// and no training table names it.
+func TestTrainingErase(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		const email, name = "zofia.q@example.org", "Zofia Quillbright"
+		u, err := a.users.Create(ctx, email, name, "zofia password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec := &actor.Actor{ID: 0, Email: "test", Roles: []string{auth.RoleSecretariat}}
+		p := &training.Programme{Slug: "erase", Title: i18n.Text{En: "Erase"}, Kind: training.Skills, Format: training.Online,
+			StartsOn: "2031-01-01", EndsOn: "2031-02-01", Seats: 5}
+		if err := a.training.Create(ctx, sec, p); err != nil {
+			t.Fatal(err)
+		}
+		a.training.Publish(ctx, sec, p.Slug)
+		app := &training.Application{Country: "KE", NameNative: "Зофия"}
+		if err := a.training.Apply(ctx, u.Principal(), p.Slug, app); err != nil {
+			t.Fatal(err)
+		}
+		a.training.Offer(ctx, sec, p.Slug, []int64{app.ID}, a.db.Now().Add(time.Hour))
+		a.training.Respond(ctx, u.Principal(), app.ID, true)
+		x := &training.Session{Title: i18n.Text{En: "Day"}, Starts: time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC), Ends: time.Date(2020, 1, 1, 10, 0, 0, 0, time.UTC)}
+		a.training.AddSession(ctx, sec, p.Slug, x)
+		a.training.Attend(ctx, sec, p.Slug, x.ID, app.ID)
+		if n, err := a.training.Issue(ctx, sec, p.Slug); err != nil || n != 1 {
+			t.Fatalf("issue %d, %v", n, err)
+		}
+		data, err := a.users.Export(ctx, u.Principal())
+		if b, _ := json.Marshal(data["training"]); err != nil || !strings.Contains(string(b), `"applications":[{`) || !strings.Contains(string(b), "WZC-") {
+			t.Fatalf("export %v, %v", data, err)
+		}
+		if err := a.users.Delete(ctx, u.Principal(), "zofia password"); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		a.db.QueryRow(ctx, "SELECT count(*) FROM training_applications WHERE id = ? AND country = 'KE' AND name = ''", app.ID).Scan(&n)
+		if n != 1 {
+			t.Error("the application is not kept anonymised")
+		}
+		for _, table := range []string{"training_applications", "training_certificates"} {
+			for _, hit := range find(t, a.db, table, strings.ToLower(email), strings.ToLower(name), "зофия") {
+				t.Errorf("%s still holds the person: %s", table, hit)
+			}
+		}
+	})
+}
