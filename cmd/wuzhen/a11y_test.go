@@ -385,7 +385,7 @@ func TestAccessibility(t *testing.T) {
 				summit + "/register", "/registrations",
 				"/admin/calls/new", "/admin/calls/" + pastCall, "/admin/calls/" + pastCall + "/ranking", "/admin/calls/" + pastCall + "/selection", "/admin/calls/" + pastCall + "/round", "/admin/submissions/1",
 				"/calls/" + openCall + "/submit", "/calls/sessions-a11y/submit",
-				"/admin/training", "/admin/training/ig-fellowship-a", "/training/ig-fellowship-a/cohort", "/training/youth-leadership/apply", "/training/applications", "/admin/training/reach", "/admin/training/youth-leadership/ranking", "/training-reviews"}, programmePages...) {
+				"/admin/training", "/admin/training/ig-fellowship-a", "/training/ig-fellowship-a/cohort", "/training/youth-leadership/apply", "/training/applications", "/admin/training/reach", "/admin/training/youth-leadership/ranking", "/training-reviews", "/admin/training/new"}, programmePages...) {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)

@@ -1178,6 +1178,7 @@ func hostileForms() map[string]*hostileForm {
 		"POST /api/v1/certificates/{code}/revoke":                 revokeForm(true),
 		"POST /training-reviews/{id}":                             trainingReviewForm(),
 		"POST /admin/training/{slug}/reviewers":                   trainingReviewerForm(),
+		"POST /admin/training/new":                                newProgrammeForm(),
 	}
 }
 

@@ -775,3 +775,24 @@ func TestTrainingErase(t *testing.T) {
 		}
 	})
 }
+
+// newProgrammeForm is a programme made on the secretariat's page.
+func newProgrammeForm() *hostileForm {
+	return &hostileForm{who: "secretariat", target: func(*hostileEnv) string { return "/admin/training/new" },
+		base: map[string]string{"slug": "proof-prog-%n", "title_en": "Proof Programme %n", "kind": "skills", "format": "online",
+			"starts_on": "2031-01-01", "ends_on": "2031-02-01", "hours": "10", "seats": "10", "developing": "yes"},
+		fields: []hostileField{{name: "slug", code: true}, {name: "title_en"}, {name: "title_zh", errID: "e-title_en", variant: true},
+			{name: "description_en"}, {name: "description_zh", errID: "e-description_en", variant: true},
+			{name: "kind", choice: true}, {name: "format", choice: true}, {name: "starts_on", code: true}, {name: "ends_on", code: true},
+			{name: "hours", code: true}, {name: "seats", code: true}, {name: "age_min", code: true}, {name: "countries", choice: true}},
+		accepted: redirectTo(`^/admin/training/proof-prog-\d+$`),
+		stored: func(h *hostileEnv, r hostileResponse, _ map[string]string, field string) (string, bool) {
+			p, err := h.a.training.Programme(h.ctx, h.people["secretariat"].p, strings.TrimPrefix(location(r), "/admin/training/"))
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			v, ok := map[string]string{"slug": p.Slug, "title_en": p.Title.En, "title_zh": p.Title.Hans, "description_en": p.Description.En,
+				"description_zh": p.Description.Hans}[field]
+			return v, ok
+		}}
+}

@@ -23,6 +23,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Path: "/training/{slug}/cohort/sessions/{id}/attendance", Access: web.SignedIn, Handle: h.attend},
 
 		{Method: "GET", Path: "/admin/training", Access: manage, Handle: h.adminList},
+		{Method: "GET", Path: "/admin/training/new", Access: manage, Handle: h.newForm},
+		{Method: "POST", Path: "/admin/training/new", Access: manage, Handle: h.create},
 		{Method: "GET", Path: "/admin/training/{slug}", Access: manage, Handle: h.adminProgramme},
 		{Method: "GET", Path: "/admin/training/reach", Access: manage, Handle: h.reach},
 		{Method: "GET", Path: "/admin/training/reach.csv", Access: manage, Handle: h.reachCSV},

@@ -151,6 +151,10 @@ const (
 	maxShort     = 500
 )
 
+// reservedSlugs are addresses of pages beside the programmes'
+// (/training/applications, /admin/training/new, /admin/training/reach).
+var reservedSlugs = []string{"applications", "new", "reach", "certificates"}
+
 var (
 	slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$`)
 	codeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
@@ -217,7 +221,7 @@ func (p *Programme) normalize() {
 func (p *Programme) validate() error {
 	p.normalize()
 	var fe errs.Fields
-	if !slugRE.MatchString(p.Slug) {
+	if !slugRE.MatchString(p.Slug) || slices.Contains(reservedSlugs, p.Slug) {
 		fe.Add("slug", "training.slug_invalid")
 	}
 	if p.Title.Empty() || textTooLong(p.Title, maxTitle) {
