@@ -23,6 +23,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
 	"github.com/wuzhen/wuzhen/internal/site"
+	"github.com/wuzhen/wuzhen/internal/training"
 	"github.com/wuzhen/wuzhen/internal/zh"
 )
 
@@ -32,7 +33,7 @@ import (
 var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations, events.Migrations,
-	calls.Migrations, documents.Migrations,
+	calls.Migrations, documents.Migrations, training.Migrations,
 }
 
 // loadStats says how the members were loaded.

@@ -317,6 +317,10 @@ func TestAccessibility(t *testing.T) {
 	}
 	openCall, pastCall := demoCalls[0].Slug, demoCalls[1].Slug
 	public = append(public, "/cases", "/cases/1", "/calls/"+pastCall)
+	// Training: the programmes, one with the eligibility check answered,
+	// and a demo certificate's verification page.
+	demoCert := trainingDemoCertificate(t, a)
+	public = append(public, "/training", "/training/youth-leadership", "/training/ig-fellowship-a?country=DE&birth_year=1960", "/verify/"+demoCert)
 	t.Run("public", func(t *testing.T) {
 		eachPage(t, func(t *testing.T, vp viewport, lang string) {
 			for _, path := range public {
@@ -381,7 +385,8 @@ func TestAccessibility(t *testing.T) {
 				"/admin/events", "/admin" + summit, "/admin" + summit + "/registrations", "/admin" + summit + "/stats", "/checkin/" + summits[0].Slug,
 				summit + "/register", "/registrations",
 				"/admin/calls/new", "/admin/calls/" + pastCall, "/admin/calls/" + pastCall + "/ranking", "/admin/calls/" + pastCall + "/selection", "/admin/calls/" + pastCall + "/round", "/admin/submissions/1",
-				"/calls/" + openCall + "/submit", "/calls/sessions-a11y/submit"}, programmePages...) {
+				"/calls/" + openCall + "/submit", "/calls/sessions-a11y/submit",
+				"/admin/training", "/admin/training/ig-fellowship-a", "/training/ig-fellowship-a/cohort", "/training/youth-leadership/apply", "/training/applications", "/admin/training/reach", "/admin/training/youth-leadership/ranking", "/training-reviews", "/admin/training/new"}, programmePages...) {
 				t.Run(path, func(t *testing.T) {
 					open(t, path, lang)
 					check(t, vp)

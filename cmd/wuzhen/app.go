@@ -24,6 +24,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/pagecache"
 	"github.com/wuzhen/wuzhen/internal/search"
 	"github.com/wuzhen/wuzhen/internal/site"
+	"github.com/wuzhen/wuzhen/internal/training"
 	"github.com/wuzhen/wuzhen/internal/web"
 )
 
@@ -32,27 +33,28 @@ var migrations = []db.Migrations{
 	jobs.Migrations, mail.Migrations, audit.Migrations, pagecache.Migrations, search.Migrations, auth.Migrations, site.Migrations,
 	members.Migrations, events.Migrations,
 	calls.Migrations,
-	documents.Migrations,
+	documents.Migrations, training.Migrations,
 }
 
 // pages lists every package's templates.
 var pages = []web.PageSource{auth.Templates, site.Templates, admin.Templates, members.Templates, search.Templates, events.Templates,
-	calls.Templates, documents.Templates}
+	calls.Templates, documents.Templates, training.Templates}
 
 // app is every concrete part, wired.
 type app struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	db      *db.DB
-	users   *auth.Store
-	site    *site.Store
-	members *members.Store
-	events  *events.Store
-	calls   *calls.Store
-	docs    *documents.Store
-	sender  *mail.Sender
-	web     *web.Server
-	keyMade bool // open made the secret key file; serve says so
+	cfg      *config.Config
+	log      *slog.Logger
+	db       *db.DB
+	users    *auth.Store
+	site     *site.Store
+	members  *members.Store
+	events   *events.Store
+	calls    *calls.Store
+	docs     *documents.Store
+	training *training.Store // programmes for developing countries
+	sender   *mail.Sender
+	web      *web.Server
+	keyMade  bool // open made the secret key file; serve says so
 	// setupCode opens /setup from elsewhere than this machine while the
 	// install is empty; serve logs it.
 	setupCode string
@@ -100,11 +102,12 @@ func open(ctx context.Context, cfg *config.Config) (*app, error) {
 		return nil, err
 	}
 	a.calls = &calls.Store{DB: d, BaseURL: cfg.BaseURL, IsMember: a.actsForMember}
+	a.training = &training.Store{DB: d, Keys: keys, BaseURL: cfg.BaseURL}
 	// What each capability holds about a person: for their data download,
 	// their account page and the deletion of their account.
 	a.docs = &documents.Store{DB: d, Members: a.members}
 	a.users.Personal = []auth.PersonalData{members.Personal{Store: a.members}, events.Personal{Store: a.events},
-		calls.Personal{Store: a.calls}, documents.Personal{Store: a.docs}}
+		calls.Personal{Store: a.calls}, documents.Personal{Store: a.docs}, training.Personal{Store: a.training}}
 	// The organisation's country names and developing-country rule, for
 	// every page, export and command of this process (serve keeps them
 	// fresh with site.Store.Watch).
@@ -134,18 +137,23 @@ func (a *app) handler() (*web.Server, error) {
 	})
 	a.setupCode = site.SetupCode()
 	srv.Handle((&site.Handlers{Store: a.site, Users: a.users, SetupCode: a.setupCode,
-		UploadedLogo: members.UploadedLogo, Placeholders: []string{"training"}}).Routes()...)
+		UploadedLogo: members.UploadedLogo}).Routes()...)
 	srv.Handle((&auth.Handlers{Store: a.users}).Routes()...)
 	srv.Handle((&members.Handlers{Store: a.members}).Routes()...)
-	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Signatory: a.site.Signatory, Zone: a.site.DefaultZone}).Routes()...)
+	trainingHandlers := &training.Handlers{Store: a.training, Org: a.site.Brand}
+	srv.Handle((&events.Handlers{Store: a.events, Org: a.site.Brand, Signatory: a.site.Signatory, Zone: a.site.DefaultZone,
+		Verifiers: []events.Verifier{{Match: training.IsCertificateCode, Serve: trainingHandlers.VerifyPage}}}).Routes()...)
 	srv.Handle((&search.Handlers{DB: a.db}).Routes()...)
 	srv.Handle((&calls.Handlers{Store: a.calls, Org: a.site.Brand}).Routes()...)
 	srv.Handle((&documents.Handlers{Store: a.docs, Org: a.site.Brand}).Routes()...)
+	srv.Handle(trainingHandlers.Routes()...)
+	srv.Handle(signingKeyRoute(a.training.Keys))
 	srv.Handle((&admin.Handlers{DB: a.db, Users: a.users, SMTP: mc.SMTPURL != "", Links: []admin.Link{
 		{Path: "/admin/applications", Key: "members.queue.title", Perm: members.PermReview},
 		{Path: "/admin/members", Key: "members.lifecycle.title", Perm: members.PermManage},
 		{Path: "/admin/events", Key: "events.admin.title", Perm: events.PermManage},
 		{Path: "/admin/calls", Key: "calls.admin.title", Perm: calls.PermManage},
+		{Path: "/admin/training", Key: "training.admin.title", Perm: training.PermManage},
 		{Path: "/admin/people", Key: "account.people.title", Perm: auth.PermManageUsers},
 		{Path: "/admin/documents", Key: "documents.admin.title", Perm: documents.PermManage},
 		{Path: "/admin/consultations", Key: "consultation.admin.title", Perm: documents.PermManage},
@@ -157,6 +165,18 @@ func (a *app) handler() (*web.Server, error) {
 	}
 	a.web = srv
 	return srv, nil
+}
+
+// signingKeyRoute publishes the platform's Ed25519 public key (PEM), with
+// which anyone verifies what the platform signs (certificates) offline.
+func signingKeyRoute(keys *crypt.Keys) web.Route {
+	pem := crypt.PublicKeyPEM(keys.PublicKey())
+	return web.Route{Method: "GET", Path: "/.well-known/wuzhen-signing-key", Access: web.Public, Handle: func(c *web.Ctx) error {
+		c.W.Header().Set("Content-Type", "application/x-pem-file")
+		c.W.Header().Set("Cache-Control", "public, max-age=3600")
+		_, err := c.W.Write(pem)
+		return err
+	}}
 }
 
 // worker builds the background job worker with every job kind.
@@ -209,6 +229,11 @@ func (a *app) maintainOnce(ctx context.Context) {
 		} else if n > 0 {
 			a.log.Info("deleted registration files after their events", "files", n, "retention_days", a.cfg.VisaRetentionDays)
 		}
+		if n, err := a.training.Sweep(ctx); err != nil {
+			a.log.Error("expire training offers", "err", err)
+		} else if n > 0 {
+			a.log.Info("expired training offers and filled their seats from the waitlists", "programmes", n)
+		}
 		if _, err := jobs.Prune(ctx, a.db, 30*24*time.Hour); err != nil {
 			a.log.Error("prune jobs", "err", err)
 		}
@@ -228,7 +253,8 @@ func (a *app) close() {
 
 // demoDeps are the stores the demo loader fills.
 func (a *app) demoDeps() demo.Deps {
-	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls, Documents: a.docs}
+	return demo.Deps{DB: a.db, Users: a.users, Site: a.site, Members: a.members, Events: a.events, Calls: a.calls, Documents: a.docs,
+		Training: a.training}
 }
 
 // actsForMember reports whether an account represents an active member:

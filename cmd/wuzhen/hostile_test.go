@@ -126,6 +126,9 @@ type hostileEnv struct {
 	repOwned int64 // a member the representative represents
 	comments int64 // a submitted application for comments
 	event    *proofEvent
+	// certificate is the code of the last training certificate made
+	// for a revocation (training_test.go).
+	certificate string
 }
 
 // startHostileApp is startApp behind a trusted proxy on loopback, so that
@@ -1258,6 +1261,30 @@ func hostileForms() map[string]*hostileForm {
 		// Issue 14 (integrity).
 		"POST /admin/reviews/{id}/reopen":  {none: "no fields: reopens the review in the path"},
 		"POST /api/v1/reviews/{id}/reopen": {none: "no fields: reopens the review in the path"},
+		// Training programmes (cmd/wuzhen/training_test.go).
+		"POST /api/v1/programmes":                                 programmeAPIForm(),
+		"POST /api/v1/programmes/{slug}/publish":                  {none: "no fields: publishes the programme in the path"},
+		"POST /admin/training/{slug}/publish":                     {none: "no fields: publishes the programme in the path"},
+		"POST /training/{slug}/apply":                             trainingApplyForm(false),
+		"POST /api/v1/programmes/{slug}/applications":             trainingApplyForm(true),
+		"POST /admin/training/{slug}/offers":                      trainingOfferForm(false),
+		"POST /api/v1/programmes/{slug}/offers":                   trainingOfferForm(true),
+		"POST /training/applications/{id}/accept":                 {none: "no fields: the application is in the path"},
+		"POST /training/applications/{id}/decline":                {none: "no fields: the application is in the path"},
+		"POST /api/v1/programme-applications/{id}/accept":         {none: "no fields: the application is in the path"},
+		"POST /api/v1/programme-applications/{id}/decline":        {none: "no fields: the application is in the path"},
+		"POST /admin/training/{slug}/trainers":                    trainerForm(),
+		"POST /training/{slug}/cohort/sessions":                   trainingSessionForm(false),
+		"POST /api/v1/programmes/{slug}/sessions":                 trainingSessionForm(true),
+		"POST /training/{slug}/cohort/sessions/{id}/attendance":   {none: "a participant chosen with a button (training.TestCohort)"},
+		"POST /api/v1/programmes/{slug}/sessions/{id}/attendance": {none: "a participant's id, a number (training.TestCohort)"},
+		"POST /admin/training/{slug}/certificates":                {none: "no fields: issues the programme's certificates"},
+		"POST /api/v1/programmes/{slug}/certificates":             {none: "no fields: issues the programme's certificates"},
+		"POST /admin/training/certificates/{code}/revoke":         revokeForm(false),
+		"POST /api/v1/certificates/{code}/revoke":                 revokeForm(true),
+		"POST /training-reviews/{id}":                             trainingReviewForm(),
+		"POST /admin/training/{slug}/reviewers":                   trainingReviewerForm(),
+		"POST /admin/training/new":                                newProgrammeForm(),
 	}
 	// Outcome documents: outcome_docs_hostile_test.go.
 	for pattern, f := range documentsHostileForms() {

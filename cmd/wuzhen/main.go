@@ -5,6 +5,7 @@
 //	wuzhen migrate [--data …] [--db …]
 //	wuzhen user create --email E --name N [--role admin|secretariat] [--password-stdin]
 //	wuzhen token create --email E [--name LABEL]
+//	wuzhen verify [--key FILE] FILE.pdf|ADDRESS|STATEMENT
 //	wuzhen version
 package main
 
@@ -25,6 +26,7 @@ commands:
   token create   create a personal API token (printed on the last line)
   backup|restore back up while running; restore into an empty data folder
   reindex        rebuild the search index from the content
+  verify         check a training certificate offline (a PDF or its QR code) with the public key
   version        print the version
 
 Every command takes --data DIR and --db URL (or WUZHEN_DATA, WUZHEN_DB).
@@ -56,6 +58,8 @@ func run(args []string) error {
 		return backupCommand(cmd, rest)
 	case cmd == "reindex":
 		return reindex(rest)
+	case cmd == "verify":
+		return verifyCommand(rest)
 	case cmd == "version":
 		fmt.Println("wuzhen", version)
 		return nil

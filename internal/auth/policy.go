@@ -31,6 +31,10 @@ const (
 
 	PermDocumentsManage = "documents.manage" // draft outcome documents: create, save, name and publish versions
 	PermSettings        = "site.settings"    // the organisation's settings (web and API)
+	// Training: trainers hold no role; their scope is per programme
+	// (training's programme_trainers), checked by the training store.
+	PermTrainingManage     = "training.manage"     // run programmes: intake, offers, sessions, attendance, certificates
+	PermTrainingAttendance = "training.attendance" // record attendance at any programme's session (the check-in desk)
 )
 
 // grants is the one place where permissions are decided: which roles hold
@@ -52,8 +56,10 @@ var grants = map[string][]string{
 
 	PermCallsManage: {RoleAdmin, RoleSecretariat},
 
-	PermDocumentsManage: {RoleAdmin, RoleSecretariat},
-	PermSettings:        {RoleAdmin},
+	PermDocumentsManage:    {RoleAdmin, RoleSecretariat},
+	PermSettings:           {RoleAdmin},
+	PermTrainingManage:     {RoleAdmin, RoleSecretariat},
+	PermTrainingAttendance: {RoleAdmin, RoleSecretariat, RoleCheckIn},
 }
 
 // Can reports whether p holds permission perm. An unknown permission is

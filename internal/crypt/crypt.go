@@ -14,11 +14,14 @@ package crypt
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 )
@@ -39,6 +42,7 @@ var ErrOpen = errors.New("crypt: cannot open the sealed value (another secret ke
 type Keys struct {
 	aead cipher.AEAD
 	mac  []byte
+	sign ed25519.PrivateKey
 }
 
 // New derives the keys from secret, which must hold at least MinSecret
@@ -55,7 +59,7 @@ func New(secret []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{aead: aead, mac: derive(secret, "wuzhen sign v1")}, nil
+	return &Keys{aead: aead, mac: derive(secret, "wuzhen sign v1"), sign: ed25519.NewKeyFromSeed(derive(secret, "wuzhen ed25519 v1"))}, nil
 }
 
 func derive(secret []byte, label string) []byte {
@@ -145,4 +149,60 @@ func NewToken() (token, hash string) {
 func HashToken(token string) string {
 	s := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(s[:])
+}
+
+// The platform's one Ed25519 signing key signs statements that anyone
+// verifies with the public key alone (certificates, joint proposals),
+// unlike Sign, whose MAC only the installation can check. Its seed is
+// derived from the secret under its own label, so it is kept beside the
+// secret key (backed up with it, the same on every instance) and changes
+// only when the secret does.
+
+// PublicKey is the platform's Ed25519 public key, to publish.
+func (k *Keys) PublicKey() ed25519.PublicKey { return k.sign.Public().(ed25519.PublicKey) }
+
+// SignStatement signs msg for purpose with the platform's Ed25519 key
+// (64 bytes).
+func (k *Keys) SignStatement(purpose string, msg []byte) []byte {
+	return ed25519.Sign(k.sign, statement(purpose, msg))
+}
+
+// VerifyStatement reports whether sig is the signature of msg for
+// purpose under the public key pub: what anyone can check offline.
+func VerifyStatement(pub ed25519.PublicKey, purpose string, msg, sig []byte) bool {
+	return len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, statement(purpose, msg), sig)
+}
+
+func statement(purpose string, msg []byte) []byte {
+	out := make([]byte, 0, len(purpose)+1+len(msg))
+	out = append(out, purpose...)
+	out = append(out, 0)
+	return append(out, msg...)
+}
+
+// PublicKeyPEM is pub as a PEM "PUBLIC KEY" block (PKIX), as published at
+// /.well-known/wuzhen-signing-key.
+func PublicKeyPEM(pub ed25519.PublicKey) []byte {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		panic(err) // an Ed25519 key always marshals
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+}
+
+// ParsePublicKeyPEM reads a public key written by PublicKeyPEM.
+func ParsePublicKeyPEM(b []byte) (ed25519.PublicKey, error) {
+	block, _ := pem.Decode(b)
+	if block == nil || block.Type != "PUBLIC KEY" {
+		return nil, errors.New("crypt: no PEM public key")
+	}
+	k, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("crypt: public key: %w", err)
+	}
+	pub, ok := k.(ed25519.PublicKey)
+	if !ok {
+		return nil, errors.New("crypt: not an Ed25519 public key")
+	}
+	return pub, nil
 }

@@ -77,3 +77,39 @@ func TestNewToken(t *testing.T) {
 		t.Fatalf("hash %q of %q", ha, a)
 	}
 }
+
+// TestStatements: a statement verifies with the public key alone, for
+// its purpose only; altered, or under another secret, it does not; the
+// key is the same for the same secret and survives PEM.
+func TestStatements(t *testing.T) {
+	secret := make([]byte, 32)
+	k, err := New(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := []byte(`{"holder":"Amina"}`)
+	sig := k.SignStatement("certificate", msg)
+	pub, err := ParsePublicKeyPEM(PublicKeyPEM(k.PublicKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !VerifyStatement(pub, "certificate", msg, sig) {
+		t.Fatal("a statement does not verify")
+	}
+	if VerifyStatement(pub, "proposal", msg, sig) {
+		t.Error("verifies for another purpose")
+	}
+	if VerifyStatement(pub, "certificate", []byte(`{"holder":"Amino"}`), sig) {
+		t.Error("an altered statement verifies")
+	}
+	again, _ := New(secret)
+	if !again.PublicKey().Equal(k.PublicKey()) {
+		t.Error("the key differs for the same secret")
+	}
+	other := make([]byte, 32)
+	other[0] = 1
+	o, _ := New(other)
+	if VerifyStatement(o.PublicKey(), "certificate", msg, sig) {
+		t.Error("verifies under another secret's key")
+	}
+}

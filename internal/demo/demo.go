@@ -19,6 +19,7 @@ import (
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/members"
 	"github.com/wuzhen/wuzhen/internal/site"
+	"github.com/wuzhen/wuzhen/internal/training"
 )
 
 // Credential is a demo account and its password.
@@ -37,6 +38,8 @@ type Deps struct {
 	// Documents may be nil: no demo documents then (nor consultations,
 	// endorsements and votes, consultation.go).
 	Documents *documents.Store
+	// Training: programmes for developing countries (training.go).
+	Training *training.Store
 }
 
 // Load fills an empty database with demo content and returns the demo
@@ -89,6 +92,9 @@ func Load(ctx context.Context, d Deps) (creds []Credential, loaded bool, err err
 		return nil, false, fmt.Errorf("demo: consultation: %w", err)
 	}
 	creds = append(creds, reps...)
+	if err := loadTraining(ctx, d); err != nil {
+		return nil, false, fmt.Errorf("demo: training: %w", err)
+	}
 	return creds, true, nil
 }
 

@@ -157,6 +157,11 @@ func sendPDF(c *web.Ctx, name string, b []byte) error {
 // verifyLetter is the public verification page of a letter: valid or
 // not, and its minimal facts, never the passport number.
 func (h *Handlers) verifyLetter(c *web.Ctx) error {
+	for _, v := range h.Verifiers {
+		if v.Match(c.R.PathValue("code")) {
+			return v.Serve(c)
+		}
+	}
 	c.W.Header().Set("X-Robots-Tag", "noindex")
 	c.W.Header().Set("Cache-Control", "no-store")
 	chk, err := h.Store.CheckLetter(c.Context(), c.R.PathValue("code"))

@@ -29,6 +29,18 @@ type Handlers struct {
 	// Zone returns the time zone new events are offered (the
 	// organisation's default); nil or "" offers Asia/Shanghai.
 	Zone func(ctx context.Context) string
+	// Verifiers serve the other documents checked at /verify/{code},
+	// told apart by the code (a training certificate's starts WZC-): the
+	// first whose Match takes the code answers. A letter's code matches
+	// none of them.
+	Verifiers []Verifier
+}
+
+// Verifier serves the verification page of another kind of document on
+// the letters' route.
+type Verifier struct {
+	Match func(code string) bool
+	Serve web.HandlerFunc
 }
 
 // Routes is the events part of the route table.
