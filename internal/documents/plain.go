@@ -6,7 +6,6 @@ import (
 
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/web"
-	"github.com/wuzhen/wuzhen/internal/zh"
 )
 
 // plainTemplates are the plain HTML download's templates, one set per
@@ -21,9 +20,7 @@ func (h *Handlers) plain(c *web.Ctx) *template.Template {
 	plainTemplates.once.Do(func() {
 		plainTemplates.sets = map[string]*template.Template{}
 		for _, lang := range i18n.Langs {
-			p := i18n.For(lang)
-			fm := template.FuncMap{"t": p.T, "n": p.N, "zh": func(s string) string { return zh.ForLang(lang, s) }}
-			plainTemplates.sets[lang] = template.Must(template.New("plain").Funcs(fm).ParseFS(templates, "templates/_markup.html", "templates/_hooks.html", "templates/plain/*.html"))
+			plainTemplates.sets[lang] = template.Must(template.New("plain").Funcs(web.Funcs(i18n.For(lang))).ParseFS(templates, "templates/_markup.html", "templates/_hooks.html", "templates/plain/*.html"))
 		}
 	})
 	return plainTemplates.sets[c.Lang]

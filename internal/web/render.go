@@ -89,6 +89,11 @@ func (t *Templates) Pages() []string {
 	return out
 }
 
+// Funcs is the template functions of the pages in p's language, for a
+// template set parsed apart from the pages (the documents' plain
+// download), so that the partials both share parse there too.
+func Funcs(p *i18n.Printer) template.FuncMap { return funcs(p) }
+
 func funcs(p *i18n.Printer) template.FuncMap {
 	return template.FuncMap{
 		"t": p.T,
