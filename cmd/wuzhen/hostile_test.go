@@ -551,6 +551,56 @@ var multiLineFields = map[string]bool{
 	"POST /submissions/{id}/round material":                                 true,
 	// Not one-line text: a password is a secret of any characters.
 	"POST /signup password": true,
+
+	// Organisation settings (internal/site): the description, charter and
+	// privacy notice, and the postal address. Outcome documents
+	// (internal/documents): a summary, a version's text and note, a
+	// comment and its amendment, a reason, a decision note, an
+	// endorsement statement.
+	"POST /admin/settings description.en":                      true,
+	"POST /admin/settings description.zh-Hans":                 true,
+	"POST /admin/settings description.zh-Hant":                 true,
+	"POST /admin/settings charter.en":                          true,
+	"POST /admin/settings charter.zh-Hans":                     true,
+	"POST /admin/settings charter.zh-Hant":                     true,
+	"POST /admin/settings privacy.en":                          true,
+	"POST /admin/settings privacy.zh-Hans":                     true,
+	"POST /admin/settings privacy.zh-Hant":                     true,
+	"POST /admin/settings postal_address":                      true,
+	"PUT /api/v1/settings description.en":                      true,
+	"PUT /api/v1/settings description.zh-Hans":                 true,
+	"PUT /api/v1/settings description.zh-Hant":                 true,
+	"PUT /api/v1/settings charter.en":                          true,
+	"PUT /api/v1/settings charter.zh-Hans":                     true,
+	"PUT /api/v1/settings charter.zh-Hant":                     true,
+	"PUT /api/v1/settings privacy.en":                          true,
+	"PUT /api/v1/settings privacy.zh-Hans":                     true,
+	"PUT /api/v1/settings privacy.zh-Hant":                     true,
+	"PUT /api/v1/settings postal_address":                      true,
+	"POST /admin/documents/new summary_en":                     true,
+	"POST /admin/documents/new summary_zh_hans":                true,
+	"POST /admin/documents/new summary_zh_hant":                true,
+	"POST /admin/documents/{slug}/edit summary_en":             true,
+	"POST /admin/documents/{slug}/edit summary_zh_hans":        true,
+	"POST /admin/documents/{slug}/edit summary_zh_hant":        true,
+	"POST /api/v1/documents summary.en":                        true,
+	"POST /api/v1/documents summary.zh-Hans":                   true,
+	"POST /api/v1/documents summary.zh-Hant":                   true,
+	"POST /admin/documents/{slug}/versions body":               true,
+	"POST /admin/documents/{slug}/versions note":               true,
+	"POST /api/v1/documents/{slug}/versions body":              true,
+	"POST /api/v1/documents/{slug}/versions note":              true,
+	"POST /admin/documents/{slug}/versions/{number}/name note": true,
+	"POST /documents/{slug}/consultation/comment text":         true,
+	"POST /documents/{slug}/consultation/comment amendment":    true,
+	"POST /api/v1/documents/{slug}/comments text":              true,
+	"POST /api/v1/documents/{slug}/comments amendment":         true,
+	"POST /admin/comments/{id}/hide reason":                    true,
+	"POST /api/v1/comments/{id}/hide reason":                   true,
+	"POST /admin/comments/{id}/decision note":                  true,
+	"POST /api/v1/comments/{id}/decision note":                 true,
+	"POST /documents/{slug}/endorse statement":                 true,
+	"POST /api/v1/documents/{slug}/endorsements statement":     true,
 }
 
 // storageCorpus is the part of the corpus each field gets one value at a

@@ -40,9 +40,8 @@ func validName(fe *errs.Fields, field, name string, required bool) {
 		fe.Add(field, "auth.name_required")
 	case utf8.RuneCountInString(name) > 200:
 		fe.Add(field, "auth.name_too_long")
-	case !errs.OneLine(name):
-		fe.Add(field, errs.OneLineKey)
 	}
+	fe.Line(field, name)
 }
 
 // ValidTimeZone reports whether tz is "" or an IANA time zone.
@@ -279,9 +278,8 @@ func (s *Store) NewToken(ctx context.Context, by *actor.Actor, label string, exp
 		fe.Add("label", "account.token_label_required")
 	case utf8.RuneCountInString(label) > 100:
 		fe.Add("label", "account.token_label_long")
-	case !errs.OneLine(label):
-		fe.Add("label", errs.OneLineKey)
 	}
+	fe.Line("label", label)
 	if expires == nil {
 		e := now.Add(DefaultTokenLife)
 		expires = &e

@@ -309,6 +309,7 @@ func (s *Store) AddComment(ctx context.Context, by *actor.Actor, slug string, in
 	if utf8.RuneCountInString(in.Organisation) > maxOrganisation {
 		fe.Add("organisation", "documents.too_long", maxOrganisation)
 	}
+	fe.Line("organisation", in.Organisation)
 	if in.Country != "" {
 		if co, ok := geo.Lookup(in.Country); ok {
 			in.Country = co.Code

@@ -184,6 +184,15 @@ func textTooLong(t Text, n int) bool {
 	return utf8.RuneCountInString(t.En) > n || utf8.RuneCountInString(t.Hans) > n || utf8.RuneCountInString(t.Hant) > n
 }
 
+// lineText refuses at field name a one-line text with a control
+// character in any of its languages (errs.OneLine), unless the field
+// already has an error.
+func lineText(fe *errs.Fields, name string, t Text) {
+	for _, v := range []string{t.En, t.Hans, t.Hant} {
+		fe.Line(name, v)
+	}
+}
+
 // validate trims d and checks it; the errors name the fields at fault
 // (slug, kind, year, topics, title, summary, source_lang).
 func (d *Document) validate() error {
@@ -220,6 +229,7 @@ func (d *Document) validate() error {
 	} else if textTooLong(d.Title, maxTitle) {
 		fe.Add("title", "documents.too_long", maxTitle)
 	}
+	lineText(&fe, "title", d.Title)
 	if textTooLong(d.Summary, maxSummary) {
 		fe.Add("summary", "documents.too_long", maxSummary)
 	}

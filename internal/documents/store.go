@@ -315,6 +315,7 @@ func (s *Store) SaveVersion(ctx context.Context, by *actor.Actor, slug string, i
 	if len([]rune(in.Name)) > maxName {
 		fe.Add("name", "documents.too_long", maxName)
 	}
+	fe.Line("name", in.Name)
 	if len([]rune(in.Note)) > maxNote {
 		fe.Add("note", "documents.too_long", maxNote)
 	}
@@ -427,6 +428,7 @@ func (s *Store) NameVersion(ctx context.Context, by *actor.Actor, slug string, n
 	if len([]rune(name)) > maxName {
 		fe.Add("name", "documents.too_long", maxName)
 	}
+	fe.Line("name", name)
 	if len([]rune(note)) > maxNote {
 		fe.Add("note", "documents.too_long", maxNote)
 	}

@@ -105,10 +105,11 @@ func (s *Store) CreateVote(ctx context.Context, by *actor.Actor, in VoteInput) (
 	} else if textTooLong(in.Title, maxTitle) {
 		fe.Add("title", "documents.too_long", maxTitle)
 	}
+	lineText(&fe, "title", in.Title)
 	opts := make([]string, 0, len(in.Options))
 	for _, o := range in.Options {
 		o = strings.TrimSpace(o)
-		if o == "" || utf8.RuneCountInString(o) > maxOptionLen || slices.Contains(opts, o) {
+		if o == "" || utf8.RuneCountInString(o) > maxOptionLen || slices.Contains(opts, o) || !errs.OneLine(o) {
 			fe.Add("options", "consultation.vote.options_invalid", maxOptions, maxOptionLen)
 			break
 		}

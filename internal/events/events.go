@@ -223,9 +223,10 @@ func (e *Event) validate() error {
 			fe.Add(f.name, "events.text_too_long", maxTitle)
 		case !clean(*f.s):
 			fe.Add(f.name, "events.text_invalid")
+		default:
+			fe.Line(f.name, *f.s)
 		}
 	}
-	fe.Line("interpretation", e.Interpretation)
 	return fe.Err()
 }
 

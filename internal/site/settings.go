@@ -139,6 +139,9 @@ func (s *Settings) Validate(fe *errs.Fields) {
 			if utf8.RuneCountInString(v) > x.max {
 				fe.Add(x.field+"."+lang, "install.too_long", x.max)
 			}
+			if x.max < MaxText { // the name and the tagline: one line each
+				fe.Line(x.field+"."+lang, v)
+			}
 		}
 	}
 	lines := []struct {
@@ -150,6 +153,9 @@ func (s *Settings) Validate(fe *errs.Fields) {
 	for _, x := range lines {
 		if utf8.RuneCountInString(x.v) > x.max {
 			fe.Add(x.field, "install.too_long", x.max)
+		}
+		if x.field != "postal_address" { // the address has several lines
+			fe.Line(x.field, x.v)
 		}
 	}
 	if !slices.Contains(i18n.Langs, s.DefaultLang) {
@@ -173,6 +179,7 @@ func (s *Settings) Validate(fe *errs.Fields) {
 		if l.Label == "" || utf8.RuneCountInString(l.Label) > 60 {
 			fe.Add(fmt.Sprintf("social_links[%d].label", i), "install.link_label")
 		}
+		fe.Line(fmt.Sprintf("social_links[%d].label", i), l.Label)
 		if !validURL(l.URL) {
 			fe.Add(fmt.Sprintf("social_links[%d].url", i), "install.bad_url")
 		}
