@@ -551,6 +551,17 @@ var multiLineFields = map[string]bool{
 	"POST /submissions/{id}/round material":                                 true,
 	// Not one-line text: a password is a secret of any characters.
 	"POST /signup password": true,
+	// Training: descriptions, answers, reviewers' comments and reasons.
+	"POST /admin/training/new description_en":                        true,
+	"POST /admin/training/new description_zh":                        true,
+	"POST /api/v1/programmes description.en":                         true,
+	"POST /api/v1/programmes description.zh-Hans":                    true,
+	"POST /api/v1/programmes description.zh-Hant":                    true,
+	"POST /training/{slug}/apply answer.motivation":                  true,
+	"POST /api/v1/programmes/{slug}/applications answers.motivation": true,
+	"POST /training-reviews/{id} comment":                            true,
+	"POST /admin/training/certificates/{code}/revoke reason":         true,
+	"POST /api/v1/certificates/{code}/revoke reason":                 true,
 
 	// Organisation settings (internal/site): the description, charter and
 	// privacy notice, and the postal address. Outcome documents

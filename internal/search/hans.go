@@ -35,6 +35,34 @@ var hansImages = sync.OnceValue(func() map[rune][]rune {
 			}
 		}
 	})
+	// The conversion is a chain (variants, then characters): what a
+	// character becomes may change again in the next step, so its images
+	// take their own images, until nothing more is added.
+	for grown := true; grown; {
+		grown = false
+		for r, imgs := range out {
+			if imgs == nil {
+				continue
+			}
+			for _, y := range imgs {
+				next, ok := out[y]
+				switch {
+				case !ok || y == r:
+				case next == nil:
+					out[r], grown = nil, true
+				default:
+					for _, z := range next {
+						if !slices.Contains(out[r], z) {
+							out[r], grown = append(out[r], z), true
+						}
+					}
+				}
+				if out[r] == nil {
+					break
+				}
+			}
+		}
+	}
 	return out
 })
 
@@ -62,11 +90,13 @@ func mayBecome(run []unit, want map[rune]bool) bool {
 	return false
 }
 
-// eachT2S calls fn with every entry of OpenCC's t2s dictionaries.
+// eachT2S calls fn with every entry of the dictionaries of the conversion
+// zh.ToHans runs (zh.HansConversion: Taiwan's variants back to OpenCC's
+// standard, then t2s).
 func eachT2S(fn func(key, value []rune)) {
-	cc, err := gocc.New("t2s")
+	cc, err := gocc.New(zh.HansConversion)
 	if err != nil {
-		panic("search: cannot load embedded OpenCC conversion t2s (build defect): " + err.Error())
+		panic("search: cannot load embedded OpenCC conversion " + zh.HansConversion + " (build defect): " + err.Error())
 	}
 	for _, g := range cc.DictChains {
 		for _, d := range g.Dicts {

@@ -69,6 +69,7 @@ func (s *Store) AddSession(ctx context.Context, by *actor.Actor, slug string, x 
 	if x.Title.Empty() || textTooLong(x.Title, maxTitle) {
 		fe.Add("title", "training.title_required", maxTitle)
 	}
+	lineText(&fe, "title", x.Title)
 	if x.Starts.IsZero() {
 		fe.Add("starts_at", "training.time_invalid")
 	}

@@ -165,6 +165,14 @@ func trimText(t *Text) {
 	t.En, t.Hans, t.Hant = strings.TrimSpace(t.En), strings.TrimSpace(t.Hans), strings.TrimSpace(t.Hant)
 }
 
+// lineText refuses, at field, a text of one line in any of its languages
+// that holds a line break or control character (errs.OneLine).
+func lineText(fe *errs.Fields, field string, t Text) {
+	for _, s := range []string{t.En, t.Hans, t.Hant} {
+		fe.Line(field, s)
+	}
+}
+
 func textTooLong(t Text, n int) bool {
 	return utf8.RuneCountInString(t.En) > n || utf8.RuneCountInString(t.Hans) > n || utf8.RuneCountInString(t.Hant) > n
 }
@@ -227,6 +235,7 @@ func (p *Programme) validate() error {
 	if p.Title.Empty() || textTooLong(p.Title, maxTitle) {
 		fe.Add("title", "training.title_required", maxTitle)
 	}
+	lineText(&fe, "title", p.Title)
 	if textTooLong(p.Description, maxText) {
 		fe.Add("description", "training.too_long", maxText)
 	}

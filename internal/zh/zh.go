@@ -30,8 +30,12 @@ import (
 	"github.com/liuzl/gocc"
 )
 
+// HansConversion is the OpenCC conversion ToHans runs, for a package that
+// reads its dictionaries (search's shortcut for runs that cannot change).
+const HansConversion = "tw2s"
+
 var (
-	toHans = sync.OnceValue(func() *gocc.OpenCC { return mustLoad("tw2s") })
+	toHans = sync.OnceValue(func() *gocc.OpenCC { return mustLoad(HansConversion) })
 	toHant = sync.OnceValue(func() *gocc.OpenCC { return mustLoad("s2tw") })
 )
 
