@@ -66,15 +66,16 @@ func (v View) CountryList(codes []string) string {
 	return strings.Join(names, sep)
 }
 
-// Time shows t in UTC with its zone.
+// Time writes t in the home zone with the zone named, in the reader's
+// language (i18n's formatter).
 func (v View) Time(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+	return i18n.For(v.Lang).Moment(*t, i18n.Home, nil)
 }
 
-// At shows t in UTC with its zone.
+// At is Time of a value.
 func (v View) At(t time.Time) string { return v.Time(&t) }
 
 // ---- public ----

@@ -108,6 +108,16 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		// (i18n.Home) or, as whenIn, in the IANA zone given.
 		"when":   func(t any) string { return when(p, t, "") },
 		"whenIn": func(t any, zone string) string { return when(p, t, zone) },
+		// dates writes a span of days, each a date ("2027-03-08") or an
+		// instant: "8 March – 31 May 2027", "2027年3月8日至5月31日".
+		"dates": func(a, b any) string {
+			from, ok1 := day(a)
+			to, ok2 := day(b)
+			if !ok1 || !ok2 {
+				return ""
+			}
+			return p.DateRange(from, to)
+		},
 		// day writes the date of an instant in the home zone, without a
 		// time: "Tue 19 January 2027", "2027年1月19日 星期二".
 		"day": func(t any) string {
@@ -143,6 +153,16 @@ func iso(t any) string {
 		return at.Format(time.RFC3339)
 	}
 	return ""
+}
+
+// day reads a date ("2006-01-02") or an instant (in the home zone).
+func day(v any) (time.Time, bool) {
+	if s, ok := v.(string); ok {
+		t, err := time.Parse(time.DateOnly, s)
+		return t, err == nil
+	}
+	t, ok := instant(v)
+	return t.In(i18n.Home), ok
 }
 
 func instant(t any) (time.Time, bool) {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/wuzhen/wuzhen/internal/errs"
+	"github.com/wuzhen/wuzhen/internal/i18n"
 )
 
 // nobody is an Identity that knows no sessions or tokens: these tests are
@@ -180,5 +181,21 @@ func TestNewPager(t *testing.T) {
 	}
 	if p := NewPager(nil, 4, 10, 35); p.Next != "" || p.Prev != "?page=3" {
 		t.Errorf("last: %+v", p)
+	}
+}
+
+// TestDatesFunc: a span of days in a template reads as the formatter
+// writes it, from dates or instants.
+func TestDatesFunc(t *testing.T) {
+	dates := Funcs(i18n.For(i18n.ZhHans))["dates"].(func(a, b any) string)
+	if got := dates("2027-03-08", "2027-05-31"); got != "2027年3月8日至5月31日" {
+		t.Errorf("dates = %q", got)
+	}
+	en := Funcs(i18n.For(i18n.En))["dates"].(func(a, b any) string)
+	if got := en("2027-03-08", "2027-03-10"); got != "8–10 March 2027" {
+		t.Errorf("dates = %q", got)
+	}
+	if got := en("not a date", "2027-03-10"); got != "" {
+		t.Errorf("dates of a bad date = %q", got)
 	}
 }
