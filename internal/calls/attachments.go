@@ -353,7 +353,7 @@ func (s *Store) Attachments(ctx context.Context, subID int64) ([]Attachment, err
 // (the call's for round 1, the round's for round 2).
 func (s *Store) uploadWindow(ctx context.Context, tx *db.Tx, by *actor.Actor, sub *Submission, c *Call, round int) error {
 	if sub.SubmitterID != by.ID {
-		return notFound()
+		return errs.NotFoundError()
 	}
 	if sub.Status == Withdrawn {
 		return errs.New(errs.Conflict, "calls.withdrawn")
@@ -382,7 +382,7 @@ func (s *Store) AddAttachment(ctx context.Context, by *actor.Actor, subID int64,
 		return nil, err
 	}
 	if sub.SubmitterID != by.ID {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	c, err := s.CallByID(ctx, sub.CallID)
 	if err != nil {
@@ -452,7 +452,7 @@ func (s *Store) RemoveAttachment(ctx context.Context, by *actor.Actor, id int64)
 		var round int
 		err := tx.QueryRow(ctx, "SELECT submission_id, round FROM call_attachments WHERE id = ?", id).Scan(&subID, &round)
 		if db.IsNotFound(err) {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		if err != nil {
 			return err
@@ -494,7 +494,7 @@ func (s *Store) AttachmentFile(ctx context.Context, viewer *actor.Actor, id int6
 	var a Attachment
 	err := row.Scan(&a.ID, &a.SubmissionID, &a.Round, &a.Kind, &a.Name, &a.ContentType, &a.Size, &a.Width, &a.Height, &a.Created, &a.Data)
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("calls: attachment %d: %w", id, err)

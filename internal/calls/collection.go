@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wuzhen/wuzhen/internal/db"
+	"github.com/wuzhen/wuzhen/internal/errs"
 	"github.com/wuzhen/wuzhen/internal/i18n"
 	"github.com/wuzhen/wuzhen/internal/pdf"
 	"github.com/wuzhen/wuzhen/internal/web"
@@ -47,7 +48,7 @@ func (s *Store) Collection(ctx context.Context, year int) ([]*Case, time.Time, e
 		return nil, time.Time{}, fmt.Errorf("calls: collection %d: %w", year, err)
 	}
 	if len(rows) == 0 {
-		return nil, time.Time{}, notFound()
+		return nil, time.Time{}, errs.NotFoundError()
 	}
 	order := map[string]int{}
 	for i, f := range Fields {

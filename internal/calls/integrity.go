@@ -207,7 +207,7 @@ func (s *Store) ReopenReview(ctx context.Context, by *actor.Actor, id int64) (*R
 		var err error
 		r, err = scanReview(tx.QueryRow(ctx, "-- calls.ReopenReview\nSELECT "+reviewColumns+" FROM call_reviews WHERE id = ?"+tx.ForUpdate(), id))
 		if db.IsNotFound(err) {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		if err != nil {
 			return err

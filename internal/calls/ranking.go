@@ -579,7 +579,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, limit, offset int) ([]*
 func (s *Store) Case(ctx context.Context, id int64) (*Case, error) {
 	x, err := scanCase(s.DB.QueryRow(ctx, "SELECT "+caseColumns+publicCases+" AND s.id = ?", id))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("calls: case %d: %w", id, err)

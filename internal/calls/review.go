@@ -133,7 +133,7 @@ func (s *Store) addReviewer(ctx context.Context, by *actor.Actor, slug string, r
 		err = tx.QueryRow(ctx, `-- calls.AddReviewer
 			INSERT INTO call_reviewers (call_id, user_id, email, name, country, organization, fields, languages, token_hash, invited_at, joined_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.ID, uid, r.Email, r.Name, r.Country, r.Organization, mustJSON(orEmpty(r.Fields)), mustJSON(orEmpty(r.Languages)),
+			c.ID, uid, r.Email, r.Name, r.Country, r.Organization, db.JSON(orEmpty(r.Fields)), db.JSON(orEmpty(r.Languages)),
 			hash, now, r.JoinedAt).Scan(&r.ID)
 		if db.IsUnique(err) {
 			var fe errs.Fields
@@ -528,7 +528,7 @@ func (s *Store) AssignReviewer(ctx context.Context, by *actor.Actor, subID, revi
 			}
 		}
 		if r == nil {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		if sub.Status != Submitted || sub.Screening == Ineligible {
 			return errs.New(errs.Conflict, "calls.not_reviewable")
@@ -638,7 +638,7 @@ func blinded(sub *Submission) *Submission {
 func (s *Store) review(ctx context.Context, q db.Querier, userID, id int64, lock string) (*Review, *Reviewer, error) {
 	r, err := scanReview(q.QueryRow(ctx, "SELECT "+reviewColumns+" FROM call_reviews WHERE id = ?"+lock, id))
 	if db.IsNotFound(err) {
-		return nil, nil, notFound()
+		return nil, nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("calls: review %d: %w", id, err)
@@ -648,7 +648,7 @@ func (s *Store) review(ctx context.Context, q db.Querier, userID, id int64, lock
 		return nil, nil, fmt.Errorf("calls: review %d: %w", id, err)
 	}
 	if v.UserID == 0 || v.UserID != userID {
-		return nil, nil, notFound()
+		return nil, nil, errs.NotFoundError()
 	}
 	return r, v, nil
 }
@@ -665,7 +665,7 @@ func (s *Store) Review(ctx context.Context, by *actor.Actor, id int64) (*ReviewV
 		return nil, err
 	}
 	if sub.Status != Submitted {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	c, err := s.CallByID(ctx, sub.CallID)
 	if err != nil {
@@ -713,7 +713,7 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 			return err
 		}
 		if sub.Status != Submitted {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		c, err := s.call(ctx, tx, "id = ?", sub.CallID)
 		if err != nil {
@@ -771,7 +771,7 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 			status, submittedAt = ReviewSubmitted, now
 		}
 		if _, err := tx.Exec(ctx, `UPDATE call_reviews SET scores = ?, comment = ?, status = ?, submitted_at = COALESCE(?, submitted_at),
-			updated_at = ? WHERE id = ?`, mustJSON(scores), comment, status, submittedAt, now, id); err != nil {
+			updated_at = ? WHERE id = ?`, db.JSON(scores), comment, status, submittedAt, now, id); err != nil {
 			return err
 		}
 		action := "call.review_saved"

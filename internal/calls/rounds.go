@@ -53,7 +53,7 @@ func (s *Store) round(ctx context.Context, q db.Querier, callID int64) (*Round, 
 		FROM call_rounds r WHERE r.call_id = ? AND r.round = 2`, callID).
 		Scan(&r.ID, &r.CallID, &r.Number, &r.Request.En, &r.Request.Hans, &r.Request.Hant, &r.Deadline, &r.Opened, &r.Submissions)
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("calls: round: %w", err)
@@ -232,7 +232,7 @@ func (s *Store) SaveRoundMaterial(ctx context.Context, by *actor.Actor, subID in
 			return err
 		}
 		if sub.SubmitterID != by.ID {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		c, err := s.call(ctx, tx, "id = ?", sub.CallID)
 		if err != nil {

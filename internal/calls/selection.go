@@ -72,7 +72,7 @@ func (s *Submission) validateMore(c *Call, complete bool, fe *errs.Fields) {
 func (s *Store) saveMore(ctx context.Context, tx *db.Tx, sub *Submission) error {
 	sub.Warnings = SpeakerWarnings(sub.Speakers)
 	_, err := tx.Exec(ctx, "UPDATE call_submissions SET stakeholder_group = ?, speakers = ? WHERE id = ?",
-		sub.Group, mustJSON(speakersOrEmpty(sub.Speakers)), sub.ID)
+		sub.Group, db.JSON(speakersOrEmpty(sub.Speakers)), sub.ID)
 	return err
 }
 

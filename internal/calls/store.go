@@ -34,14 +34,6 @@ const InvitationLife = 21 * 24 * time.Hour
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 func decodeList(s string, into any) error {
 	if s == "" {
 		return nil
@@ -52,8 +44,6 @@ func decodeList(s string, into any) error {
 func callObject(id int64) string       { return fmt.Sprintf("call:%d", id) }
 func submissionObject(id int64) string { return fmt.Sprintf("call_submission:%d", id) }
 func reviewObject(id int64) string     { return fmt.Sprintf("call_review:%d", id) }
-
-func notFound() error { return errs.New(errs.NotFound, "error.not_found") }
 
 // DeadlineError is the refusal of a submission outside the call's open
 // period: after the deadline (Closed) or before the opening. It is an
@@ -123,7 +113,7 @@ func scanCall(row db.Scanner) (*Call, error) {
 func (s *Store) call(ctx context.Context, q db.Querier, where string, args ...any) (*Call, error) {
 	c, err := scanCall(q.QueryRow(ctx, "SELECT "+callColumns+" FROM calls WHERE "+where, args...))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("calls: call: %w", err)
@@ -173,9 +163,9 @@ func (s *Store) CreateCall(ctx context.Context, by *actor.Actor, c *Call) error 
 				attachments, questions)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.Slug, c.Kind, c.Title.En, c.Title.Hans, c.Title.Hant, c.Description.En, c.Description.Hans, c.Description.Hant,
-			mustJSON(c.Fields), c.OpensAt, c.ClosesAt, c.Timezone, c.Year, c.MembersOnly, mustJSON(orEmpty(c.Languages)),
-			c.MaxCoauthors, c.MinCountries, c.ReviewsPerSubmission, c.Blind, c.ExcludeSameCountry, mustJSON(c.Criteria),
-			c.Status, now, now, mustJSON(c.Attachments), mustJSON(questionsOrEmpty(c.Questions))).Scan(&c.ID)
+			db.JSON(c.Fields), c.OpensAt, c.ClosesAt, c.Timezone, c.Year, c.MembersOnly, db.JSON(orEmpty(c.Languages)),
+			c.MaxCoauthors, c.MinCountries, c.ReviewsPerSubmission, c.Blind, c.ExcludeSameCountry, db.JSON(c.Criteria),
+			c.Status, now, now, db.JSON(c.Attachments), db.JSON(questionsOrEmpty(c.Questions))).Scan(&c.ID)
 		if db.IsUnique(err) {
 			var fe errs.Fields
 			fe.Add("slug", "calls.slug_taken")
@@ -221,9 +211,9 @@ func (s *Store) UpdateCall(ctx context.Context, by *actor.Actor, slug string, c 
 				updated_at = ?, attachments = ?, questions = ?
 			WHERE id = ?`,
 			c.Kind, c.Title.En, c.Title.Hans, c.Title.Hant, c.Description.En, c.Description.Hans, c.Description.Hant,
-			mustJSON(c.Fields), c.OpensAt, c.ClosesAt, c.Timezone, c.Year, c.MembersOnly, mustJSON(orEmpty(c.Languages)),
-			c.MaxCoauthors, c.MinCountries, c.ReviewsPerSubmission, c.Blind, c.ExcludeSameCountry, mustJSON(c.Criteria),
-			tx.Now(), mustJSON(c.Attachments), mustJSON(questionsOrEmpty(c.Questions)), c.ID); err != nil {
+			db.JSON(c.Fields), c.OpensAt, c.ClosesAt, c.Timezone, c.Year, c.MembersOnly, db.JSON(orEmpty(c.Languages)),
+			c.MaxCoauthors, c.MinCountries, c.ReviewsPerSubmission, c.Blind, c.ExcludeSameCountry, db.JSON(c.Criteria),
+			tx.Now(), db.JSON(c.Attachments), db.JSON(questionsOrEmpty(c.Questions)), c.ID); err != nil {
 			return err
 		}
 		if c.Status == CallPublished {
@@ -304,7 +294,7 @@ func scanSubmission(row db.Scanner) (*Submission, error) {
 func (s *Store) submission(ctx context.Context, q db.Querier, id int64, lock string) (*Submission, error) {
 	sub, err := scanSubmission(q.QueryRow(ctx, "SELECT "+submissionColumns+" FROM call_submissions WHERE id = ?"+lock, id))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("calls: submission %d: %w", id, err)
@@ -353,7 +343,7 @@ func (s *Store) Submission(ctx context.Context, viewer *actor.Actor, id int64) (
 	}
 	staff := auth.Can(viewer, PermManage)
 	if viewer == nil || !staff && !sub.isAuthor(viewer.ID) {
-		return nil, nil, notFound()
+		return nil, nil, errs.NotFoundError()
 	}
 	c, err := s.CallByID(ctx, sub.CallID)
 	if err != nil {
@@ -459,7 +449,7 @@ func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string
 				return err
 			}
 			if old.SubmitterID != by.ID || old.CallID != c.ID {
-				return notFound()
+				return errs.NotFoundError()
 			}
 			if old.Status == Withdrawn {
 				return errs.New(errs.Conflict, "calls.withdrawn")
@@ -477,7 +467,7 @@ func (s *Store) SaveSubmission(ctx context.Context, by *actor.Actor, slug string
 			submittedAt = &now
 		}
 		args := []any{sub.Title.En, sub.Title.Hans, sub.Title.Hant, sub.Summary.En, sub.Summary.Hans, sub.Summary.Hant, sub.Field,
-			mustJSON(orEmpty(sub.Countries)), mustJSON(partnersOrEmpty(sub.Partners)), sub.VideoURL, status, now, mustJSON(answersOrEmpty(sub.Answers))}
+			db.JSON(orEmpty(sub.Countries)), db.JSON(partnersOrEmpty(sub.Partners)), sub.VideoURL, status, now, db.JSON(answersOrEmpty(sub.Answers))}
 		if old == nil {
 			if err := tx.QueryRow(ctx, `-- calls.SaveSubmission new
 				INSERT INTO call_submissions (title_en, title_zh_hans, title_zh_hant, summary_en, summary_zh_hans, summary_zh_hant,
@@ -557,7 +547,7 @@ func (s *Store) Withdraw(ctx context.Context, by *actor.Actor, id int64) error {
 			return err
 		}
 		if sub.SubmitterID != by.ID {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		c, err := s.call(ctx, tx, "id = ?", sub.CallID)
 		if err != nil {
@@ -616,7 +606,7 @@ func (s *Store) inviteCoauthor(ctx context.Context, by *actor.Actor, id int64, e
 			return err
 		}
 		if sub.SubmitterID != by.ID {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		c, err := s.call(ctx, tx, "id = ?", sub.CallID)
 		if err != nil {

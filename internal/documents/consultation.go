@@ -146,7 +146,7 @@ func scanConsultation(r db.Scanner) (*Consultation, error) {
 func (s *Store) consultation(ctx context.Context, q db.Querier, where string, args ...any) (*Consultation, error) {
 	c, err := scanConsultation(q.QueryRow(ctx, "-- documents.consultation\nSELECT "+consultationColumns+consultationFrom+" WHERE "+where, args...))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("documents: consultation: %w", err)
@@ -431,7 +431,7 @@ func scanComment(r db.Scanner) (*Comment, error) {
 func (s *Store) CommentByID(ctx context.Context, id int64) (*Comment, error) {
 	c, err := scanComment(s.DB.QueryRow(ctx, "-- documents.CommentByID\nSELECT "+commentColumns+" FROM document_comments WHERE id = ?", id))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	return c, err
 }
@@ -533,7 +533,7 @@ func (s *Store) HideComment(ctx context.Context, by *actor.Actor, id int64, reas
 		if n, _ := res.RowsAffected(); n == 0 {
 			var x int64
 			if err := tx.QueryRow(ctx, "-- documents.HideComment\nSELECT id FROM document_comments WHERE id = ?", id).Scan(&x); db.IsNotFound(err) {
-				return notFound()
+				return errs.NotFoundError()
 			} else if err != nil {
 				return err
 			}
@@ -577,7 +577,7 @@ func (s *Store) DecideAmendment(ctx context.Context, by *actor.Actor, id int64, 
 		var err error
 		cm, err = scanComment(tx.QueryRow(ctx, "-- documents.DecideAmendment\nSELECT "+commentColumns+" FROM document_comments WHERE id = ?"+tx.ForUpdate(), id))
 		if db.IsNotFound(err) || (err == nil && !cm.IsAmendment) {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		if err != nil {
 			return err
@@ -620,7 +620,7 @@ func (s *Store) AmendedBody(ctx context.Context, d *Document, c *Consultation) (
 		return "", nil, err
 	}
 	if latest == nil {
-		return "", nil, notFound()
+		return "", nil, errs.NotFoundError()
 	}
 	threads, err := s.Comments(ctx, c, false)
 	if err != nil {
@@ -763,7 +763,7 @@ func (s *Store) consultationOf(ctx context.Context, id int64) (string, int, erro
 		SELECT d.slug, v.number FROM document_consultations c JOIN documents d ON d.id = c.document_id
 		JOIN document_versions v ON v.id = c.version_id WHERE c.id = ?`, id).Scan(&slug, &number)
 	if db.IsNotFound(err) {
-		return "", 0, notFound()
+		return "", 0, errs.NotFoundError()
 	}
 	return slug, number, err
 }

@@ -159,7 +159,7 @@ func (h *Handlers) apiComment(c *web.Ctx) error {
 func pathID(c *web.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.R.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, notFound()
+		return 0, errs.NotFoundError()
 	}
 	return id, nil
 }

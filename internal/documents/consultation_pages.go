@@ -161,14 +161,14 @@ func (h *Handlers) commentTarget(c *web.Ctx, f *web.Form) (*commentFormPage, err
 	if parent, _ := strconv.ParseInt(f.Get("parent"), 10, 64); parent > 0 {
 		p, err := h.Store.CommentByID(c.Context(), parent)
 		if err != nil || p.ConsultationID != cs.ID || (p.Hidden && !c.Can(PermManage)) {
-			return nil, notFound()
+			return nil, errs.NotFoundError()
 		}
 		pg.Parent, pid = p, p.Paragraph
 		f.Values.Set("paragraph", strconv.Itoa(pid))
 	}
 	i := slices.IndexFunc(v.Paragraphs, func(p Paragraph) bool { return p.ID == pid })
 	if i < 0 {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	p := v.Paragraphs[i]
 	pg.Paragraph = consultParagraph{Paragraph: p, Plain: p.Block().Plain()}
@@ -259,7 +259,7 @@ func (h *Handlers) endorsedVersion(c *web.Ctx, f *web.Form) (*Document, *Version
 			return d, full, at, err
 		}
 	}
-	return nil, nil, nil, notFound()
+	return nil, nil, nil, errs.NotFoundError()
 }
 
 func (h *Handlers) renderEndorse(c *web.Ctx, status int, f *web.Form) error {

@@ -91,7 +91,7 @@ func (s *Store) Read(ctx context.Context, slug, lang string, number int) (*Readi
 		return nil, err
 	}
 	if !d.Published() {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	r := &Reading{Doc: d, ReaderLang: lang}
 	if number == 0 {

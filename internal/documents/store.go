@@ -29,16 +29,6 @@ type Store struct {
 
 func documentObject(id int64) string { return fmt.Sprintf("document:%d", id) }
 
-func notFound() error { return errs.New(errs.NotFound, "error.not_found") }
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 // Hash is the content hash of a body: SHA-256 of its normalised text, hex.
 func Hash(body string) string {
 	sum := sha256.Sum256([]byte(body))
@@ -72,7 +62,7 @@ func scanDocument(r db.Scanner) (*Document, error) {
 func (s *Store) document(ctx context.Context, q db.Querier, where string, args ...any) (*Document, error) {
 	d, err := scanDocument(q.QueryRow(ctx, "-- documents.document\nSELECT "+documentColumns+" FROM documents WHERE "+where, args...))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("documents: read: %w", err)
@@ -128,7 +118,7 @@ func (s *Store) CreateDocument(ctx context.Context, by *actor.Actor, d *Document
 			INSERT INTO documents (slug, kind, year, topics, title_en, title_zh_hans, title_zh_hant, summary_en, summary_zh_hans,
 				summary_zh_hant, source_lang, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			d.Slug, d.Kind, d.Year, mustJSON(d.Topics), d.Title.En, d.Title.Hans, d.Title.Hant, d.Summary.En, d.Summary.Hans,
+			d.Slug, d.Kind, d.Year, db.JSON(d.Topics), d.Title.En, d.Title.Hans, d.Title.Hant, d.Summary.En, d.Summary.Hans,
 			d.Summary.Hant, d.SourceLang, now, now).Scan(&d.ID)
 		if db.IsUnique(err) {
 			var fe errs.Fields
@@ -175,7 +165,7 @@ func (s *Store) UpdateDocument(ctx context.Context, by *actor.Actor, slug string
 			UPDATE documents SET kind = ?, year = ?, topics = ?, title_en = ?, title_zh_hans = ?, title_zh_hant = ?, summary_en = ?,
 				summary_zh_hans = ?, summary_zh_hant = ?, source_lang = ?, updated_at = ?
 			WHERE id = ?`,
-			d.Kind, d.Year, mustJSON(d.Topics), d.Title.En, d.Title.Hans, d.Title.Hant, d.Summary.En, d.Summary.Hans,
+			d.Kind, d.Year, db.JSON(d.Topics), d.Title.En, d.Title.Hans, d.Title.Hant, d.Summary.En, d.Summary.Hans,
 			d.Summary.Hant, d.SourceLang, d.Updated, d.ID); err != nil {
 			return err
 		}
@@ -215,7 +205,7 @@ func scanVersion(r db.Scanner) (*Version, error) {
 func (s *Store) version(ctx context.Context, q db.Querier, where string, args ...any) (*Version, error) {
 	v, err := scanVersion(q.QueryRow(ctx, "-- documents.version\nSELECT "+versionColumns+versionFrom+" WHERE "+where, args...))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("documents: read version: %w", err)
@@ -365,7 +355,7 @@ func (s *Store) SaveVersion(ctx context.Context, by *actor.Actor, slug string, i
 			if in.Source != 0 {
 				src, err = s.version(ctx, tx, "v.document_id = ? AND v.number = ? AND v.lang = ?", d.ID, in.Source, d.SourceLang)
 			} else if src, err = s.latest(ctx, tx, d.ID, d.SourceLang, false); err == nil && src == nil {
-				err = notFound()
+				err = errs.NotFoundError()
 			}
 			if errs.CodeOf(err) == errs.NotFound {
 				var fe errs.Fields
@@ -446,7 +436,7 @@ func (s *Store) NameVersion(ctx context.Context, by *actor.Actor, slug string, n
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "document.version.name", Object: documentObject(d.ID),
 			Details: map[string]any{"version": number, "name": name}}); err != nil {

@@ -180,7 +180,7 @@ func (s *Store) CreateVote(ctx context.Context, by *actor.Actor, in VoteInput) (
 			INSERT INTO document_votes (title_en, title_zh_hans, title_zh_hant, document_id, version_id, options, opens_at, closes_at,
 				timezone, quorum, eligible, is_open, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			v.Title.En, v.Title.Hans, v.Title.Hant, docID, verID, mustJSON(v.Options), v.OpensAt, v.ClosesAt, v.Timezone, v.Quorum,
+			v.Title.En, v.Title.Hans, v.Title.Hant, docID, verID, db.JSON(v.Options), v.OpensAt, v.ClosesAt, v.Timezone, v.Quorum,
 			v.Eligible, v.Open, by.ID, v.Created).Scan(&v.ID); err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func scanVote(r db.Scanner) (*Vote, error) {
 func (s *Store) vote(ctx context.Context, q db.Querier, id int64) (*Vote, error) {
 	v, err := scanVote(q.QueryRow(ctx, "-- documents.vote\nSELECT "+voteColumns+voteFrom+" WHERE x.id = ?", id))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("documents: vote %d: %w", id, err)

@@ -107,3 +107,7 @@ func (fs Fields) Err() error {
 	}
 	return &Error{Code: Invalid, Key: "error.invalid", Fields: fs}
 }
+
+// NotFoundError is the one "not found" error a store answers for what does
+// not exist or what the asker may not know exists (error.not_found).
+func NotFoundError() *Error { return New(NotFound, "error.not_found") }

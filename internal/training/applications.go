@@ -85,7 +85,7 @@ func (s *Store) application(ctx context.Context, q db.Querier, id int64) (*Appli
 	a, err := scanApplication(q.QueryRow(ctx, "-- training.application\nSELECT "+applicationColumns+
 		" FROM training_applications WHERE id = ?", id))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("training: application: %w", err)
@@ -148,7 +148,7 @@ func (s *Store) Apply(ctx context.Context, by *actor.Actor, slug string, a *Appl
 			INSERT INTO training_applications (programme_id, user_id, name, name_native, country, region, birth_year,
 				stakeholder_group, gender, answers, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.ID, by.ID, a.Name, a.NameNative, a.Country, a.Region, a.BirthYear, a.Group, a.Gender, mustJSON(a.Answers), a.Status, now, now).Scan(&a.ID)
+			p.ID, by.ID, a.Name, a.NameNative, a.Country, a.Region, a.BirthYear, a.Group, a.Gender, db.JSON(a.Answers), a.Status, now, now).Scan(&a.ID)
 		if db.IsUnique(err) {
 			return errs.New(errs.Conflict, "training.already_applied")
 		}
@@ -173,7 +173,7 @@ func (s *Store) Application(ctx context.Context, by *actor.Actor, id int64) (*Ap
 	}
 	if by == nil || (a.UserID != by.ID && !manages(by)) {
 		if ok, err := s.teaches(ctx, s.DB, by, a.ProgrammeID); err != nil || !ok {
-			return nil, firstErr(err, notFound())
+			return nil, firstErr(err, errs.NotFoundError())
 		}
 	}
 	if a.Programme, err = s.programme(ctx, s.DB, "id = ?", a.ProgrammeID); err != nil {
@@ -384,7 +384,7 @@ func (s *Store) Respond(ctx context.Context, by *actor.Actor, id int64, accept b
 			return err
 		}
 		if by == nil || a.UserID != by.ID {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		p, err := s.programme(ctx, tx, "id = ?"+tx.ForUpdate(), a.ProgrammeID)
 		if err != nil {

@@ -235,11 +235,11 @@ func (s *Store) MyCertificates(ctx context.Context, by *actor.Actor) ([]*Certifi
 func (s *Store) Certificate(ctx context.Context, code string) (*Certificate, error) {
 	code = NormaliseCode(code)
 	if code == "" {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	c, err := scanCertificate(s.DB.QueryRow(ctx, "-- training.Certificate\nSELECT "+certificateColumns+" FROM training_certificates WHERE code = ?", code))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("training: certificate: %w", err)

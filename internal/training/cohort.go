@@ -183,7 +183,7 @@ func (s *Store) Progress(ctx context.Context, by *actor.Actor, id int64) (*Parti
 		return nil, err
 	}
 	if a.UserID != by.ID {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if a.Status != Accepted {
 		return nil, nil
@@ -209,13 +209,13 @@ func (s *Store) Attend(ctx context.Context, by *actor.Actor, slug string, sessio
 		}
 		if !manages(by) && !auth.Can(by, PermAttendance) {
 			if ok, err := s.teaches(ctx, tx, by, p.ID); err != nil || !ok {
-				return firstErr(err, notFound())
+				return firstErr(err, errs.NotFoundError())
 			}
 		}
 		x, err := scanSession(tx.QueryRow(ctx, "-- training.Attend\nSELECT "+sessionColumns+" FROM training_sessions WHERE id = ? AND programme_id = ?",
 			sessionID, p.ID))
 		if db.IsNotFound(err) {
-			return notFound()
+			return errs.NotFoundError()
 		}
 		if err != nil {
 			return err

@@ -145,7 +145,7 @@ func (s *Store) ReviewItemFor(ctx context.Context, by *actor.Actor, id int64) (*
 			return it, nil
 		}
 	}
-	return nil, notFound()
+	return nil, errs.NotFoundError()
 }
 
 // SaveReview records by's scores (every criterion, 0 to MaxScore) and
@@ -188,7 +188,7 @@ func (s *Store) SaveReview(ctx context.Context, by *actor.Actor, id int64, score
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (application_id, user_id) DO UPDATE SET scores = excluded.scores, comment = excluded.comment,
 				conflict = excluded.conflict, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at`,
-			id, by.ID, mustJSON(scores), comment, conflict, now, now); err != nil {
+			id, by.ID, db.JSON(scores), comment, conflict, now, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Actor: by.Email, Action: "programme.review", Object: applicationObject(id),
@@ -251,7 +251,7 @@ func (s *Store) Ranking(ctx context.Context, by *actor.Actor, slug string) (*Ran
 		return nil, err
 	}
 	if !manages(by) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	type agg struct {
 		n     int

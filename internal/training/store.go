@@ -24,14 +24,6 @@ type Store struct {
 	BaseURL string
 }
 
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 func decode(s string, into any) error {
 	if s == "" {
 		return nil
@@ -41,8 +33,6 @@ func decode(s string, into any) error {
 
 func programmeObject(id int64) string   { return fmt.Sprintf("programme:%d", id) }
 func applicationObject(id int64) string { return fmt.Sprintf("programme_application:%d", id) }
-
-func notFound() error { return errs.New(errs.NotFound, "error.not_found") }
 
 // manages reports whether by runs programmes.
 func manages(by *actor.Actor) bool { return auth.Can(by, PermManage) }
@@ -75,7 +65,7 @@ func scanProgramme(row db.Scanner) (*Programme, error) {
 func (s *Store) programme(ctx context.Context, q db.Querier, where string, args ...any) (*Programme, error) {
 	p, err := scanProgramme(q.QueryRow(ctx, "-- training.programme\nSELECT "+programmeColumns+" FROM training_programmes WHERE "+where, args...))
 	if db.IsNotFound(err) {
-		return nil, notFound()
+		return nil, errs.NotFoundError()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("training: programme: %w", err)
@@ -93,7 +83,7 @@ func (s *Store) Programme(ctx context.Context, by *actor.Actor, slug string) (*P
 	}
 	if p.Status != Published && !manages(by) {
 		if ok, err := s.teaches(ctx, s.DB, by, p.ID); err != nil || !ok {
-			return nil, firstErr(err, notFound())
+			return nil, firstErr(err, errs.NotFoundError())
 		}
 	}
 	return p, nil
@@ -139,8 +129,8 @@ func (s *Store) Create(ctx context.Context, by *actor.Actor, p *Programme) error
 				questions, criteria, completion, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.Slug, p.Kind, p.Format, p.Title.En, p.Title.Hans, p.Title.Hant, p.Description.En, p.Description.Hans,
-			p.Description.Hant, mustJSON(p.Languages), p.StartsOn, p.EndsOn, p.Hours, p.Seats, mustJSON(p.SeatsBy),
-			mustJSON(p.Eligibility), mustJSON(p.Questions), mustJSON(p.Criteria), p.CompletionShare(), p.Status, now, now).Scan(&p.ID)
+			p.Description.Hant, db.JSON(p.Languages), p.StartsOn, p.EndsOn, p.Hours, p.Seats, db.JSON(p.SeatsBy),
+			db.JSON(p.Eligibility), db.JSON(p.Questions), db.JSON(p.Criteria), p.CompletionShare(), p.Status, now, now).Scan(&p.ID)
 		if db.IsUnique(err) {
 			var fe errs.Fields
 			fe.Add("slug", "training.slug_taken")
@@ -250,7 +240,7 @@ func (s *Store) scoped(ctx context.Context, q db.Querier, by *actor.Actor, slug 
 		return p, nil
 	}
 	if ok, err := s.teaches(ctx, q, by, p.ID); err != nil || !ok {
-		return nil, firstErr(err, notFound())
+		return nil, firstErr(err, errs.NotFoundError())
 	}
 	return p, nil
 }
